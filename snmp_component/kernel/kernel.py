@@ -1,0 +1,638 @@
+"""A POE-style kernel on asyncio: sessions, a FIFO event queue, timers, aliases.
+
+Rules this module keeps (POE::Kernel's, mapped onto asyncio):
+
+1. ``post`` never dispatches inline. Events go to one kernel-wide FIFO deque; a drain
+   scheduled with ``loop.call_soon`` dispatches the events that were queued when it
+   started, then yields to the loop (so timers and socket callbacks run between
+   batches) and reschedules itself if more arrived. Per-sender order is post order.
+2. ``call`` dispatches inline and returns the handler's value (with a depth guard).
+3. Timers are ``loop.call_later`` handles owned by a session; when one fires its event
+   joins the FIFO like any post. Stopping a session cancels its timers.
+4. Lifetime: a session's *activity* counts events queued to or from it, its timers,
+   its named reference counts and its running handler tasks. A session whose activity
+   drops to zero and holds no alias stops. When no session has any activity left, the
+   sessions that only hold aliases stop too, and ``run()`` returns.
+5. A handler that raises ``Exception`` is logged and routed to its session's ``_error``
+   state if it has one; the kernel keeps running. ``BaseException`` propagates.
+6. ``_start`` runs inside ``Session.create``; ``_stop`` runs once when a session stops,
+   and posts made from ``_stop`` are dropped (``post`` returns ``False``).
+
+Only ``post_threadsafe`` may be used from another thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable
+from typing import Any
+
+from pyee import EventEmitter
+
+from .errors import (
+    AliasInUseError,
+    KernelStateError,
+    NoSuchSessionError,
+    UnknownStateError,
+)
+from .event import Event
+from .session import Session, check_state_name
+
+log = logging.getLogger("snmp_component.kernel")
+
+Destination = str | int | Session
+"""Where an event goes: an alias, a session id, or the session itself."""
+
+MAX_CALL_DEPTH = 64
+
+
+class _Timer:
+    """A pending timer of one session."""
+
+    __slots__ = ("args", "deadline", "handle", "id", "session", "state")
+
+    def __init__(
+        self, tid: int, session: Session, state: str, deadline: float, args: tuple[Any, ...]
+    ) -> None:
+        self.id = tid
+        self.session = session
+        self.state = state
+        self.deadline = deadline  # time.monotonic() seconds (the loop's clock on Unix)
+        self.args = args
+        self.handle: asyncio.TimerHandle | None = None
+
+
+class Kernel:
+    """The event dispatcher that runs sessions (POE::Kernel).
+
+    A kernel runs on one asyncio event loop at a time: ``run()`` makes its own,
+    ``await run_async()`` uses the running one. Sessions, posts and timers may be
+    created before it runs; they start when it does. Once ``run()`` returns (no
+    session left) the kernel may be run again with new sessions.
+
+    Attributes:
+        events: a pyee ``EventEmitter`` for observers: ``session_started(session)``,
+            ``session_stopped(session)`` and ``handler_error(session, event, exc)``.
+    """
+
+    def __init__(self) -> None:
+        self.events = EventEmitter()
+        self.events.add_listener("error", self._on_observer_error)
+        self._sessions: dict[int, Session] = {}
+        self._aliases: dict[str, Session] = {}
+        self._queue: deque[tuple[Session, Session | None, str, tuple[Any, ...]]] = deque()
+        self._ids = itertools.count(1)
+        self._timer_ids = itertools.count(1)
+        self._current: Session | None = None
+        self._depth = 0
+        self._busy = 0  # sessions whose activity is > 0
+        self._candidates: list[Session] = []  # sessions whose activity reached 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._done: asyncio.Future[None] | None = None
+        self._drain_scheduled = False
+        self._gc_scheduled = False
+        self._unstarted_timers: list[_Timer] = []
+        self._unstarted_awaitables: list[tuple[Session, Awaitable[Any], Event]] = []
+        self._threadsafe_lock = threading.Lock()
+        self._threadsafe_pending: list[tuple[Destination, str, tuple[Any, ...]]] = []
+
+    # ------------------------------------------------------------------ running
+
+    def run(self) -> None:
+        """Run the kernel on a new event loop until no session is left.
+
+        Raises:
+            RuntimeError: called while an event loop is already running in this
+                thread (use ``await kernel.run_async()`` there).
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(self.run_async())
+            return
+        raise RuntimeError(
+            "Kernel.run() cannot be called from a running event loop; "
+            "use 'await kernel.run_async()'"
+        )
+
+    async def run_async(self) -> None:
+        """Run the kernel on the running loop; return when no session is left.
+
+        If the awaiting task is cancelled, every session is stopped (``_stop`` runs)
+        before the cancellation propagates.
+
+        Raises:
+            KernelStateError: the kernel is already running.
+        """
+        if self._loop is not None:
+            raise KernelStateError("this kernel is already running")
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        with self._threadsafe_lock:
+            self._loop = loop
+            pending, self._threadsafe_pending = self._threadsafe_pending, []
+        self._done = done
+        try:
+            for dest, state, args in pending:
+                self.post(dest, state, *args)
+            timers, self._unstarted_timers = self._unstarted_timers, []
+            for timer in timers:
+                if timer.session._alive and timer.id in timer.session._timers:
+                    self._arm(timer)
+            awaitables, self._unstarted_awaitables = self._unstarted_awaitables, []
+            for session, awaitable, ev in awaitables:
+                self._start_task(session, awaitable, ev)
+            if self._queue:
+                self._schedule_drain()
+            self._schedule_gc()
+            await done
+        except asyncio.CancelledError:
+            self.stop()
+            raise
+        finally:
+            with self._threadsafe_lock:
+                self._loop = None
+            self._done = None
+            self._drain_scheduled = self._gc_scheduled = False
+
+    def stop(self) -> None:
+        """Stop every session now (their ``_stop`` handlers run) and drop queued events.
+
+        ``run()`` returns afterwards. Safe to call from a handler.
+        """
+        self._queue.clear()
+        for session in list(self._sessions.values()):
+            self._stop_session(session)
+        self._check_done()
+
+    # ------------------------------------------------------------------ sessions
+
+    def _register(self, session: Session, args: tuple[Any, ...]) -> None:
+        """Add a new session and run its ``_start`` (called by ``Session.create``)."""
+        session.id = next(self._ids)
+        session._alive = True
+        self._sessions[session.id] = session
+        self._emit_observer("session_started", session)
+        if session.handler("_start") is not None:
+            self._dispatch(session, self._current, "_start", args)
+        self._note_idle(session)
+
+    def _stop_session(self, session: Session) -> None:
+        if not session._alive or session._stopping:
+            return
+        session._stopping = True
+        try:
+            if session.handler("_stop") is not None:
+                self._dispatch(session, None, "_stop", ())
+        finally:
+            for timer in session._timers.values():
+                if timer.handle is not None:
+                    timer.handle.cancel()
+            session._timers.clear()
+            for task in list(session._tasks):
+                task.cancel()
+            for alias in session._aliases:
+                del self._aliases[alias]
+            session._aliases.clear()
+            session._refcounts.clear()
+            if session._activity > 0:
+                self._busy -= 1
+            session._activity = 0
+            session._alive = False
+            del self._sessions[session.id]
+            self._emit_observer("session_stopped", session)
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        """The live sessions, oldest first."""
+        return tuple(self._sessions.values())
+
+    @property
+    def current_session(self) -> Session | None:
+        """The session whose handler is running, or ``None`` outside handlers."""
+        return self._current
+
+    def _resolve(self, dest: object) -> Session | None:
+        if isinstance(dest, str):
+            return self._aliases.get(dest)
+        if isinstance(dest, Session):
+            return dest if dest._alive and dest.kernel is self else None
+        if isinstance(dest, int) and not isinstance(dest, bool):
+            return self._sessions.get(dest)
+        return None
+
+    def _require_current(self, what: str) -> Session:
+        session = self._current
+        if session is None:
+            raise KernelStateError(f"{what} works only inside a state handler")
+        return session
+
+    # ------------------------------------------------------------------ activity
+
+    def _up(self, session: Session) -> None:
+        if session._alive:
+            if session._activity == 0:
+                self._busy += 1
+            session._activity += 1
+
+    def _down(self, session: Session) -> None:
+        if session._alive:
+            session._activity -= 1
+            if session._activity == 0:
+                self._busy -= 1
+                self._note_idle(session)
+
+    def _note_idle(self, session: Session) -> None:
+        if session._activity == 0:
+            self._candidates.append(session)
+            self._schedule_gc()
+
+    def _schedule_gc(self) -> None:
+        if not self._gc_scheduled and self._loop is not None:
+            self._gc_scheduled = True
+            self._loop.call_soon(self._gc)
+
+    def _gc(self) -> None:
+        """Stop sessions that have nothing left to do (rule 4 of the module doc)."""
+        self._gc_scheduled = False
+        while self._candidates:
+            candidates, self._candidates = self._candidates, []
+            for session in candidates:
+                if session._alive and session._activity == 0 and not session._aliases:
+                    self._stop_session(session)
+        if self._busy == 0:
+            for session in list(self._sessions.values()):
+                log.debug("stopping %r: it only holds aliases", session)
+                self._stop_session(session)
+        self._check_done()
+
+    def _check_done(self) -> None:
+        done = self._done
+        if done is not None and not self._sessions and not done.done():
+            done.set_result(None)
+
+    def refcount_increment(self, dest: Destination, name: str) -> int:
+        """Add one to a named reference count of a session; it keeps the session alive.
+
+        Returns:
+            The new count.
+
+        Raises:
+            NoSuchSessionError: ``dest`` is not a live session.
+        """
+        session = self._resolve(dest)
+        if session is None:
+            raise NoSuchSessionError(f"refcount_increment: no session {dest!r}")
+        count = session._refcounts.get(name, 0) + 1
+        session._refcounts[name] = count
+        self._up(session)
+        return count
+
+    def refcount_decrement(self, dest: Destination, name: str) -> int:
+        """Take one from a named reference count (see :meth:`refcount_increment`).
+
+        Returns:
+            The new count; ``0`` also when the session is gone or the count was 0.
+        """
+        session = self._resolve(dest)
+        if session is None:
+            return 0
+        count = session._refcounts.get(name, 0)
+        if count <= 0:
+            log.warning("refcount_decrement of %r on %r below zero ignored", name, session)
+            return 0
+        if count == 1:
+            del session._refcounts[name]
+        else:
+            session._refcounts[name] = count - 1
+        self._down(session)
+        return count - 1
+
+    # ------------------------------------------------------------------ events
+
+    def post(self, dest: Destination, state: str, *args: Any) -> bool:
+        """Queue ``state`` for ``dest`` (FIFO); it is dispatched later, never inline.
+
+        Returns:
+            ``True`` if queued. ``False`` (and a logged warning) when ``dest`` is not a
+            live session or it has no handler for ``state`` and no ``_default``; also
+            ``False`` for a post made from a ``_stop`` handler.
+        """
+        return self.post_as(self._current, dest, state, *args)
+
+    def post_as(self, sender: Session | None, dest: Destination, state: str, *args: Any) -> bool:
+        """``post`` on behalf of ``sender``, for I/O callbacks that run outside handlers.
+
+        A component that receives a datagram outside any handler uses this so that the
+        event's ``sender`` is the component session.
+        """
+        session = self._resolve(dest)
+        if session is None or session._stopping:
+            log.warning("post of %r to %r dropped: no such session", state, dest)
+            return False
+        if sender is not None and sender._stopping:
+            log.debug("post of %r from the _stop of %r dropped", state, sender)
+            return False
+        if not isinstance(state, str) or (
+            session.handler(state) is None and session.handler("_default") is None
+        ):
+            log.warning("post of %r to %r dropped: it has no such state", state, session)
+            return False
+        self._queue.append((session, sender, state, args))
+        session._queued += 1
+        self._up(session)
+        if sender is not None:
+            self._up(sender)
+        if not self._drain_scheduled and self._loop is not None:
+            self._drain_scheduled = True
+            self._loop.call_soon(self._drain)
+        return True
+
+    def yield_(self, state: str, *args: Any) -> bool:
+        """Post ``state`` to the current session (POE's ``yield``)."""
+        return self.post(self._require_current("yield_"), state, *args)
+
+    def call(self, dest: Destination, state: str, *args: Any) -> Any:
+        """Dispatch ``state`` to ``dest`` now and return the handler's value.
+
+        A handler that raises is routed like any handler error and ``call`` returns
+        ``None``.
+
+        Raises:
+            NoSuchSessionError: ``dest`` is not a live session.
+            UnknownStateError: it has no handler for ``state`` and no ``_default``.
+            KernelStateError: calls nested deeper than 64.
+        """
+        session = self._resolve(dest)
+        if session is None:
+            raise NoSuchSessionError(f"call of {state!r}: no session {dest!r}")
+        if not isinstance(state, str) or (
+            session.handler(state) is None and session.handler("_default") is None
+        ):
+            raise UnknownStateError(f"call: {session!r} has no state {state!r}")
+        if self._depth >= MAX_CALL_DEPTH:
+            raise KernelStateError(f"call of {state!r}: nested deeper than {MAX_CALL_DEPTH}")
+        self._depth += 1
+        try:
+            return self._dispatch(session, self._current, state, args)
+        finally:
+            self._depth -= 1
+
+    def post_threadsafe(self, dest: Destination, state: str, *args: Any) -> None:
+        """``post`` from any thread; the post happens on the kernel's loop thread.
+
+        Before the kernel runs, the post waits and is made when it starts. Whether the
+        destination exists is only known then (a failed post is logged).
+        """
+        with self._threadsafe_lock:
+            loop = self._loop
+            if loop is None:
+                self._threadsafe_pending.append((dest, state, args))
+                return
+        try:
+            loop.call_soon_threadsafe(self._post_from_thread, dest, state, args)
+        except RuntimeError:
+            log.warning("post_threadsafe of %r to %r dropped: the loop is closed", state, dest)
+
+    def _post_from_thread(self, dest: Destination, state: str, args: tuple[Any, ...]) -> None:
+        self.post_as(None, dest, state, *args)
+
+    def _schedule_drain(self) -> None:
+        if not self._drain_scheduled and self._loop is not None:
+            self._drain_scheduled = True
+            self._loop.call_soon(self._drain)
+
+    def _drain(self) -> None:
+        """Dispatch the events queued before this drain began (rule 1)."""
+        self._drain_scheduled = False
+        queue = self._queue
+        for _ in range(len(queue)):
+            if not queue:  # stop() emptied it
+                break
+            session, sender, state, args = queue.popleft()
+            session._queued -= 1
+            if session._alive:
+                self._dispatch(session, sender, state, args)
+            self._down(session)
+            if sender is not None:
+                self._down(sender)
+        if queue:
+            self._schedule_drain()
+
+    def _dispatch(
+        self, session: Session, sender: Session | None, state: str, args: tuple[Any, ...]
+    ) -> Any:
+        handler = session.handler(state)
+        if handler is None:
+            handler = session.handler("_default")
+            if handler is None:
+                log.warning("%r has no state %r and no _default; event dropped", session, state)
+                return None
+            args = (state, args)
+            state = "_default"
+        ev = Event(self, session, sender, state, args)
+        previous = self._current
+        self._current = session
+        try:
+            result = handler(ev)
+        except Exception as exc:
+            self._handler_failed(ev, exc)
+            return None
+        finally:
+            self._current = previous
+        if result is not None and hasattr(result, "__await__"):
+            self._start_task(session, result, ev)
+            return None
+        return result
+
+    def _handler_failed(self, ev: Event, exc: Exception) -> None:
+        session = ev.session
+        self._emit_observer("handler_error", session, ev, exc)
+        if ev.state not in ("_error", "_stop") and session.handler("_error") is not None:
+            log.debug("handler of %r in %r raised %r; routed to _error", ev.state, session, exc)
+            self._dispatch(session, ev.sender, "_error", (exc, ev.state, ev.args))
+        else:
+            log.error("handler of %r in %r raised", ev.state, session, exc_info=exc)
+
+    def _start_task(self, session: Session, awaitable: Awaitable[Any], ev: Event) -> None:
+        """Run an awaitable a handler returned as a task that keeps its session alive."""
+        if self._loop is None:
+            self._unstarted_awaitables.append((session, awaitable, ev))
+            return
+        task = asyncio.ensure_future(awaitable, loop=self._loop)
+        session._tasks.add(task)
+        self._up(session)
+
+        def finished(task: asyncio.Future[Any]) -> None:
+            session._tasks.discard(task)
+            if task.cancelled():
+                self._down(session)
+                return
+            exc = task.exception()
+            if isinstance(exc, Exception) and session._alive:
+                previous = self._current
+                self._current = session
+                try:
+                    self._handler_failed(ev, exc)
+                finally:
+                    self._current = previous
+            elif exc is not None:
+                log.error("task of %r in %r raised", ev.state, session, exc_info=exc)
+            self._down(session)
+
+        task.add_done_callback(finished)
+
+    # ------------------------------------------------------------------ timers
+
+    def delay(self, state: str, seconds: float | None = None, *args: Any) -> None:
+        """Replace the current session's timers for ``state`` with one in ``seconds``.
+
+        ``delay(state)`` with no seconds only clears them (POE's ``delay``).
+        """
+        session = self._require_current("delay")
+        for timer in [t for t in session._timers.values() if t.state == state]:
+            self._remove_timer(timer)
+        if seconds is not None:
+            self.delay_set(state, seconds, *args)
+
+    def delay_set(self, state: str, seconds: float, *args: Any) -> int:
+        """Set a timer of the current session; ``state`` is posted to it in ``seconds``.
+
+        Returns:
+            The timer id, for :meth:`alarm_remove` and :meth:`delay_adjust`.
+
+        Raises:
+            ValueError: ``seconds`` is negative or not a number.
+            InvalidStateError: ``state`` is not a valid state name.
+            KernelStateError: called outside a state handler.
+        """
+        session = self._require_current("delay_set")
+        check_state_name(state)
+        seconds = _check_seconds(seconds)
+        timer = _Timer(next(self._timer_ids), session, state, time.monotonic() + seconds, args)
+        session._timers[timer.id] = timer
+        self._up(session)
+        if self._loop is None:
+            self._unstarted_timers.append(timer)
+        else:
+            self._arm(timer)
+        return timer.id
+
+    def delay_adjust(self, timer_id: int, seconds: float) -> bool:
+        """Move a timer of the current session to fire ``seconds`` from now.
+
+        Returns:
+            ``False`` if the current session has no such timer.
+        """
+        session = self._require_current("delay_adjust")
+        timer = session._timers.get(timer_id)
+        if timer is None:
+            return False
+        timer.deadline = time.monotonic() + _check_seconds(seconds)
+        if timer.handle is not None:
+            timer.handle.cancel()
+            self._arm(timer)
+        return True
+
+    def alarm_remove(self, timer_id: int) -> tuple[str, float, tuple[Any, ...]] | None:
+        """Remove a timer of the current session.
+
+        Returns:
+            ``(state, seconds_left, args)`` of the removed timer, or ``None`` if the
+            current session has no timer with that id.
+        """
+        session = self._require_current("alarm_remove")
+        timer = session._timers.get(timer_id)
+        if timer is None:
+            return None
+        self._remove_timer(timer)
+        return timer.state, max(0.0, timer.deadline - time.monotonic()), timer.args
+
+    def _arm(self, timer: _Timer) -> None:
+        assert self._loop is not None
+        delay = max(0.0, timer.deadline - time.monotonic())
+        timer.handle = self._loop.call_later(delay, self._fire, timer)
+
+    def _remove_timer(self, timer: _Timer) -> None:
+        session = timer.session
+        if session._timers.pop(timer.id, None) is None:
+            return
+        if timer.handle is not None:
+            timer.handle.cancel()
+        self._down(session)
+
+    def _fire(self, timer: _Timer) -> None:
+        session = timer.session
+        if session._timers.pop(timer.id, None) is None:
+            return
+        self.post_as(session, session, timer.state, *timer.args)
+        self._down(session)
+
+    # ------------------------------------------------------------------ aliases
+
+    def alias_set(self, name: str) -> None:
+        """Give the current session the alias ``name``.
+
+        Raises:
+            AliasInUseError: another session holds ``name``.
+            InvalidStateError: ``name`` is not a non-empty str.
+            KernelStateError: called outside a state handler.
+        """
+        session = self._require_current("alias_set")
+        if not isinstance(name, str) or not name:
+            raise AliasInUseError(f"an alias must be a non-empty str, not {name!r}")
+        holder = self._aliases.get(name)
+        if holder is not None and holder is not session:
+            raise AliasInUseError(f"alias {name!r} is in use by {holder!r}")
+        self._aliases[name] = session
+        session._aliases.add(name)
+
+    def alias_remove(self, name: str) -> bool:
+        """Remove the alias ``name`` of the current session.
+
+        Returns:
+            ``False`` if the current session does not hold ``name``.
+        """
+        session = self._require_current("alias_remove")
+        if self._aliases.get(name) is not session:
+            return False
+        del self._aliases[name]
+        session._aliases.discard(name)
+        self._note_idle(session)
+        return True
+
+    def alias_resolve(self, dest: Destination) -> Session | None:
+        """The live session an alias, id or session names, or ``None``."""
+        return self._resolve(dest)
+
+    # ------------------------------------------------------------------ misc
+
+    def _emit_observer(self, event: str, *args: Any) -> None:
+        try:
+            self.events.emit(event, *args)
+        except Exception:
+            log.exception("kernel.events listener for %r raised", event)
+
+    @staticmethod
+    def _on_observer_error(exc: Exception) -> None:
+        log.error("kernel.events error: %r", exc)
+
+    def __repr__(self) -> str:
+        state = "running" if self._loop is not None else "idle"
+        return (
+            f"<Kernel sessions={len(self._sessions)} aliases={sorted(self._aliases)} "
+            f"queued={len(self._queue)} {state}>"
+        )
+
+
+def _check_seconds(seconds: object) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ValueError(f"a delay must be a number of seconds, not {seconds!r}")
+    if not seconds >= 0:  # also rejects NaN
+        raise ValueError(f"a delay must not be negative, got {seconds!r}")
+    return float(seconds)

@@ -1,0 +1,144 @@
+"""Sessions: a heap, a table of state handlers, and the counters that keep them alive.
+
+A session's handler table is a :class:`pyee.EventEmitter`: each state name is an event
+name with exactly one listener, the handler. The kernel looks handlers up in it and calls
+them itself (it never ``emit``s through it), so dispatch order stays the kernel's FIFO and
+a handler's return value reaches :meth:`Kernel.call`.
+
+pyee gives two names a meaning of their own (``error`` is raised when emitted without a
+listener, ``new_listener`` is emitted on every registration), so they cannot be states.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pyee import EventEmitter
+
+from .errors import InvalidStateError
+
+if TYPE_CHECKING:
+    from .event import Event
+    from .kernel import Kernel, _Timer
+
+Handler = Callable[["Event"], Any]
+"""A state handler: a plain function taking one :class:`Event`."""
+
+RESERVED_STATES = frozenset({"error", "new_listener"})
+
+
+def check_state_name(name: object) -> str:
+    """Return ``name`` if it can name a state, else raise :class:`InvalidStateError`."""
+    if not isinstance(name, str) or not name:
+        raise InvalidStateError(f"a state name must be a non-empty str, not {name!r}")
+    if name in RESERVED_STATES:
+        raise InvalidStateError(
+            f"state name {name!r} is reserved (pyee gives it a meaning of its own)"
+        )
+    return name
+
+
+class Session:
+    """A POE-style session: a unit of state handlers sharing one heap.
+
+    Create sessions with :meth:`Session.create`; the kernel owns their lifetime. A
+    session lives while events are queued to or from it, it has timers, named
+    reference counts (e.g. outstanding SNMP requests) or running handler tasks, or
+    while it holds an alias and some other session is alive for one of those reasons.
+
+    Attributes:
+        kernel: the kernel the session belongs to.
+        id: a small integer unique within the kernel (usable as a ``post`` destination).
+        heap: the session's private data (a ``dict`` unless another object was given).
+        emitter: the pyee emitter holding the state handlers.
+    """
+
+    def __init__(self, kernel: Kernel, states: Mapping[str, Handler], heap: Any) -> None:
+        self.kernel = kernel
+        self.id = 0  # assigned by the kernel on registration
+        self.heap = heap
+        self.emitter = EventEmitter()
+        for name, handler in states.items():
+            self.set_state(name, handler)
+        # Lifetime bookkeeping; maintained by the kernel only.
+        self._alive = False
+        self._stopping = False
+        self._activity = 0  # queued events in and out + timers + refcounts + tasks
+        self._queued = 0
+        self._timers: dict[int, _Timer] = {}
+        self._refcounts: dict[str, int] = {}
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._aliases: set[str] = set()
+
+    @classmethod
+    def create(
+        cls,
+        kernel: Kernel,
+        inline_states: Mapping[str, Handler] | None = None,
+        heap: Any = None,
+        args: tuple[Any, ...] | list[Any] = (),
+    ) -> Session:
+        """Create a session in ``kernel`` and run its ``_start`` handler.
+
+        Args:
+            kernel: the kernel that will run the session.
+            inline_states: state name -> handler. ``_start``, ``_stop``, ``_default``
+                and ``_error`` have the kernel's special meanings.
+            heap: the session's heap; a new ``dict`` when omitted.
+            args: passed to ``_start`` as ``ev.args``.
+
+        Returns:
+            The session, after ``_start`` has run (also when it raised: the error is
+            routed like any handler error).
+
+        Raises:
+            InvalidStateError: a state name is not a non-empty str, is reserved
+                (``error``, ``new_listener``), or its handler is not callable.
+        """
+        if inline_states is not None and not isinstance(inline_states, Mapping):
+            raise InvalidStateError(
+                f"inline_states must be a mapping of state name to handler, "
+                f"not {type(inline_states).__name__}"
+            )
+        if not isinstance(args, tuple | list):
+            raise InvalidStateError(f"args must be a tuple or list, not {type(args).__name__}")
+        session = cls(kernel, inline_states or {}, {} if heap is None else heap)
+        kernel._register(session, tuple(args))
+        return session
+
+    def set_state(self, name: str, handler: Handler | None) -> None:
+        """Install, replace (or with ``None`` remove) the handler of state ``name``."""
+        check_state_name(name)
+        if handler is not None and not callable(handler):
+            raise InvalidStateError(
+                f"handler for state {name!r} must be callable, not {type(handler).__name__}"
+            )
+        self.emitter.remove_all_listeners(name)
+        if handler is not None:
+            self.emitter.add_listener(name, handler)
+
+    def handler(self, state: str) -> Handler | None:
+        """The handler of ``state``, or ``None``."""
+        listeners = self.emitter.listeners(state)
+        return listeners[-1] if listeners else None
+
+    @property
+    def aliases(self) -> frozenset[str]:
+        """The aliases this session holds."""
+        return frozenset(self._aliases)
+
+    @property
+    def alive(self) -> bool:
+        """True from registration until the session has stopped."""
+        return self._alive
+
+    def __repr__(self) -> str:
+        status = ("stopping" if self._stopping else "alive") if self._alive else "stopped"
+        aliases = sorted(self._aliases)
+        return (
+            f"<{type(self).__name__} id={self.id} aliases={aliases} queued={self._queued} "
+            f"timers={len(self._timers)} refs={dict(self._refcounts)} "
+            f"tasks={len(self._tasks)} {status}>"
+        )
