@@ -1,0 +1,29 @@
+"""Shared pytest fixtures. Add new fixtures in their own clearly commented section."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from snmp_component.testing import SnmpdAgent
+
+# ------------------------------------------------------------------------------------------------
+# Real net-snmp agent (snmpd) on loopback, one per test session.
+#
+# Communities public (ro) / private (rw), sysName "anchor-agent", SNMPv3 users of
+# snmp_component.testing.V3_USERS; see snmp_component/testing/snmpd.py. If snmpd is missing or
+# does not start, the fixture raises RuntimeError with the reason: dependent tests ERROR, they are
+# never skipped.
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def snmpd() -> Iterator[SnmpdAgent]:
+    """A started :class:`SnmpdAgent` on 127.0.0.1 (random port), stopped at session end."""
+    agent = SnmpdAgent()
+    agent.start()
+    try:
+        yield agent
+    finally:
+        agent.stop()
