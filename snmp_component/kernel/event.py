@@ -28,11 +28,12 @@ class Event:
             outside any handler (POE's ``SENDER`` being the kernel).
         state: the state name being dispatched (POE's ``STATE``).
         args: the positional arguments, a tuple (POE's ``ARG0 .. ARGn``).
+        kwargs: the keyword arguments given to ``post``/``call`` (usually empty).
 
     ``ev.arg0`` .. ``ev.arg9`` read ``args`` by position and are ``None`` when absent.
     """
 
-    __slots__ = ("args", "kernel", "sender", "session", "state")
+    __slots__ = ("args", "kernel", "kwargs", "sender", "session", "state")
 
     def __init__(
         self,
@@ -41,12 +42,14 @@ class Event:
         sender: Session | None,
         state: str,
         args: tuple[Any, ...],
+        kwargs: dict[str, Any] | None = None,
     ) -> None:
         self.kernel = kernel
         self.session = session
         self.sender = sender
         self.state = state
         self.args = args
+        self.kwargs: dict[str, Any] = {} if kwargs is None else kwargs
 
     @property
     def heap(self) -> Any:

@@ -50,6 +50,9 @@ Destination = str | int | Session
 
 MAX_CALL_DEPTH = 64
 
+_Queued = tuple[Session, Session | None, str, tuple[Any, ...], dict[str, Any] | None]
+"""A queued event: destination, sender, state, args, kwargs (``None`` when empty)."""
+
 
 class _Timer:
     """A pending timer of one session."""
@@ -85,7 +88,7 @@ class Kernel:
         self.events.add_listener("error", self._on_observer_error)
         self._sessions: dict[int, Session] = {}
         self._aliases: dict[str, Session] = {}
-        self._queue: deque[tuple[Session, Session | None, str, tuple[Any, ...]]] = deque()
+        self._queue: deque[_Queued] = deque()
         self._ids = itertools.count(1)
         self._timer_ids = itertools.count(1)
         self._current: Session | None = None
@@ -99,7 +102,9 @@ class Kernel:
         self._unstarted_timers: list[_Timer] = []
         self._unstarted_awaitables: list[tuple[Session, Awaitable[Any], Event]] = []
         self._threadsafe_lock = threading.Lock()
-        self._threadsafe_pending: list[tuple[Destination, str, tuple[Any, ...]]] = []
+        self._threadsafe_pending: list[
+            tuple[Destination, str, tuple[Any, ...], dict[str, Any]]
+        ] = []
 
     # ------------------------------------------------------------------ running
 
@@ -138,8 +143,8 @@ class Kernel:
             pending, self._threadsafe_pending = self._threadsafe_pending, []
         self._done = done
         try:
-            for dest, state, args in pending:
-                self.post(dest, state, *args)
+            for dest, state, args, kwargs in pending:
+                self.post_as(None, dest, state, *args, **kwargs)
             timers, self._unstarted_timers = self._unstarted_timers, []
             for timer in timers:
                 if timer.session._alive and timer.id in timer.session._timers:
@@ -206,6 +211,11 @@ class Kernel:
             session._alive = False
             del self._sessions[session.id]
             self._emit_observer("session_stopped", session)
+
+    @property
+    def running(self) -> bool:
+        """True while ``run()``/``run_async()`` is running."""
+        return self._loop is not None
 
     @property
     def sessions(self) -> tuple[Session, ...]:
@@ -315,17 +325,20 @@ class Kernel:
 
     # ------------------------------------------------------------------ events
 
-    def post(self, dest: Destination, state: str, *args: Any) -> bool:
+    def post(self, dest: Destination, state: str, *args: Any, **kwargs: Any) -> bool:
         """Queue ``state`` for ``dest`` (FIFO); it is dispatched later, never inline.
 
         Returns:
             ``True`` if queued. ``False`` (and a logged warning) when ``dest`` is not a
             live session or it has no handler for ``state`` and no ``_default``; also
-            ``False`` for a post made from a ``_stop`` handler.
+            ``False`` for a post made from a ``_stop`` handler. Keyword arguments reach
+            the handler as ``ev.kwargs``.
         """
-        return self.post_as(self._current, dest, state, *args)
+        return self.post_as(self._current, dest, state, *args, **kwargs)
 
-    def post_as(self, sender: Session | None, dest: Destination, state: str, *args: Any) -> bool:
+    def post_as(
+        self, sender: Session | None, dest: Destination, state: str, *args: Any, **kwargs: Any
+    ) -> bool:
         """``post`` on behalf of ``sender``, for I/O callbacks that run outside handlers.
 
         A component that receives a datagram outside any handler uses this so that the
@@ -343,7 +356,7 @@ class Kernel:
         ):
             log.warning("post of %r to %r dropped: it has no such state", state, session)
             return False
-        self._queue.append((session, sender, state, args))
+        self._queue.append((session, sender, state, args, kwargs or None))
         session._queued += 1
         self._up(session)
         if sender is not None:
@@ -353,11 +366,11 @@ class Kernel:
             self._loop.call_soon(self._drain)
         return True
 
-    def yield_(self, state: str, *args: Any) -> bool:
+    def yield_(self, state: str, *args: Any, **kwargs: Any) -> bool:
         """Post ``state`` to the current session (POE's ``yield``)."""
-        return self.post(self._require_current("yield_"), state, *args)
+        return self.post(self._require_current("yield_"), state, *args, **kwargs)
 
-    def call(self, dest: Destination, state: str, *args: Any) -> Any:
+    def call(self, dest: Destination, state: str, *args: Any, **kwargs: Any) -> Any:
         """Dispatch ``state`` to ``dest`` now and return the handler's value.
 
         A handler that raises is routed like any handler error and ``call`` returns
@@ -379,11 +392,11 @@ class Kernel:
             raise KernelStateError(f"call of {state!r}: nested deeper than {MAX_CALL_DEPTH}")
         self._depth += 1
         try:
-            return self._dispatch(session, self._current, state, args)
+            return self._dispatch(session, self._current, state, args, kwargs or None)
         finally:
             self._depth -= 1
 
-    def post_threadsafe(self, dest: Destination, state: str, *args: Any) -> None:
+    def post_threadsafe(self, dest: Destination, state: str, *args: Any, **kwargs: Any) -> None:
         """``post`` from any thread; the post happens on the kernel's loop thread.
 
         Before the kernel runs, the post waits and is made when it starts. Whether the
@@ -392,15 +405,17 @@ class Kernel:
         with self._threadsafe_lock:
             loop = self._loop
             if loop is None:
-                self._threadsafe_pending.append((dest, state, args))
+                self._threadsafe_pending.append((dest, state, args, kwargs))
                 return
         try:
-            loop.call_soon_threadsafe(self._post_from_thread, dest, state, args)
+            loop.call_soon_threadsafe(self._post_from_thread, dest, state, args, kwargs)
         except RuntimeError:
             log.warning("post_threadsafe of %r to %r dropped: the loop is closed", state, dest)
 
-    def _post_from_thread(self, dest: Destination, state: str, args: tuple[Any, ...]) -> None:
-        self.post_as(None, dest, state, *args)
+    def _post_from_thread(
+        self, dest: Destination, state: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        self.post_as(None, dest, state, *args, **kwargs)
 
     def _schedule_drain(self) -> None:
         if not self._drain_scheduled and self._loop is not None:
@@ -414,10 +429,10 @@ class Kernel:
         for _ in range(len(queue)):
             if not queue:  # stop() emptied it
                 break
-            session, sender, state, args = queue.popleft()
+            session, sender, state, args, kwargs = queue.popleft()
             session._queued -= 1
             if session._alive:
-                self._dispatch(session, sender, state, args)
+                self._dispatch(session, sender, state, args, kwargs)
             self._down(session)
             if sender is not None:
                 self._down(sender)
@@ -425,7 +440,12 @@ class Kernel:
             self._schedule_drain()
 
     def _dispatch(
-        self, session: Session, sender: Session | None, state: str, args: tuple[Any, ...]
+        self,
+        session: Session,
+        sender: Session | None,
+        state: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any] | None = None,
     ) -> Any:
         handler = session.handler(state)
         if handler is None:
@@ -435,7 +455,7 @@ class Kernel:
                 return None
             args = (state, args)
             state = "_default"
-        ev = Event(self, session, sender, state, args)
+        ev = Event(self, session, sender, state, args, kwargs)
         previous = self._current
         self._current = session
         try:

@@ -679,3 +679,31 @@ def test_repr_shows_live_state() -> None:
     assert "sessions=1" in repr(kernel)
     run(kernel)
     assert "stopped" in repr(session)
+
+
+def test_keyword_arguments_reach_the_handler() -> None:
+    kernel = Kernel()
+    seen: list[Any] = []
+
+    def start(ev: Event) -> None:
+        ev.kernel.yield_("kw", 1, flag=True)
+        seen.append(ev.kernel.call(ev.session, "kw", 2, name="x"))
+        seen.append(("start kwargs", ev.kwargs))
+
+    def kw(ev: Event) -> str:
+        seen.append((ev.args, ev.kwargs))
+        return "ok"
+
+    def default(ev: Event) -> None:
+        seen.append(("default", ev.arg0, ev.arg1, ev.kwargs))
+
+    Session.create(kernel, inline_states={"_start": start, "kw": kw, "_default": default})
+    kernel.post(kernel.sessions[0], "other", 3, cb=[1])
+    run(kernel)
+    assert seen == [
+        ((2,), {"name": "x"}),
+        "ok",
+        ("start kwargs", {}),
+        ((1,), {"flag": True}),
+        ("default", "other", (3,), {"cb": [1]}),
+    ]
