@@ -1,0 +1,407 @@
+"""A plain-data MIB index: name <-> OID lookups and net-snmp name forms, without pysnmp.
+
+The pysnmp adapter (:mod:`snmp_component._pysnmp.mib`) loads MIB modules once and extracts
+:class:`MibNode` records; this module answers every lookup from dicts, so resolving a name
+or splitting a response OID into net-snmp's ``(tag, iid)`` costs a microsecond or two and
+never touches pysnmp.
+
+Name forms accepted by :func:`parse_name` (those of net-snmp's ``SNMP::Session``):
+
+* numeric, with or without the leading dot: ``.1.3.6.1.2.1.1.1.0``, ``1.3.6.1.2.1.1.1.0``
+  (no index needed);
+* a bare name, optionally followed by instance arcs: ``sysDescr``, ``ifDescr.3``,
+  ``ipAdEntAddr.127.0.0.1``;
+* module-qualified: ``SNMPv2-MIB::sysDescr``, ``SNMPv2-MIB::sysUpTime.0``;
+* a dotted path whose first component is a name or number and whose later components are
+  names of children or numbers: ``iso.3.6.1.2.1.1.1.0``,
+  ``iso.org.dod.internet.mgmt.mib-2.system.sysDescr.0``, ``.1.3.6.1.2.1.1.sysDescr.0``.
+
+Not supported (yet): net-snmp's quoted string indexes (``vacmGroupName."public"``).
+
+This module is pure: no I/O, no pysnmp/pyasn1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TypeVar
+
+from ..errors import UnknownObjectError
+from .oid import MAX_SUBID, Oid, format_oid, parse_oid
+
+__all__ = ["NETSNMP_MIB_TYPES", "MibIndex", "MibNode", "parse_name", "split_oid"]
+
+NETSNMP_MIB_TYPES = frozenset(
+    {
+        "INTEGER",
+        "INTEGER32",
+        "UNSIGNED32",
+        "OCTETSTR",
+        "OBJECTID",
+        "IPADDR",
+        "COUNTER",
+        "COUNTER64",
+        "GAUGE",
+        "TICKS",
+        "OPAQUE",
+        "BITS",
+    }
+)
+"""The net-snmp type names a MIB object's SYNTAX can map to (:attr:`MibNode.type`)."""
+
+_DIGITS = frozenset("0123456789")
+
+# net-snmp's names for the three roots, usable even without an index ("iso.3.6.1...").
+_ROOTS: Mapping[str, int] = MappingProxyType(
+    {
+        "ccitt": 0,
+        "itu-t": 0,
+        "iso": 1,
+        "joint-iso-ccitt": 2,
+        "joint-iso-itu-t": 2,
+    }
+)
+
+_CACHE_SIZE = 8192
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+@dataclass(frozen=True, slots=True)
+class MibNode:
+    """One named node of the MIB tree (an OBJECT-TYPE, an OBJECT IDENTIFIER, a group...)."""
+
+    name: str
+    """The descriptor, e.g. ``"sysDescr"``."""
+    module: str
+    """The defining module, e.g. ``"SNMPv2-MIB"``."""
+    oid: Oid
+    """The node's OID, e.g. ``(1, 3, 6, 1, 2, 1, 1, 1)``."""
+    type: str | None = None
+    """net-snmp type name of the SYNTAX of a scalar or column (see :data:`NETSNMP_MIB_TYPES`);
+    ``None`` for every other node (identifiers, tables, rows, notifications, groups)."""
+    enums: Mapping[str, int] | None = field(default=None, hash=False)
+    """Named numbers of an enumerated INTEGER (``{"up": 1, ...}``) or named bits of BITS."""
+    access: str | None = None
+    """MAX-ACCESS in SMI spelling (``"read-only"``, ``"read-write"``, ``"read-create"``,
+    ``"not-accessible"``, ``"accessible-for-notify"``); ``None`` where the node has none."""
+
+    def __post_init__(self) -> None:
+        if self.enums is not None and not isinstance(self.enums, MappingProxyType):
+            object.__setattr__(self, "enums", MappingProxyType(dict(self.enums)))
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a scalar or table column (a node with a SYNTAX type)."""
+        return self.type is not None
+
+
+class MibIndex:
+    """Immutable lookup tables over :class:`MibNode` records.
+
+    When two nodes share a name (bare lookups) or an OID, the one that comes first in
+    *nodes* wins; module-qualified lookups (``resolve_name(name, module)``) are exact.
+    Lookups and the small result caches are safe to use from several threads.
+    """
+
+    __slots__ = (
+        "_by_name",
+        "_by_oid",
+        "_by_qualified",
+        "_children",
+        "_max_len",
+        "_modules",
+        "_names",
+        "_nodes",
+        "_parse_cache",
+        "_split_cache",
+    )
+
+    def __init__(self, nodes: Iterable[MibNode]) -> None:
+        self._nodes: tuple[MibNode, ...] = tuple(nodes)
+        by_name: dict[str, MibNode] = {}
+        by_qualified: dict[tuple[str, str], MibNode] = {}
+        by_oid: dict[Oid, MibNode] = {}
+        children: dict[tuple[Oid, str], MibNode] = {}
+        modules: set[str] = set()
+        for node in self._nodes:
+            by_name.setdefault(node.name, node)
+            by_qualified.setdefault((node.module, node.name), node)
+            by_oid.setdefault(node.oid, node)
+            children.setdefault((node.oid[:-1], node.name), node)
+            modules.add(node.module)
+        self._by_name = by_name
+        self._by_qualified = by_qualified
+        self._by_oid = by_oid
+        self._children = children
+        self._modules = frozenset(modules)
+        self._names = sorted(by_name)
+        self._max_len = max((len(oid) for oid in by_oid), default=0)
+        self._parse_cache: dict[str, Oid] = {}
+        self._split_cache: dict[tuple[Oid, bool], tuple[str, str]] = {}
+
+    # -- plain lookups ------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        """Number of distinct OIDs with a name."""
+        return len(self._by_oid)
+
+    def __repr__(self) -> str:
+        return f"<MibIndex: {len(self._by_oid)} nodes from {len(self._modules)} modules>"
+
+    @property
+    def modules(self) -> frozenset[str]:
+        """Names of the modules that contributed nodes."""
+        return self._modules
+
+    @property
+    def nodes(self) -> tuple[MibNode, ...]:
+        """All nodes, in the order given (including shadowed duplicates)."""
+        return self._nodes
+
+    def resolve_name(self, name: str, module: str | None = None) -> MibNode:
+        """The node named *name* (in *module* if given). Raises :class:`KeyError` if unknown."""
+        node = self._by_name.get(name) if module is None else self._by_qualified.get((module, name))
+        if node is None:
+            raise KeyError(name if module is None else f"{module}::{name}")
+        return node
+
+    def node_at(self, oid: Oid) -> MibNode | None:
+        """The node whose OID is exactly *oid*, or ``None``."""
+        return self._by_oid.get(oid)
+
+    def longest_prefix(self, oid: Oid) -> MibNode | None:
+        """The node with the longest OID that is a prefix of (or equal to) *oid*, or ``None``."""
+        get = self._by_oid.get
+        for k in range(min(len(oid), self._max_len), 0, -1):
+            node = get(oid[:k])
+            if node is not None:
+                return node
+        return None
+
+    def object_of(self, oid: Oid) -> MibNode | None:
+        """The scalar/column (typed node) that *oid* is an instance of, or ``None``.
+
+        Like net-snmp, a named node directly below a typed node counts as an instance of
+        it: with DISMAN-EVENT-MIB's ``sysUpTimeInstance`` (= sysUpTime.0) loaded,
+        ``object_of(sysUpTime.0)`` is ``sysUpTime``.
+        """
+        node = self.longest_prefix(oid)
+        if node is None or node.type is not None:
+            return node
+        parent = self._by_oid.get(node.oid[:-1])
+        if parent is not None and parent.type is not None:
+            return parent
+        return None
+
+    def type_of(self, oid: Oid) -> str | None:
+        """net-snmp type name of the object *oid* is an instance of, or ``None``."""
+        node = self.object_of(oid)
+        return None if node is None else node.type
+
+    def closest_names(self, name: str, n: int = 3) -> list[str]:
+        """Up to *n* known names that look like *name* (for error messages)."""
+        return _closest(name, self._names, n)
+
+    def closest_modules(self, module: str, n: int = 3) -> list[str]:
+        """Up to *n* loaded module names that look like *module*."""
+        return _closest(module, sorted(self._modules), n)
+
+    # -- net-snmp forms -----------------------------------------------------------------------
+
+    def parse(self, text: str) -> Oid:
+        """:func:`parse_name` with this index (cached)."""
+        if not isinstance(text, str):
+            return _parse_name(text, self)  # raises
+        oid = self._parse_cache.get(text)
+        if oid is None:
+            oid = _parse_name(text, self)
+            _cache_put(self._parse_cache, text, oid)
+        return oid
+
+    def split(self, oid: Oid, *, numeric: bool = False) -> tuple[str, str]:
+        """:func:`split_oid` with this index (cached)."""
+        key = (oid, numeric)
+        result = self._split_cache.get(key)
+        if result is None:
+            result = self._split(oid, numeric)
+            _cache_put(self._split_cache, key, result)
+        return result
+
+    def _split(self, oid: Oid, numeric: bool) -> tuple[str, str]:
+        node = self.longest_prefix(oid)
+        if node is None:
+            return format_oid(oid), ""
+        if node.type is None:
+            # A named node is a "leaf" for net-snmp if its parent is a leaf
+            # (sysUpTimeInstance under sysUpTime); any other untyped node means "unknown".
+            parent = self._by_oid.get(node.oid[:-1])
+            if parent is None or parent.type is None:
+                return format_oid(oid), ""
+            if numeric:
+                node = parent
+        rest = oid[len(node.oid) :]
+        iid = ".".join(map(str, rest))
+        return (format_oid(node.oid) if numeric else node.name), iid
+
+    def _child(self, parent: Oid, name: str) -> MibNode | None:
+        return self._children.get((parent, name))
+
+
+def parse_name(text: str, index: MibIndex | None) -> Oid:
+    """The OID that *text* names, in any of net-snmp's forms (see the module docstring).
+
+    Purely numeric text needs no *index*. Raises :class:`~snmp_component.errors.UnknownObjectError`
+    (a :class:`ValueError`) naming *text*, with the closest known names for unknown symbols.
+    """
+    if index is not None:
+        return index.parse(text)
+    return _parse_name(text, None)
+
+
+def split_oid(oid: Oid, index: MibIndex | None, *, numeric: bool) -> tuple[str, str]:
+    """net-snmp's ``(tag, iid)`` for a response OID.
+
+    * a known scalar/column: ``("sysDescr", "0")``, ``("ipAdEntAddr", "127.0.0.1")``;
+      with ``numeric=True``: ``(".1.3.6.1.2.1.1.1", "0")``;
+    * an instance node a MIB names (``sysUpTimeInstance``): ``("sysUpTimeInstance", "")``,
+      numerically ``(".1.3.6.1.2.1.1.3", "0")``;
+    * no known object (or no index): ``(".1.3.6.1.4.1.99999.1", "")``.
+    """
+    if index is None:
+        return format_oid(oid), ""
+    return index.split(oid, numeric=numeric)
+
+
+# -- implementation ---------------------------------------------------------------------------
+
+
+def _cache_put(cache: dict[_K, _V], key: _K, value: _V) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        try:
+            del cache[next(iter(cache))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
+    cache[key] = value
+
+
+def _closest(word: str, candidates: list[str], n: int) -> list[str]:
+    if n <= 0:
+        return []
+    import difflib  # only on the error path
+
+    lower = word.lower()
+    exact_ci = [c for c in candidates if c.lower() == lower and c != word]
+    rest = difflib.get_close_matches(word, candidates, n=n + len(exact_ci), cutoff=0.6)
+    out = exact_ci + [c for c in rest if c not in exact_ci]
+    return out[:n]
+
+
+def _suggest(names: list[str]) -> str:
+    return f"; did you mean {', '.join(names)}?" if names else ""
+
+
+def _unknown(text: str, why: str) -> UnknownObjectError:
+    return UnknownObjectError(f"Unknown Object Identifier {text!r}: {why}")
+
+
+def _is_number(part: str) -> bool:
+    return bool(part) and _DIGITS.issuperset(part)
+
+
+def _number(text: str, part: str) -> int:
+    value = int(part)
+    if value > MAX_SUBID:
+        raise _unknown(text, f"sub-identifier {value} exceeds {MAX_SUBID}")
+    return value
+
+
+def _parse_name(text: str, index: MibIndex | None) -> Oid:
+    if not isinstance(text, str):
+        raise UnknownObjectError(
+            f"a name or OID must be a str, not {type(text).__name__}: {text!r}"
+        )
+    if not text:
+        raise _unknown(text, "empty name")
+
+    module: str | None = None
+    body = text
+    if "::" in text:
+        module, _, body = text.partition("::")
+        if not module or not body or "::" in body:
+            raise _unknown(text, "expected MODULE::name")
+    elif text[0] == "." or text[0] in _DIGITS:
+        if _DIGITS.issuperset(text.replace(".", "")):
+            try:
+                return parse_oid(text)
+            except ValueError as exc:
+                raise UnknownObjectError(str(exc)) from None
+        if text[0] == ".":
+            body = text[1:]
+
+    parts = body.split(".")
+    if any(not part for part in parts):
+        raise _unknown(text, "empty component")
+
+    first = parts[0]
+    if module is not None:
+        if _is_number(first):
+            raise _unknown(text, "expected a name after '::'")
+        oid = _resolve_qualified(text, module, first, index)
+    elif _is_number(first):
+        oid = (_number(text, first),)
+    else:
+        oid = _resolve_bare(text, first, index)
+
+    for part in parts[1:]:
+        if _DIGITS.issuperset(part):
+            oid += (_number(text, part),)
+            continue
+        child = index._child(oid, part) if index is not None else None
+        if child is None:
+            if index is not None and part in index._by_name:
+                known = index._by_name[part]
+                why = f"{part!r} ({format_oid(known.oid)}) is not a child of {format_oid(oid)}"
+            else:
+                why = f"no object {part!r} under {format_oid(oid)}"
+                if index is None:
+                    why += " (no MIBs loaded)"
+            raise _unknown(text, why)
+        oid = child.oid
+    return oid
+
+
+def _resolve_bare(text: str, name: str, index: MibIndex | None) -> Oid:
+    if index is not None:
+        node = index._by_name.get(name)
+        if node is not None:
+            return node.oid
+    root = _ROOTS.get(name)
+    if root is not None:
+        return (root,)
+    if index is None:
+        raise _unknown(text, f"cannot resolve name {name!r} without MIBs (no MIB index loaded)")
+    raise _unknown(text, f"no MIB object named {name!r}" + _suggest(index.closest_names(name)))
+
+
+def _resolve_qualified(text: str, module: str, name: str, index: MibIndex | None) -> Oid:
+    if index is None:
+        raise _unknown(text, f"cannot resolve {module}::{name} without MIBs (no MIB index loaded)")
+    node = index._by_qualified.get((module, name))
+    if node is not None:
+        return node.oid
+    if module not in index.modules:
+        raise _unknown(
+            text, f"MIB module {module!r} is not loaded" + _suggest(index.closest_modules(module))
+        )
+    elsewhere = [n.module for n in index.nodes if n.name == name]
+    if elsewhere:
+        where = ", ".join(dict.fromkeys(elsewhere))
+        why = f"{name!r} is not defined in {module} (it is in {where})"
+        raise _unknown(text, why)
+    in_module = sorted(n.name for n in index.nodes if n.module == module)
+    similar = _closest(name, in_module, 3) or index.closest_names(name)
+    raise _unknown(text, f"no object {name!r} in {module}" + _suggest(similar))
