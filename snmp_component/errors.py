@@ -33,7 +33,7 @@ fields, which the component copies onto ``session.ErrorStr``, ``ErrorNum`` and
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .kernel.errors import (
     AliasInUseError,
@@ -180,6 +180,8 @@ class ErrorStatusError(SNMPError):
         status: the error-status number (also ``error_num``).
         index: the 1-based error-index (also ``error_index``).
         oid: the offending varbind's OID as ``".1.3..."``, or ``None``.
+        varlist: the varbinds the agent sent back with the error (net-snmp shows them),
+            or ``None``.
     """
 
     status: ClassVar[int] = 0
@@ -195,6 +197,7 @@ class ErrorStatusError(SNMPError):
         self.status = status  # type: ignore[misc]  # instances of the base may carry any
         self.index = index
         self.oid = oid
+        self.varlist: Any = None
 
     @classmethod
     def from_status(cls, status: int, index: int = 0, oid: str | None = None) -> ErrorStatusError:

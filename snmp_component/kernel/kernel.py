@@ -118,12 +118,13 @@ class Kernel:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            asyncio.run(self.run_async())
-            return
-        raise RuntimeError(
-            "Kernel.run() cannot be called from a running event loop; "
-            "use 'await kernel.run_async()'"
-        )
+            pass  # no loop running here: good
+        else:
+            raise RuntimeError(
+                "Kernel.run() cannot be called from a running event loop; "
+                "use 'await kernel.run_async()'"
+            )
+        asyncio.run(self.run_async())
 
     async def run_async(self) -> None:
         """Run the kernel on the running loop; return when no session is left.

@@ -1,0 +1,75 @@
+"""Object identifier helpers.
+
+An OID is represented everywhere in the library as a plain ``tuple`` of ints
+(:data:`Oid`), e.g. ``(1, 3, 6, 1, 2, 1, 1, 3, 0)``.  Tuples are hashable
+(usable as dict keys and cache keys), cheap to slice, and compare with the
+ordinary tuple ordering, which *is* the SNMP lexicographic OID ordering:
+``(1, 3, 6) < (1, 3, 6, 0) < (1, 3, 7)``.  No wrapper class is needed, so code
+that walks tables can simply use ``<``, ``sorted()`` and ``bisect``.
+
+Text form is net-snmp's numeric style with a leading dot: ``".1.3.6.1"``
+(:func:`format_oid`); :func:`parse_oid` accepts it with or without the dot.
+
+This module is pure: no I/O, no pysnmp/pyasn1.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = ["MAX_SUBID", "Oid", "format_oid", "is_prefix", "parse_oid"]
+
+Oid = tuple[int, ...]
+"""An OBJECT IDENTIFIER value: a tuple of non-negative ints (ordering = tuple ordering)."""
+
+MAX_SUBID = 0xFFFFFFFF
+"""Largest sub-identifier SNMP allows (RFC 2578: each sub-id is 0..2**32-1)."""
+
+_DIGITS = frozenset("0123456789")
+
+
+@lru_cache(maxsize=4096)
+def parse_oid(text: str) -> Oid:
+    """Parse a numeric OID string (``"1.3.6.1"`` or ``".1.3.6.1"``) into an :data:`Oid`.
+
+    Raises :class:`ValueError` naming *text* for anything else: empty text,
+    empty parts (``"1..3"``, trailing dot), non-digit parts (signs, spaces,
+    names), sub-ids above 2**32-1, fewer than 2 arcs, a first arc above 2, or
+    a second arc of 40 or more under first arc 0 or 1 (X.690 8.19.4).
+    Results are cached, so repeated parsing of the same string is a dict hit.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"OID text must be a str, not {type(text).__name__}: {text!r}")
+    body = text[1:] if text.startswith(".") else text
+    if not body:
+        raise ValueError(f"invalid OID {text!r}: empty")
+    parts = body.split(".")
+    # str.isdigit() also accepts non-ASCII digits such as "²", so check the
+    # characters explicitly (set.issuperset is a fast C loop).
+    for part in parts:
+        if not part:
+            raise ValueError(f"invalid OID {text!r}: empty sub-identifier")
+        if not _DIGITS.issuperset(part):
+            raise ValueError(f"invalid OID {text!r}: sub-identifier {part!r} is not a number")
+    oid = tuple(map(int, parts))
+    if len(oid) < 2:
+        raise ValueError(f"invalid OID {text!r}: needs at least 2 sub-identifiers")
+    if max(oid) > MAX_SUBID:
+        raise ValueError(f"invalid OID {text!r}: sub-identifier {max(oid)} exceeds {MAX_SUBID}")
+    if oid[0] > 2:
+        raise ValueError(f"invalid OID {text!r}: first sub-identifier must be 0, 1 or 2")
+    if oid[0] < 2 and oid[1] >= 40:
+        raise ValueError(
+            f"invalid OID {text!r}: second sub-identifier must be below 40 when the first is 0 or 1"
+        )
+    return oid
+
+
+def format_oid(oid: Oid) -> str:
+    """Format *oid* in net-snmp numeric style with a leading dot: ``".1.3.6.1"``."""
+    return "." + ".".join(map(str, oid))
+
+
+def is_prefix(prefix: Oid, oid: Oid) -> bool:
+    """True when *oid* lies in the subtree rooted at *prefix* (including ``oid == prefix``)."""
+    return oid[: len(prefix)] == prefix

@@ -1,0 +1,183 @@
+"""Values between the wire (BER tag + raw value) and net-snmp's Varbind conventions.
+
+Decoding: :func:`to_netsnmp` turns ``(tag, raw)`` into ``(val, type)`` as SNMP.pm shows
+them: ints for numbers, ``str`` for printable octets (else ``bytes``), dotted quads for
+IpAddress, ``".1.3..."`` for OIDs, and the type name itself for the three exceptions.
+
+Encoding (``set``): :func:`from_netsnmp` turns ``(val, type)`` into ``(tag, raw)``,
+accepting net-snmp type names, snmpset's one-letter types and SMI names, and checking
+ranges, so that nothing invalid ever reaches the wire or pysnmp.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from . import ber
+from .oid import format_oid, parse_oid
+from .pdu import RawValue
+
+# net-snmp type name of each tag, without MIB knowledge (SNMP.xs __get_type_str).
+TYPE_OF_TAG: dict[int, str] = {
+    ber.INTEGER: "INTEGER",
+    ber.OCTET_STRING: "OCTETSTR",
+    ber.NULL: "NULL",
+    ber.OBJECT_IDENTIFIER: "OBJECTID",
+    ber.IPADDRESS: "IPADDR",
+    ber.COUNTER32: "COUNTER",
+    ber.GAUGE32: "GAUGE",
+    ber.TIMETICKS: "TICKS",
+    ber.OPAQUE: "OPAQUE",
+    ber.COUNTER64: "COUNTER64",
+    ber.NO_SUCH_OBJECT: "NOSUCHOBJECT",
+    ber.NO_SUCH_INSTANCE: "NOSUCHINSTANCE",
+    ber.END_OF_MIB_VIEW: "ENDOFMIBVIEW",
+}
+
+EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
+
+# MIB types that refine what the tag alone says (same tag on the wire).
+_REFINES = {
+    ber.INTEGER: frozenset({"INTEGER32"}),
+    ber.GAUGE32: frozenset({"UNSIGNED32"}),
+    ber.OCTET_STRING: frozenset({"BITS"}),
+}
+
+# Every spelling accepted for a set type -> (net-snmp name, tag).
+_SET_TYPES: dict[str, tuple[str, int]] = {}
+for _names, _canonical, _tag in (
+    (("INTEGER", "INT", "I", "ENUM"), "INTEGER", ber.INTEGER),
+    (("INTEGER32",), "INTEGER32", ber.INTEGER),
+    (("UNSIGNED32", "UINTEGER", "U"), "UNSIGNED32", ber.GAUGE32),
+    (
+        ("OCTETSTR", "OCTETSTRING", "OCTET_STRING", "STRING", "S", "X", "D"),
+        "OCTETSTR",
+        ber.OCTET_STRING,
+    ),
+    (("BITS", "B"), "BITS", ber.OCTET_STRING),
+    (
+        ("OBJECTID", "OBJECTIDENTIFIER", "OBJECT_IDENTIFIER", "OID", "O"),
+        "OBJECTID",
+        ber.OBJECT_IDENTIFIER,
+    ),
+    (("IPADDR", "IPADDRESS", "NETADDR", "A"), "IPADDR", ber.IPADDRESS),
+    (("COUNTER", "COUNTER32", "C"), "COUNTER", ber.COUNTER32),
+    (("GAUGE", "GAUGE32"), "GAUGE", ber.GAUGE32),
+    (("TICKS", "TIMETICKS", "T"), "TICKS", ber.TIMETICKS),
+    (("OPAQUE",), "OPAQUE", ber.OPAQUE),
+    (("COUNTER64",), "COUNTER64", ber.COUNTER64),
+    (("NULL", "N"), "NULL", ber.NULL),
+):
+    for _name in _names:
+        _SET_TYPES[_name] = (_canonical, _tag)
+
+_RANGES = {
+    ber.INTEGER: (-(2**31), 2**31 - 1),
+    ber.GAUGE32: (0, 2**32 - 1),
+    ber.COUNTER32: (0, 2**32 - 1),
+    ber.TIMETICKS: (0, 2**32 - 1),
+    ber.COUNTER64: (0, 2**64 - 1),
+}
+
+
+def type_name(tag: int, mib_type: str | None = None) -> str:
+    """The net-snmp type name for a received ``tag`` (refined by the MIB's type if known)."""
+    if mib_type is not None and mib_type in _REFINES.get(tag, ()):
+        return mib_type
+    return TYPE_OF_TAG.get(tag, f"UNKNOWN-0x{tag:02X}")
+
+
+def octets_to_val(raw: bytes) -> str | bytes:
+    """``str`` when the octets are printable UTF-8 text (tabs/newlines allowed), else bytes."""
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError:
+        return raw
+    if (
+        text.isprintable()
+        or text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable()
+    ):
+        return text
+    return raw
+
+
+def to_netsnmp(tag: int, raw: RawValue, mib_type: str | None = None) -> tuple[object, str]:
+    """``(val, type)`` of a received value, SNMP.pm style (see the module doc)."""
+    kind = type_name(tag, mib_type)
+    if isinstance(raw, int):
+        return raw, kind
+    if isinstance(raw, bytes):
+        if tag == ber.IPADDRESS and len(raw) == 4:
+            return ".".join(map(str, raw)), kind
+        if tag == ber.OPAQUE:
+            return raw, kind
+        return octets_to_val(raw), kind
+    if isinstance(raw, tuple):
+        return format_oid(raw), kind
+    if tag in EXCEPTION_TAGS:
+        return kind, kind
+    return "", kind  # NULL
+
+
+class SetValueError(ValueError):
+    """A set value or type is not usable; the message says why."""
+
+
+def from_netsnmp(val: object, type_: str) -> tuple[int, RawValue]:
+    """``(tag, raw)`` for a set value ``val`` of net-snmp type ``type_``.
+
+    Raises:
+        SetValueError: unknown type name, or a value that does not fit the type.
+    """
+    key = type_.upper().replace("-", "").replace(" ", "") if isinstance(type_, str) else ""
+    found = _SET_TYPES.get(key)
+    if found is None:
+        raise SetValueError(f"unknown type {type_!r} (use a net-snmp type such as OCTETSTR)")
+    canonical, tag = found
+    if tag in _RANGES:
+        return tag, _to_int(val, canonical, *_RANGES[tag])
+    if tag == ber.OCTET_STRING or tag == ber.OPAQUE:
+        if isinstance(val, str):
+            return tag, val.encode()
+        if isinstance(val, bytes | bytearray | memoryview):
+            return tag, bytes(val)
+        raise SetValueError(f"{canonical} value must be str or bytes, not {val!r}")
+    if tag == ber.OBJECT_IDENTIFIER:
+        if isinstance(val, tuple) and all(isinstance(x, int) for x in val):
+            return tag, val
+        if isinstance(val, str):
+            try:
+                return tag, parse_oid(val)
+            except ValueError as exc:
+                raise SetValueError(f"OBJECTID value: {exc}") from None
+        raise SetValueError(f"OBJECTID value must be a numeric OID string, not {val!r}")
+    if tag == ber.IPADDRESS:
+        return tag, _to_ipaddr(val)
+    if val not in (None, "", b""):
+        raise SetValueError(f"NULL value must be empty, not {val!r}")
+    return tag, None
+
+
+def _to_int(val: object, canonical: str, low: int, high: int) -> int:
+    if isinstance(val, bool):
+        raise SetValueError(f"{canonical} value must be an integer, not {val!r}")
+    if isinstance(val, str):
+        try:
+            val = int(val.strip(), 0) if val.strip()[:2].lower() == "0x" else int(val)
+        except ValueError:
+            raise SetValueError(f"{canonical} value must be an integer, not {val!r}") from None
+    if not isinstance(val, int):
+        raise SetValueError(f"{canonical} value must be an integer, not {val!r}")
+    if not low <= val <= high:
+        raise SetValueError(f"{canonical} value {val} out of range {low}..{high}")
+    return val
+
+
+def _to_ipaddr(val: object) -> bytes:
+    if isinstance(val, bytes) and len(val) == 4:
+        return val
+    if isinstance(val, str):
+        parts = val.split(".")
+        if len(parts) == 4 and all(p.isdigit() and int(p) <= 255 for p in parts):
+            return bytes(int(p) for p in parts)
+    raise SetValueError(f"IPADDR value must be a dotted quad like '192.0.2.1', not {val!r}")

@@ -1,0 +1,144 @@
+"""Request arguments (``vars``) to OIDs and set varbinds. Pure: names resolve through
+the ``resolve`` function the caller passes.
+
+Accepted ``vars`` (API.md): ``".1.3.6.1.2.1.1.3.0"``, ``"1.3.6..."``, ``"sysUpTime.0"``,
+``["sysUpTime", 0]``, ``["sysUpTime", "0"]``, a ``Varbind``, a ``VarList``, or a list of any
+of these; several flat strings in a row also work (``get, "cb", "a.0", "b.0"``).
+
+A list is *one* varbind ``[tag, iid, val, type]`` when its second item is an instance id
+(an int, or digits like ``"0"`` or ``"1.2"`` that do not look like a whole OID); otherwise
+it is a list of vars. So ``["sysDescr", 0]`` is one var and ``["sysDescr.0", "sysName.0"]``
+or ``["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.5.0"]`` are two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..errors import BadTypeError, ConfigurationError, UnknownObjectError
+from .pdu import Oid, RawVarbind
+from .values import SetValueError, from_netsnmp
+
+Resolve = Callable[[str], Oid]
+TypeOf = Callable[[Oid], "str | None"]
+
+_IID = re.compile(r"\d+(\.\d+)*")
+
+
+def _is_iid(item: object) -> bool:
+    if isinstance(item, int) and not isinstance(item, bool):
+        return item >= 0
+    if not isinstance(item, str):
+        return False
+    if item == "":
+        return True
+    if not _IID.fullmatch(item):
+        return False
+    # Digits with many arcs from the top of the tree are a whole OID, not an instance.
+    return not (item.startswith(("1.3.", "0.", "2.")) and item.count(".") >= 4)
+
+
+def _is_varbind(item: object) -> bool:
+    if not isinstance(item, list | tuple) or not 1 <= len(item) <= 4:
+        return False
+    if not isinstance(item[0], str):
+        return False
+    return len(item) == 1 or _is_iid(item[1]) or item[1] is None
+
+
+def _iid_arcs(iid: object, tag: str) -> Oid:
+    if iid is None or iid == "":
+        return ()
+    if isinstance(iid, int) and not isinstance(iid, bool):
+        return (iid,)
+    if isinstance(iid, str) and _IID.fullmatch(iid.lstrip(".")):
+        return tuple(int(x) for x in iid.lstrip(".").split("."))
+    raise UnknownObjectError(f"bad instance {iid!r} for {tag!r}")
+
+
+def flatten(vars_: Sequence[Any]) -> list[Any]:
+    """The individual vars of the posted ``vars`` arguments, each a str or a varbind list."""
+    out: list[Any] = []
+    for item in vars_:
+        if isinstance(item, str) or _is_varbind(item):
+            out.append(item)
+        elif isinstance(item, list | tuple):
+            for inner in item:
+                if isinstance(inner, str) or _is_varbind(inner):
+                    out.append(inner)
+                else:
+                    raise ConfigurationError(f"cannot use {inner!r} as a var")
+        else:
+            raise ConfigurationError(
+                f"cannot use {item!r} as a var (give a name, an OID string, [tag, iid], "
+                "a Varbind or a VarList)"
+            )
+    return out
+
+
+def var_oid(var: Any, resolve: Resolve) -> Oid:
+    """The OID one var names."""
+    if isinstance(var, str):
+        return resolve(var)
+    tag = var[0]
+    return resolve(tag) + _iid_arcs(var[1] if len(var) > 1 else None, tag)
+
+
+def parse_vars(vars_: Sequence[Any], resolve: Resolve) -> list[Oid]:
+    """OIDs of the ``vars`` of get/getnext/getbulk/walk/bulkwalk.
+
+    Raises:
+        ConfigurationError: no var at all, or something that is not a var.
+        UnknownObjectError: a name or OID that does not resolve.
+    """
+    items = flatten(vars_)
+    if not items:
+        raise ConfigurationError("no vars given (need at least one name or OID)")
+    return [var_oid(var, resolve) for var in items]
+
+
+def parse_set_vars(args: Sequence[Any], resolve: Resolve, type_of: TypeOf) -> list[RawVarbind]:
+    """Varbinds of a set: ``[tag, iid, val, type]`` forms, or flat ``"oid", value`` pairs.
+
+    Raises:
+        BadTypeError: a value that does not fit its type, or no type known for an OID
+            that no loaded MIB describes.
+        UnknownObjectError / ConfigurationError: as :func:`parse_vars`.
+    """
+    specs: list[tuple[Oid, str, Any, Any]] = []  # (oid, label, val, type)
+    i = 0
+    while i < len(args):
+        item = args[i]
+        if isinstance(item, str):
+            if i + 1 >= len(args):
+                raise ConfigurationError(f"set of {item!r} needs a value after it")
+            specs.append((resolve(item), item, args[i + 1], None))
+            i += 2
+            continue
+        for var in [item] if _is_varbind(item) else flatten([item]):
+            if isinstance(var, str):
+                raise ConfigurationError(f"set of {var!r} needs a value: give [tag, iid, val]")
+            if len(var) < 3:
+                raise ConfigurationError(f"set needs [tag, iid, val(, type)], not {list(var)!r}")
+            label = f"{var[0]}.{var[1]}" if var[1] not in ("", None) else str(var[0])
+            specs.append((var_oid(var, resolve), label, var[2], var[3] if len(var) > 3 else None))
+        i += 1
+    if not specs:
+        raise ConfigurationError("no vars given to set")
+    out: list[RawVarbind] = []
+    for oid, label, val, type_ in specs:
+        if type_ is None:
+            type_ = type_of(oid)
+            if type_ is None:
+                raise BadTypeError(
+                    f"Bad variable type: no loaded MIB gives the type of {label!r}; "
+                    "use [tag, iid, val, type]"
+                )
+        try:
+            tag, raw = from_netsnmp(val, type_)
+        except SetValueError as exc:
+            raise BadTypeError(f"Bad variable type: {label}: {exc}") from None
+        out.append((oid, tag, raw))
+    return out

@@ -1,0 +1,810 @@
+"""The SNMP component: one kernel session per target host.
+
+``SNMPComponent.create(kernel, **options)`` registers a session under ``Alias`` that
+accepts the request events ``get``, ``getnext``, ``set``, ``getbulk``, ``bulkwalk``,
+``walk`` and ``finish``, and returns the :class:`SNMPSession` that appears in every
+callback's ARG0.
+
+Invariants:
+
+* Every accepted request ends in exactly one answer: a callback event to the session
+  that posted it (or the result/exception of an awaitable). Bad input is answered too,
+  through the same callback, before anything is sent.
+* Bookkeeping (pending counts, reference counts) is settled before user code runs; a
+  callback that raises cannot leak a request.
+* Requests wait FIFO in the component and at most ``MaxInFlight`` are on the wire at
+  once; walks hold one slot for all their PDUs.
+* ``finish`` removes the alias (later posts return ``False``), answers requests that were
+  already queued with a :class:`~snmp_component.errors.ShutdownError`, lets every request
+  in flight complete, then the session stops and releases its socket share.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import socket
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from . import names, transport
+from ._core import ber
+from ._core.pdu import Oid, PduResult, RawVarbind
+from ._core.values import to_netsnmp
+from ._core.vars import parse_set_vars, parse_vars
+from ._core.walk import SubtreeWalk
+from .errors import (
+    ConfigurationError,
+    ErrorStatusError,
+    ShutdownError,
+    SNMPError,
+    TransportError,
+    VersionMismatchError,
+    WalkError,
+)
+from .kernel import Event, Kernel, Session
+from .options import SessionOptions, parse_options
+from .payload import Request, Response
+from .varbind import Varbind, VarList
+
+log = logging.getLogger("snmp_component")
+
+REQUESTS = ("get", "getnext", "set", "getbulk", "bulkwalk", "walk")
+_PDU_OF = {
+    "get": ber.GET_REQUEST,
+    "getnext": ber.GET_NEXT_REQUEST,
+    "set": ber.SET_REQUEST,
+    "getbulk": ber.GET_BULK_REQUEST,
+}
+CALLBACK_REF = "snmp_component.callback"  # held on a requester while it awaits answers
+PENDING_REF = "snmp_component.pending"  # held on a component while it has requests
+_DELIVER = "_snmp_deliver"
+_PUMP = "_snmp_pump"
+_NO_ERROR = "(noError) No Error"
+
+Done = Callable[[PduResult], None]
+
+
+class _Sender(Protocol):
+    """Sends one request PDU; calls ``done`` exactly once, never inside ``send``."""
+
+    def send(
+        self,
+        pdu_tag: int,
+        varbinds: Sequence[RawVarbind],
+        done: Done,
+        *,
+        non_repeaters: int = 0,
+        max_repetitions: int = 0,
+    ) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _CommunitySender:
+    """SNMPv1/v2c over the kernel's shared UDP transport."""
+
+    def __init__(self, owner: object, opts: SessionOptions, family: int, address: Any) -> None:
+        self._owner = owner
+        self._version = 0 if opts.version == 1 else 1
+        self._community = opts.community
+        self._timeout = opts.timeout
+        self._retries = opts.retries
+        self._address = address
+        self._transport: transport.UdpTransport | None = transport.acquire(owner, family)
+
+    def send(
+        self,
+        pdu_tag: int,
+        varbinds: Sequence[RawVarbind],
+        done: Done,
+        *,
+        non_repeaters: int = 0,
+        max_repetitions: int = 0,
+    ) -> None:
+        udp = self._transport
+        loop = asyncio.get_running_loop()
+        if udp is None or udp.closed:
+            loop.call_soon(done, PduResult(ShutdownError("the component was closed")))
+            return
+        rid = udp.new_request_id()
+        try:
+            if all(tag == ber.NULL for _, tag, _ in varbinds):
+                body = ber.encode_null_varbinds([oid for oid, _, _ in varbinds])
+            else:
+                body = ber.encode_varbinds(varbinds)
+            if pdu_tag == ber.GET_BULK_REQUEST:
+                status, index = non_repeaters, max_repetitions
+            else:
+                status = index = 0
+            datagram = ber.encode_request_raw(
+                self._version, self._community, pdu_tag, rid, status, index, body
+            )
+        except ValueError as exc:
+            loop.call_soon(done, PduResult(ConfigurationError(f"cannot encode request: {exc}")))
+            return
+        udp.send(
+            rid,
+            self._address,
+            datagram,
+            version=self._version,
+            community=self._community,
+            timeout=self._timeout,
+            retries=self._retries,
+            done=done,
+        )
+
+    def close(self) -> None:
+        udp, self._transport = self._transport, None
+        if udp is not None:
+            transport.release(self._owner, udp)
+
+
+class _Job:
+    """One accepted request, from acceptance to its single answer."""
+
+    __slots__ = (
+        "callback_args",
+        "cmd",
+        "future",
+        "id",
+        "max_repetitions",
+        "non_repeaters",
+        "nonrep_oids",
+        "nonrep_rows",
+        "oids",
+        "request",
+        "requester",
+        "settled",
+        "started",
+        "state",
+        "varbinds",
+        "walks",
+    )
+
+    def __init__(self, job_id: int, cmd: str, request: Request, callback_args: tuple[Any, ...]):
+        self.id = job_id
+        self.cmd = cmd
+        self.request = request
+        self.callback_args = callback_args
+        self.requester: Session | None = None
+        self.state = ""
+        self.future: asyncio.Future[Any] | None = None
+        self.oids: list[Oid] = []
+        self.varbinds: list[RawVarbind] = []
+        self.non_repeaters = 0
+        self.max_repetitions = 0
+        self.nonrep_oids: list[Oid] = []
+        self.nonrep_rows: list[RawVarbind] | None = None
+        self.walks: list[SubtreeWalk] = []
+        self.started = False
+        self.settled = False
+
+
+class SNMPSession:
+    """What ``SNMPComponent.create`` returns: one target's settings, status and methods.
+
+    The attributes use net-snmp ``SNMP::Session`` names: ``Alias``, ``DestHost``,
+    ``RemotePort``, ``Version``, ``Timeout`` (microseconds), ``Retries``, ``UseNumeric``,
+    and the status of the latest completion, set just before each callback runs:
+    ``ErrorStr``, ``ErrorNum`` (the agent's error-status or a negative client code such
+    as -24 for a timeout) and ``ErrorInd`` (1-based index of the offending varbind).
+
+    The awaitable methods (``await snmp.get("sysDescr.0")``) use the same component and
+    return the ``VarList`` (a list of them for walks) or raise the
+    :class:`~snmp_component.errors.SNMPError` a callback would have carried.
+    """
+
+    def __init__(self, kernel: Kernel, opts: SessionOptions) -> None:
+        self.kernel = kernel
+        self.options = opts
+        self.Alias = opts.alias
+        self.DestHost = opts.dest_host
+        self.RemotePort = opts.port
+        self.Version = "2c" if opts.version == 2 else str(opts.version)
+        self.Timeout = round(opts.timeout * 1e6)
+        self.Retries = opts.retries
+        self.UseNumeric = int(opts.use_numeric)
+        self.ErrorStr = ""
+        self.ErrorNum = 0
+        self.ErrorInd = 0
+        self._actor = _Actor(kernel, self, opts)
+
+    # ------------------------------------------------------------ awaitable form
+
+    async def get(self, *vars: Any) -> VarList:
+        """GET ``vars``; the ``VarList`` of the response."""
+        result: VarList = await self._actor.submit("get", vars)
+        return result
+
+    async def getnext(self, *vars: Any) -> VarList:
+        """GETNEXT ``vars``; the ``VarList`` of the response."""
+        result: VarList = await self._actor.submit("getnext", vars)
+        return result
+
+    async def set(self, *vars: Any) -> VarList:
+        """SET ``[tag, iid, val, type]`` varbinds (or ``"oid", value`` pairs)."""
+        result: VarList = await self._actor.submit("set", vars)
+        return result
+
+    async def getbulk(self, non_repeaters: int, max_repetitions: int, *vars: Any) -> VarList:
+        """GETBULK; one flat ``VarList`` in agent order."""
+        result: VarList = await self._actor.submit(
+            "getbulk", (non_repeaters, max_repetitions, *vars)
+        )
+        return result
+
+    async def bulkwalk(self, non_repeaters: int, max_repetitions: int, *vars: Any) -> list[VarList]:
+        """GETBULK walk of each var's subtree; one ``VarList`` per requested var."""
+        result: list[VarList] = await self._actor.submit(
+            "bulkwalk", (non_repeaters, max_repetitions, *vars)
+        )
+        return result
+
+    async def walk(self, *vars: Any) -> list[VarList]:
+        """GETNEXT walk of each var's subtree (works on v1); one ``VarList`` per var."""
+        result: list[VarList] = await self._actor.submit("walk", vars)
+        return result
+
+    def finish(self) -> None:
+        """Stop accepting requests, answer the pending ones, then go away."""
+        self._actor.finish_now()
+
+    # ------------------------------------------------------------ introspection
+
+    @property
+    def pending(self) -> int:
+        """Accepted requests not yet answered (queued + in flight)."""
+        return self._actor.pending
+
+    @property
+    def in_flight(self) -> int:
+        """Requests on the wire now."""
+        return self._actor.in_flight
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting for a free in-flight slot."""
+        return len(self._actor.queue)
+
+    def __repr__(self) -> str:
+        return (
+            f"<SNMPSession alias={self.Alias!r} host={self.DestHost!r} port={self.RemotePort} "
+            f"version={self.Version} in_flight={self.in_flight} queued={self.queued}>"
+        )
+
+
+class SNMPComponent:
+    """Creates SNMP components (POE::Component::SNMP::Session's ``create``)."""
+
+    @staticmethod
+    def create(kernel: Kernel, **options: Any) -> SNMPSession:
+        """Create a component for one target and register it under ``Alias``.
+
+        Keywords are net-snmp ``SNMP::Session`` names, matched ignoring case, ``-`` and
+        ``_``: ``Alias`` (default ``"snmp"``), ``DestHost`` (or ``hostname``; required),
+        ``RemotePort`` (161), ``Community`` (``"public"``), ``Version`` (1, 2/"2c", 3;
+        default 1), ``Timeout`` (microseconds per attempt, default 1,000,000),
+        ``Retries`` (extra attempts, default 5), the SNMPv3 ``SecName``, ``SecLevel``,
+        ``AuthProto``, ``AuthPass``, ``PrivProto``, ``PrivPass``, ``Context``,
+        ``ContextEngineId``, ``SecEngineId``, and ``UseNumeric``, ``NonIncreasing``,
+        ``MaxInFlight`` (requests on the wire at once, default 10).
+
+        Never blocks: addresses resolve and SNMPv3 engines are discovered on the loop.
+
+        Raises:
+            ConfigurationError: an unknown keyword, a duplicate alias, no ``DestHost``,
+                or an invalid value; the message names it.
+        """
+        opts = parse_options(options)
+        if kernel.alias_resolve(opts.alias) is not None:
+            raise ConfigurationError(
+                f"A SNMP component instance called {opts.alias!r} already exists!"
+            )
+        return SNMPSession(kernel, opts)
+
+
+class _Actor:
+    """The kernel-side half of a component: states, queue, senders, delivery."""
+
+    def __init__(self, kernel: Kernel, handle: SNMPSession, opts: SessionOptions) -> None:
+        self.kernel = kernel
+        self.handle = handle
+        self.opts = opts
+        self.queue: deque[_Job] = deque()
+        self.in_flight = 0
+        self.pending = 0
+        self.finishing = False
+        self._ids = itertools.count(1)
+        self._sender: _Sender | None = None
+        self._resolving = False
+        self._resolve_task: asyncio.Future[None] | None = None
+        self._closed = False
+        states: dict[str, Callable[[Event], Any]] = dict.fromkeys(REQUESTS, self._on_request)
+        states.update(
+            {
+                "_start": self._on_start,
+                "_stop": self._on_stop,
+                "_default": self._on_unknown,
+                "finish": self._on_finish,
+                _DELIVER: self._on_deliver,
+                _PUMP: lambda ev: self._pump(),
+            }
+        )
+        self.session = Session.create(kernel, inline_states=states, heap=handle)
+
+    # ------------------------------------------------------------ states
+
+    def _on_start(self, ev: Event) -> None:
+        ev.kernel.alias_set(self.opts.alias)
+
+    def _on_request(self, ev: Event) -> int | None:
+        requester = ev.sender
+        args = ev.args
+        if not args or not isinstance(args[0], str):
+            log.warning(
+                "%s request to %r without a callback state name; nothing sent",
+                ev.state,
+                self.opts.alias,
+            )
+            return None
+        if requester is None:
+            log.warning(
+                "%s request to %r posted from outside any session: nobody to answer; "
+                "post it from a state handler or use the awaitable form",
+                ev.state,
+                self.opts.alias,
+            )
+            return None
+        state, request_args = args[0], args[1:]
+        if requester.handler(state) is None and requester.handler("_default") is None:
+            log.warning(
+                "%s request to %r names callback state %r, which %r does not handle; nothing sent",
+                ev.state,
+                self.opts.alias,
+                state,
+                requester,
+            )
+            return None
+        request_args, callback_args, problem = _split_callback_args(request_args, ev.kwargs)
+        job = _Job(
+            next(self._ids),
+            ev.state,
+            Request(self.handle, self.opts.alias, self.opts.dest_host, ev.state, request_args),
+            callback_args if problem is None else (),
+        )
+        job.requester, job.state = requester, state
+        self._hold(job)
+        if problem is not None:
+            self._settle(job, None, problem)
+            return 0
+        if self.finishing:
+            self._settle(job, None, ShutdownError(f"component {self.opts.alias!r} is finishing"))
+            return None
+        try:
+            self._prepare(job, request_args)
+        except SNMPError as exc:
+            self._settle(job, None, exc)
+            return None
+        self._enqueue(job)
+        return job.id
+
+    def _on_unknown(self, ev: Event) -> None:
+        state, args = ev.arg0, ev.arg1 or ()
+        known = ", ".join((*REQUESTS, "finish"))
+        requester = ev.sender
+        if (
+            args
+            and isinstance(args[0], str)
+            and requester is not None
+            and (requester.handler(args[0]) or requester.handler("_default"))
+        ):
+            job = _Job(
+                next(self._ids),
+                str(state),
+                Request(self.handle, self.opts.alias, self.opts.dest_host, str(state), args[1:]),
+                (),
+            )
+            job.requester, job.state = requester, args[0]
+            self._hold(job)
+            self._settle(
+                job, None, ConfigurationError(f"unknown request {state!r}; known: {known}")
+            )
+        else:
+            log.warning(
+                "unknown request %r to %r ignored; known: %s", state, self.opts.alias, known
+            )
+
+    def _on_finish(self, ev: Event) -> None:
+        self.finish_now()
+
+    def finish_now(self) -> None:
+        """Remove the alias; the session stops once its pending requests are answered."""
+        if self.finishing or not self.session.alive:
+            return
+        if self.kernel.current_session is not self.session:
+            self.kernel.call(self.session, "finish")  # alias_remove needs our own context
+            return
+        self.finishing = True
+        for alias in self.session.aliases:
+            self.kernel.alias_remove(alias)
+        self._close_if_drained()
+
+    def _close_if_drained(self) -> None:
+        """Without a running kernel nobody stops the session: release the socket here."""
+        if self.finishing and self.pending == 0 and not self.kernel.running:
+            self._close_sender()
+
+    def _close_sender(self) -> None:
+        sender, self._sender = self._sender, None
+        if sender is not None:
+            sender.close()  # in-flight requests end with ShutdownError
+
+    def _on_stop(self, ev: Event) -> None:
+        self._closed = True
+        if self._resolve_task is not None:
+            self._resolve_task.cancel()
+        jobs = list(self.queue)
+        self.queue.clear()
+        for job in jobs:
+            self._settle(job, None, ShutdownError(f"component {self.opts.alias!r} stopped"))
+        self._close_sender()
+
+    # ------------------------------------------------------------ awaitable entry
+
+    async def submit(self, cmd: str, args: tuple[Any, ...]) -> Any:
+        """Run one request for the awaitable API; its result or raise its error."""
+        if self.finishing or self._closed:
+            raise ShutdownError(f"component {self.opts.alias!r} is finishing")
+        job = _Job(
+            next(self._ids),
+            cmd,
+            Request(self.handle, self.opts.alias, self.opts.dest_host, cmd, args),
+            (),
+        )
+        self._prepare(job, args)  # bad input raises here, nothing is accepted
+        job.future = asyncio.get_running_loop().create_future()
+        self._hold(job)
+        self._enqueue(job)
+        return await job.future
+
+    # ------------------------------------------------------------ preparing
+
+    def _prepare(self, job: _Job, args: Sequence[Any]) -> None:
+        """Parse the request arguments into OIDs/varbinds; raises on bad input."""
+        cmd, opts = job.cmd, self.opts
+        if cmd == "set":
+            job.varbinds = parse_set_vars(args, names.resolve, names.type_of)
+            return
+        if cmd in ("getbulk", "bulkwalk"):
+            if opts.version == 1:
+                raise VersionMismatchError(f"Cannot send V2 PDU on V1 session ({cmd})")
+            if len(args) < 2:
+                raise ConfigurationError(f"{cmd} needs nonrepeaters, maxrepetitions, vars")
+            job.non_repeaters = _count(cmd, "nonrepeaters", args[0])
+            job.max_repetitions = _count(cmd, "maxrepetitions", args[1])
+            args = args[2:]
+            if cmd == "bulkwalk":
+                if not args or all(isinstance(a, list | tuple) and not a for a in args):
+                    raise ConfigurationError("cannot bulkwalk() empty variable list")
+                if job.max_repetitions == 0:
+                    raise ConfigurationError("bulkwalk() needs maxrepetitions >= 1")
+        job.oids = parse_vars(args, names.resolve)
+        if cmd == "bulkwalk" and job.non_repeaters > len(job.oids):
+            raise ConfigurationError("bulkwalk() needs at least 2 varbinds")
+        if cmd == "getbulk" and job.non_repeaters > len(job.oids):
+            raise ConfigurationError(
+                f"getbulk: nonrepeaters {job.non_repeaters} > {len(job.oids)} vars"
+            )
+        if cmd in ("walk", "bulkwalk"):
+            split = job.non_repeaters if cmd == "bulkwalk" else 0
+            job.nonrep_oids = job.oids[:split]
+            job.walks = [
+                SubtreeWalk(oid, check_increasing=not opts.non_increasing)
+                for oid in job.oids[split:]
+            ]
+        else:
+            job.varbinds = [(oid, ber.NULL, None) for oid in job.oids]
+
+    # ------------------------------------------------------------ running
+
+    def _hold(self, job: _Job) -> None:
+        self.pending += 1
+        self.kernel.refcount_increment(self.session, PENDING_REF)
+        if job.requester is not None:
+            self.kernel.refcount_increment(job.requester, CALLBACK_REF)
+
+    def _enqueue(self, job: _Job) -> None:
+        self.queue.append(job)
+        self._pump()
+
+    def _pump(self) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # a request made by kernel.call before the kernel runs
+            self.kernel.post(self.session, _PUMP)
+            return
+        if self._sender is None:
+            self._connect()
+            if self._sender is None:
+                return
+        queue = self.queue
+        while queue and self.in_flight < self.opts.max_in_flight:
+            job = queue.popleft()
+            self.in_flight += 1
+            job.started = True
+            self._run(job)
+
+    def _connect(self) -> None:
+        """Resolve the target (without blocking) and create the sender."""
+        if self._resolving or self._closed:
+            return
+        opts = self.opts
+        try:
+            infos = socket.getaddrinfo(
+                opts.host, opts.port, type=socket.SOCK_DGRAM, flags=socket.AI_NUMERICHOST
+            )
+        except socket.gaierror:
+            self._resolving = True
+            self._resolve_task = asyncio.ensure_future(self._resolve_name())
+            return
+        self._make_sender(infos[0][0], infos[0][4])
+
+    async def _resolve_name(self) -> None:
+        opts = self.opts
+        try:
+            loop = asyncio.get_running_loop()
+            infos = await loop.getaddrinfo(opts.host, opts.port, type=socket.SOCK_DGRAM)
+        except OSError as exc:
+            error = TransportError(f"cannot resolve {opts.host!r}: {exc}")
+            self._resolving = False
+            jobs = list(self.queue)
+            self.queue.clear()
+            for job in jobs:
+                self._settle(job, None, error)
+            return
+        self._resolving = False
+        if not self._closed:
+            self._make_sender(infos[0][0], infos[0][4])
+            self._pump()
+
+    def _make_sender(self, family: int, address: Any) -> None:
+        if self.opts.version == 3:
+            from ._pysnmp.v3 import V3Client, V3Credentials
+
+            opts = self.opts
+            creds = V3Credentials(
+                sec_name=opts.sec_name,
+                sec_level=opts.sec_level,
+                auth_proto=opts.auth_proto,
+                auth_pass=opts.auth_pass,
+                priv_proto=opts.priv_proto,
+                priv_pass=opts.priv_pass,
+                context=opts.context,
+                context_engine_id=opts.context_engine_id,
+                sec_engine_id=opts.sec_engine_id,
+            )
+            self._sender = V3Client(
+                creds, address[0], address[1], timeout=opts.timeout, retries=opts.retries
+            )
+        else:
+            self._sender = _CommunitySender(self.kernel, self.opts, family, address)
+
+    def _run(self, job: _Job) -> None:
+        assert self._sender is not None
+        if job.walks or job.nonrep_oids:
+            self._walk_step(job)
+            return
+        self._sender.send(
+            _PDU_OF[job.cmd],
+            job.varbinds,
+            lambda result: self._single_done(job, result),
+            non_repeaters=job.non_repeaters,
+            max_repetitions=job.max_repetitions,
+        )
+
+    def _single_done(self, job: _Job, result: PduResult) -> None:
+        if result.error is not None:
+            self._settle(job, None, result.error)
+        elif result.error_status:
+            self._settle(job, None, self._status_error(result))
+        else:
+            self._settle(job, self._varlist(result.varbinds), None)
+
+    # ------------------------------------------------------------ walks
+
+    def _walk_step(self, job: _Job) -> None:
+        sender = self._sender
+        if sender is None:
+            self._settle(job, None, ShutdownError("component stopped during a walk"))
+            return
+        if job.nonrep_oids and job.nonrep_rows is None:
+            varbinds = [(oid, ber.NULL, None) for oid in job.nonrep_oids]
+            sender.send(ber.GET_NEXT_REQUEST, varbinds, lambda r: self._nonrep_done(job, r))
+            return
+        walk = next((w for w in job.walks if not w.done), None)
+        if walk is None:
+            self._settle(job, self._walk_result(job), None)
+            return
+        vb = [(walk.cursor, ber.NULL, None)]
+        if job.cmd == "bulkwalk":
+            sender.send(
+                ber.GET_BULK_REQUEST,
+                vb,
+                lambda r: self._walk_done(job, walk, r),
+                max_repetitions=job.max_repetitions,
+            )
+        else:
+            sender.send(ber.GET_NEXT_REQUEST, vb, lambda r: self._walk_done(job, walk, r))
+
+    def _nonrep_done(self, job: _Job, result: PduResult) -> None:
+        if result.error is not None:
+            self._settle(job, None, result.error)
+        elif result.error_status:
+            self._settle(job, None, self._status_error(result))
+        else:
+            job.nonrep_rows = list(result.varbinds)
+            self._walk_step(job)
+
+    def _walk_done(self, job: _Job, walk: SubtreeWalk, result: PduResult) -> None:
+        if job.settled:
+            return
+        if result.error is not None:
+            self._settle(job, None, result.error)
+            return
+        if result.error_status == 2 and self.opts.version == 1:
+            walk.end()  # v1 noSuchName: past the end of the MIB view
+        elif result.error_status == 1 and job.cmd == "bulkwalk" and job.max_repetitions > 1:
+            job.max_repetitions //= 2  # tooBig: ask for fewer rows at a time
+        elif result.error_status:
+            self._settle(job, None, self._status_error(result))
+            return
+        else:
+            try:
+                walk.feed(result.varbinds)
+            except WalkError as exc:
+                self._settle(job, None, exc)
+                return
+        if walk.left_immediately and self._sender is not None:
+            # net-snmp: a walk of a leaf instance returns the instance itself.
+            self._sender.send(
+                ber.GET_REQUEST,
+                [(walk.root, ber.NULL, None)],
+                lambda r: self._leaf_done(job, walk, r),
+            )
+            return
+        self._walk_step(job)
+
+    def _leaf_done(self, job: _Job, walk: SubtreeWalk, result: PduResult) -> None:
+        if result.error is not None:
+            self._settle(job, None, result.error)
+            return
+        if not result.error_status:
+            walk.rows.extend(vb for vb in result.varbinds if vb[1] not in _EXCEPTION_TAGS)
+        walk.requests += 1  # no longer "left immediately"
+        self._walk_step(job)
+
+    def _walk_result(self, job: _Job) -> list[VarList]:
+        lists = [VarList(self._varbind(vb)) for vb in job.nonrep_rows or ()]
+        lists.extend(self._varlist(walk.rows) for walk in job.walks)
+        return lists
+
+    # ------------------------------------------------------------ results
+
+    def _varbind(self, raw: RawVarbind) -> Varbind:
+        oid, tag, value = raw
+        label, iid, mib_type = names.describe(oid, self.opts.use_numeric)
+        val, kind = to_netsnmp(tag, value, mib_type)
+        return Varbind(label, iid, val, kind)
+
+    def _varlist(self, raws: Sequence[RawVarbind]) -> VarList:
+        varlist = VarList()
+        varlist.extend(self._varbind(raw) for raw in raws)
+        return varlist
+
+    def _status_error(self, result: PduResult) -> ErrorStatusError:
+        index = result.error_index
+        oid = None
+        if 0 < index <= len(result.varbinds):
+            oid = ".".join(map(str, ("", *result.varbinds[index - 1][0])))
+        error = ErrorStatusError.from_status(result.error_status, index, oid)
+        error.varlist = self._varlist(result.varbinds)
+        return error
+
+    def _settle(self, job: _Job, varlist: Any, error: SNMPError | None) -> None:
+        """Give ``job`` its one answer (a second one is a bug: logged, dropped)."""
+        if job.settled:
+            log.error("second answer for %r dropped (bug)", job.request)
+            return
+        job.settled = True
+        if job.started:
+            self.in_flight -= 1
+        if job.future is not None:
+            self._set_status(job, error)
+            self._release(job)
+            if not job.future.done():
+                if error is None:
+                    job.future.set_result(varlist)
+                else:
+                    job.future.set_exception(error)
+        elif not self.kernel.post_as(self.session, self.session, _DELIVER, job, varlist, error):
+            log.debug("answer to %r dropped: the kernel is stopping", job.request)
+            self._release(job)
+        if not self._closed and self.queue:
+            self._pump()
+
+    def _on_deliver(self, ev: Event) -> None:
+        job, varlist, error = ev.args
+        self._set_status(job, error)
+        try:
+            self.kernel.call(
+                job.requester, job.state, job.request, Response(varlist, job.callback_args, error)
+            )
+        except Exception as exc:  # the requester went away or lost its state
+            log.warning("callback %r for %r not delivered: %s", job.state, job.request, exc)
+        finally:
+            self._release(job)
+
+    def _set_status(self, job: _Job, error: SNMPError | None) -> None:
+        handle = self.handle
+        if error is None:
+            handle.ErrorStr = "" if job.cmd in ("walk", "bulkwalk") else _NO_ERROR
+            handle.ErrorNum = handle.ErrorInd = 0
+        else:
+            handle.ErrorStr = error.error_str
+            handle.ErrorNum = error.error_num
+            handle.ErrorInd = error.error_index
+
+    def _release(self, job: _Job) -> None:
+        self.pending -= 1
+        if job.requester is not None:
+            self.kernel.refcount_decrement(job.requester, CALLBACK_REF)
+        self.kernel.refcount_decrement(self.session, PENDING_REF)
+        self._close_if_drained()
+
+
+_EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
+
+
+def _count(cmd: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"{cmd}: {name} must be an int >= 0, not {value!r}")
+    return value
+
+
+def _split_callback_args(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], tuple[Any, ...], ConfigurationError | None]:
+    """Take ``callback_args`` out of a request (keyword, or a ``-callback_args`` pair)."""
+    found: list[Any] = []
+    problem: ConfigurationError | None = None
+    for key, value in kwargs.items():
+        if key.lower().lstrip("-").replace("-", "_") == "callback_args":
+            found.append(value)
+        else:
+            problem = ConfigurationError(f"unknown request keyword {key!r} (only callback_args)")
+    rest: list[Any] = []
+    i = 0
+    while i < len(args):
+        item = args[i]
+        if isinstance(item, str) and item.lower().lstrip("-") == "callback_args":
+            if i + 1 < len(args):
+                found.append(args[i + 1])
+            i += 2
+            continue
+        rest.append(item)
+        i += 1
+    callback_args: tuple[Any, ...] = ()
+    if len(found) > 1:
+        problem = ConfigurationError("callback_args given more than once")
+    elif found:
+        value = found[0]
+        if isinstance(value, list | tuple):
+            callback_args = tuple(value)
+        else:
+            problem = ConfigurationError(
+                f"Argument to callback_args must be a list or tuple, not {type(value).__name__}"
+            )
+    return tuple(rest), callback_args, problem

@@ -1,0 +1,291 @@
+"""``SNMPComponent.create()`` keywords: normalisation, defaults and validation.
+
+Keyword names are net-snmp ``SNMP::Session`` names matched ignoring case, ``-`` and ``_``
+(``DestHost``, ``desthost``, ``dest_host``, ``-DestHost``); ``hostname`` is a synonym of
+``DestHost``. Everything is checked here, before any socket or engine exists, and every
+problem is a :class:`~snmp_component.errors.ConfigurationError` that names the keyword.
+Secrets (community, passwords) never appear in messages or ``repr``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ConfigurationError
+
+log = logging.getLogger("snmp_component")
+
+AUTH_PROTOCOLS = ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
+PRIV_PROTOCOLS = ("DES", "3DES", "AES", "AES-128", "AES-192", "AES-256", "AES-192-C", "AES-256-C")
+SEC_LEVELS = ("noAuthNoPriv", "authNoPriv", "authPriv")
+
+# Canonical spelling of every keyword, by its normalised form.
+_CANONICAL = {
+    name.lower(): name
+    for name in (
+        "Alias",
+        "DestHost",
+        "RemotePort",
+        "Community",
+        "Version",
+        "Timeout",
+        "Retries",
+        "SecName",
+        "SecLevel",
+        "AuthProto",
+        "AuthPass",
+        "PrivProto",
+        "PrivPass",
+        "Context",
+        "ContextEngineId",
+        "SecEngineId",
+        "UseNumeric",
+        "UseLongNames",
+        "UseSprintValue",
+        "UseEnums",
+        "NonIncreasing",
+        "MaxInFlight",
+    )
+}
+_VERSIONS: dict[Any, int] = {
+    1: 1, "1": 1, "v1": 1, "snmpv1": 1,
+    2: 2, "2": 2, "2c": 2, "v2c": 2, "snmpv2c": 2, "v2": 2,
+    3: 3, "3": 3, "v3": 3, "snmpv3": 3,
+}  # fmt: skip
+
+
+def normalise_key(key: str) -> str:
+    """``-Dest_Host`` -> ``desthost``."""
+    return key.lower().replace("-", "").replace("_", "")
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """The validated options of one component (net-snmp names, Python types)."""
+
+    alias: str
+    dest_host: str  # as given (ARG0's host)
+    host: str  # the address part: an IP literal or a DNS name
+    port: int
+    version: int
+    community: bytes = field(repr=False)
+    timeout: float  # seconds per attempt
+    retries: int
+    sec_name: str
+    sec_level: str
+    auth_proto: str | None
+    auth_pass: str | None = field(repr=False)
+    priv_proto: str | None
+    priv_pass: str | None = field(repr=False)
+    context: str
+    context_engine_id: bytes | None
+    sec_engine_id: bytes | None
+    use_numeric: bool
+    use_long_names: bool
+    use_sprint_value: bool
+    use_enums: bool
+    non_increasing: bool
+    max_in_flight: int
+
+
+def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
+    """Normalise and validate ``create()`` keywords.
+
+    Raises:
+        ConfigurationError: an unknown keyword (naming the valid ones), a duplicate
+            spelling, a missing ``DestHost`` or any invalid value.
+    """
+    given: dict[str, Any] = {}
+    hostname: Any = None
+    for key, value in kwargs.items():
+        norm = normalise_key(key)
+        if norm == "hostname":
+            hostname = value  # a synonym of DestHost; DestHost wins when both are given
+            continue
+        name = _CANONICAL.get(norm)
+        if name is None:
+            valid = ", ".join(sorted(_CANONICAL.values()))
+            raise ConfigurationError(f"unknown keyword {key!r}; valid keywords are: {valid}")
+        if name in given:
+            raise ConfigurationError(f"keyword {name} given twice (as {key!r})")
+        given[name] = value
+    if "DestHost" not in given and hostname is not None:
+        given["DestHost"] = hostname
+
+    alias = given.get("Alias", "snmp")
+    if not isinstance(alias, str) or not alias:
+        raise ConfigurationError(f"Alias must be a non-empty str, not {alias!r}")
+    dest = given.get("DestHost")
+    if dest is None or dest == "":
+        raise ConfigurationError("desthost parameter required (DestHost or hostname)")
+    if not isinstance(dest, str):
+        raise ConfigurationError(f"DestHost must be a str, not {type(dest).__name__}")
+    host, port = split_host(dest, given.get("RemotePort"))
+
+    raw_version = given.get("Version", 1)
+    key = raw_version.lower() if isinstance(raw_version, str) else raw_version
+    hashable = isinstance(key, str | int) and not isinstance(key, bool)
+    version = _VERSIONS.get(key) if hashable else None
+    if version is None:
+        raise ConfigurationError(
+            f"Version {raw_version!r} is not supported; use 1, 2 (or '2c') or 3"
+        )
+
+    community = given.get("Community", "public")
+    if isinstance(community, str):
+        community = community.encode()
+    if not isinstance(community, bytes):
+        raise ConfigurationError("Community must be a str or bytes")
+
+    timeout_us = given.get("Timeout", 1_000_000)
+    if isinstance(timeout_us, bool) or not isinstance(timeout_us, int | float):
+        raise ConfigurationError(f"Timeout must be a number of microseconds, not {timeout_us!r}")
+    if not timeout_us > 0:
+        raise ConfigurationError(f"Timeout must be positive (microseconds), not {timeout_us!r}")
+    if timeout_us < 1000:
+        log.warning(
+            "Timeout=%r is in microseconds (%.6f s per attempt); did you mean seconds?",
+            timeout_us,
+            timeout_us / 1e6,
+        )
+    retries = given.get("Retries", 5)
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ConfigurationError(f"Retries must be an int >= 0, not {retries!r}")
+
+    sec_level = _choice("SecLevel", given.get("SecLevel", "noAuthNoPriv"), SEC_LEVELS)
+    auth_proto = priv_proto = None
+    auth_pass = priv_pass = None
+    if version == 3:
+        if sec_level in ("authNoPriv", "authPriv"):
+            auth_proto = _choice("AuthProto", given.get("AuthProto", "MD5"), AUTH_PROTOCOLS)
+            auth_pass = _password("AuthPass", given.get("AuthPass"))
+        if sec_level == "authPriv":
+            priv_proto = _choice("PrivProto", given.get("PrivProto", "DES"), PRIV_PROTOCOLS)
+            priv_pass = _password("PrivPass", given.get("PrivPass"))
+    else:
+        for name in ("AuthProto", "PrivProto"):
+            if name in given:
+                protocols = AUTH_PROTOCOLS if name == "AuthProto" else PRIV_PROTOCOLS
+                _choice(name, given[name], protocols)
+
+    max_in_flight = given.get("MaxInFlight", 10)
+    if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
+        raise ConfigurationError(f"MaxInFlight must be an int >= 1, not {max_in_flight!r}")
+
+    return SessionOptions(
+        alias=alias,
+        dest_host=dest,
+        host=host,
+        port=port,
+        version=version,
+        community=community,
+        timeout=timeout_us / 1e6,
+        retries=retries,
+        sec_name=_text("SecName", given.get("SecName", "initial")),
+        sec_level=sec_level,
+        auth_proto=auth_proto,
+        auth_pass=auth_pass,
+        priv_proto=priv_proto,
+        priv_pass=priv_pass,
+        context=_text("Context", given.get("Context", "")),
+        context_engine_id=_engine_id("ContextEngineId", given.get("ContextEngineId")),
+        sec_engine_id=_engine_id("SecEngineId", given.get("SecEngineId")),
+        use_numeric=bool(given.get("UseNumeric", False)),
+        use_long_names=bool(given.get("UseLongNames", False)),
+        use_sprint_value=bool(given.get("UseSprintValue", False)),
+        use_enums=bool(given.get("UseEnums", False)),
+        non_increasing=bool(given.get("NonIncreasing", False)),
+        max_in_flight=max_in_flight,
+    )
+
+
+def split_host(dest: str, remote_port: Any = None) -> tuple[str, int]:
+    """Split net-snmp's ``DestHost`` forms into (host, port).
+
+    Accepts ``host``, ``host:port``, ``udp:host:port``, ``[v6]``, ``[v6]:port``,
+    ``udp6:[v6]:port``, a bare IPv6 literal (``::1``, ``fe80::1%lo``). ``RemotePort``
+    applies when ``DestHost`` carries no port.
+    """
+    text = dest.strip()
+    lowered = text.lower()
+    for prefix in ("udp6:", "udpv6:", "udpipv6:", "udp:"):
+        if lowered.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    else:
+        if ":" in lowered.split("[")[0] and lowered.split(":")[0] in ("tcp", "tcp6", "unix"):
+            raise ConfigurationError(f"DestHost {dest!r}: only UDP transports are supported")
+    port: Any = None
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0:
+            raise ConfigurationError(f"DestHost {dest!r}: missing ']'")
+        host, rest = text[1:end], text[end + 1 :]
+        if rest:
+            if not rest.startswith(":"):
+                raise ConfigurationError(f"DestHost {dest!r}: unexpected {rest!r} after ']'")
+            port = rest[1:]
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    else:
+        host = text  # a name, an IPv4 literal, or a bare IPv6 literal
+        if ":" in host:
+            try:
+                ipaddress.ip_address(host.split("%")[0])
+            except ValueError:
+                raise ConfigurationError(f"DestHost {dest!r} is not a valid address") from None
+    if not host:
+        raise ConfigurationError(f"DestHost {dest!r} has no host part")
+    if port is None:
+        port = 161 if remote_port is None else remote_port
+    if isinstance(port, str):
+        if not port.isdigit():
+            raise ConfigurationError(f"port {port!r} in DestHost {dest!r} is not a number")
+        port = int(port)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise ConfigurationError(f"RemotePort must be an int in 1..65535, not {port!r}")
+    return host, port
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    if isinstance(value, str):
+        for choice in choices:
+            if value.replace("_", "-").lower() == choice.lower():
+                return choice
+        if name in ("AuthProto", "PrivProto"):
+            compact = value.replace("-", "").replace("_", "").lower()
+            for choice in choices:
+                if compact == choice.replace("-", "").lower():
+                    return choice
+    raise ConfigurationError(f"{name} {value!r} is not supported; use one of {', '.join(choices)}")
+
+
+def _password(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} is required for this SecLevel and must be a str")
+    if len(value) < 8:
+        raise ConfigurationError(f"{name} must be at least 8 characters long")
+    return value
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _engine_id(name: str, value: Any) -> bytes | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        text = value[2:] if value.lower().startswith("0x") else value
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            pass
+    raise ConfigurationError(f"{name} must be bytes or a hex string like '0x80001f88...'")

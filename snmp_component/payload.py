@@ -1,0 +1,88 @@
+"""The two callback arguments: ``Request`` (ARG0) and ``Response`` (ARG1).
+
+Both are tuples, so ``session, alias, host, cmd, *args = request`` and
+``varlist, *callback_args = response`` unpack as in POE::Component::SNMP::Session, and
+both also read by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import SNMPError
+
+
+class Request(tuple[Any, ...]):
+    """ARG0: ``(session, alias, host, cmd, *args)``.
+
+    Attributes:
+        session: the ``SNMPSession`` the request went to.
+        alias: the component's alias.
+        host: the ``DestHost`` given at create (never ``None``).
+        cmd: ``get``, ``getnext``, ``set``, ``getbulk``, ``bulkwalk``, ``walk``, ...
+        args: the posted request arguments (the same objects), without ``callback_args``.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, session: Any, alias: str, host: str, cmd: str, args: Sequence[Any]) -> Request:
+        return super().__new__(cls, (session, alias, host, cmd, *args))
+
+    @property
+    def session(self) -> Any:
+        return self[0]
+
+    @property
+    def alias(self) -> str:
+        return str(self[1])
+
+    @property
+    def host(self) -> str:
+        return str(self[2])
+
+    @property
+    def cmd(self) -> str:
+        return str(self[3])
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        return tuple(self[4:])
+
+    def __repr__(self) -> str:
+        return f"Request(alias={self[1]!r}, host={self[2]!r}, cmd={self[3]!r}, args={self.args!r})"
+
+
+class Response(tuple[Any, ...]):
+    """ARG1: ``(varlist, *callback_args)``.
+
+    Attributes:
+        varlist: a ``VarList`` (for ``walk``/``bulkwalk`` a list of them, one per requested
+            var); ``None`` on any failure.
+        callback_args: the ``callback_args`` given with the request, as a tuple.
+        error: ``None`` on success, else the :class:`~snmp_component.errors.SNMPError`.
+    """
+
+    error: SNMPError | None
+
+    def __new__(
+        cls, varlist: Any, callback_args: Sequence[Any] = (), error: SNMPError | None = None
+    ) -> Response:
+        self = super().__new__(cls, (varlist, *callback_args))
+        self.error = error
+        return self
+
+    @property
+    def varlist(self) -> Any:
+        return self[0]
+
+    @property
+    def callback_args(self) -> tuple[Any, ...]:
+        return tuple(self[1:])
+
+    def __repr__(self) -> str:
+        return (
+            f"Response(varlist={self[0]!r}, callback_args={self.callback_args!r}, "
+            f"error={self.error!r})"
+        )

@@ -1,0 +1,341 @@
+"""The v1/v2c wire: one UDP socket per kernel and address family, shared by components.
+
+Invariants:
+
+* Every :meth:`UdpTransport.send` ends in exactly one call of its ``done`` callback:
+  the matching response, a timeout after every attempt, a send failure, or shutdown.
+  ``done`` is never called from inside ``send`` itself.
+* A reply is accepted only from the address the request went to, with a request-id
+  that is outstanding, with the same version and community, and only if it decodes;
+  anything else is counted and ignored. Retries re-send the same datagram with the same
+  request-id, so a late reply to an earlier attempt completes the request.
+* One deadline heap and one loop timer serve every request (no timer per request);
+  entries of completed requests are dropped lazily and compacted when they pile up.
+* The socket is drained on each wake-up (``recvfrom`` until it would block), which is
+  much cheaper per datagram than one ``datagram_received`` call each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+import random
+import socket
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ._core import ber
+from ._core.pdu import PduResult
+from .errors import DecodeError, ShutdownError, SNMPTimeoutError, TransportError
+
+log = logging.getLogger("snmp_component.transport")
+
+RECV_BUFFER = 4 * 1024 * 1024  # many targets answering at once must not overflow it
+MAX_DATAGRAM = 65535
+MAX_READS_PER_WAKEUP = 512
+
+Done = Callable[[PduResult], None]
+Address = tuple[Any, ...]  # a socket address as getaddrinfo/recvfrom give it
+
+
+@dataclass
+class TransportStats:
+    """Counters of one transport (all monotonic)."""
+
+    sent: int = 0
+    retries: int = 0
+    received: int = 0
+    completed: int = 0
+    timeouts: int = 0
+    unmatched: int = 0  # request-id not outstanding (late duplicate, stray, spoofed)
+    wrong_source: int = 0  # outstanding request-id from another address or port
+    decode_errors: int = 0
+    send_errors: int = 0
+
+
+class _Exchange:
+    """One request on the wire (all attempts)."""
+
+    __slots__ = (
+        "address",
+        "attempts",
+        "community",
+        "datagram",
+        "deadline",
+        "done",
+        "finished",
+        "request_id",
+        "retries_left",
+        "started",
+        "timeout",
+        "version",
+    )
+
+    def __init__(
+        self,
+        request_id: int,
+        address: Address,
+        datagram: bytes,
+        version: int,
+        community: bytes,
+        timeout: float,
+        retries: int,
+        done: Done,
+        now: float,
+    ) -> None:
+        self.request_id = request_id
+        self.address = address
+        self.datagram = datagram
+        self.version = version
+        self.community = community
+        self.timeout = timeout
+        self.retries_left = retries
+        self.attempts = 1
+        self.done = done
+        self.started = now
+        self.deadline = now + timeout
+        self.finished = False
+
+
+class UdpTransport:
+    """A non-blocking UDP socket with request matching, retries and timeouts."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, family: int) -> None:
+        self.loop = loop
+        self.family = family
+        self.stats = TransportStats()
+        self.users = 0
+        self._pending: dict[int, _Exchange] = {}
+        self._heap: list[tuple[float, int, _Exchange]] = []
+        self._seq = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
+        self._next_id = random.randrange(1, 2**31 - 1)
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.setblocking(False)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECV_BUFFER)
+            except OSError:  # pragma: no cover - capped by the system; still works
+                log.debug("could not raise SO_RCVBUF", exc_info=True)
+            sock.bind(("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0))
+            loop.add_reader(sock.fileno(), self._on_readable)
+        except BaseException:
+            sock.close()
+            raise
+        self._sock: socket.socket | None = sock
+
+    @property
+    def pending(self) -> int:
+        """Requests on the wire now."""
+        return len(self._pending)
+
+    @property
+    def closed(self) -> bool:
+        return self._sock is None
+
+    def new_request_id(self) -> int:
+        """A request-id (1..2**31-1) not outstanding on this socket."""
+        rid = self._next_id
+        while rid in self._pending:
+            rid = rid + 1 if rid < 2**31 - 1 else 1
+        self._next_id = rid + 1 if rid < 2**31 - 1 else 1
+        return rid
+
+    def send(
+        self,
+        request_id: int,
+        address: Address,
+        datagram: bytes,
+        *,
+        version: int,
+        community: bytes,
+        timeout: float,
+        retries: int,
+        done: Done,
+    ) -> None:
+        """Send ``datagram`` (already carrying ``request_id``) and track it until done."""
+        now = self.loop.time()
+        ex = _Exchange(
+            request_id, address, datagram, version, community, timeout, retries, done, now
+        )
+        if self._sock is None:
+            self.loop.call_soon(self._finish, ex, PduResult(ShutdownError("transport closed")))
+            return
+        self._pending[request_id] = ex
+        self._push(ex)
+        self._transmit(ex)
+
+    def _transmit(self, ex: _Exchange) -> None:
+        assert self._sock is not None
+        try:
+            self._sock.sendto(ex.datagram, ex.address)
+            self.stats.sent += 1
+        except (BlockingIOError, InterruptedError):
+            self.stats.send_errors += 1  # like a lost datagram: the retry timer re-sends
+        except OSError as exc:
+            self.stats.send_errors += 1
+            error = TransportError(f"send to {ex.address[0]} port {ex.address[1]} failed: {exc}")
+            self._pending.pop(ex.request_id, None)
+            self.loop.call_soon(self._finish, ex, PduResult(error))
+
+    def _finish(self, ex: _Exchange, result: PduResult) -> None:
+        if ex.finished:
+            return
+        ex.finished = True
+        try:
+            ex.done(result)
+        except Exception:
+            log.exception("transport completion callback raised")
+
+    # ---------------------------------------------------------------- receiving
+
+    def _on_readable(self) -> None:
+        sock = self._sock
+        if sock is None:
+            return
+        recvfrom = sock.recvfrom
+        pending = self._pending
+        stats = self.stats
+        peek = ber.peek_request_id
+        for _ in range(MAX_READS_PER_WAKEUP):
+            try:
+                data, source = recvfrom(MAX_DATAGRAM)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # e.g. an ICMP error queued on the socket
+                log.debug("recvfrom: %s", exc)
+                continue
+            stats.received += 1
+            try:
+                rid = peek(data)
+            except ber.BERDecodeError:
+                rid = None
+            ex = pending.get(rid) if rid is not None else None
+            if ex is None:
+                if rid is None:
+                    stats.decode_errors += 1
+                else:
+                    stats.unmatched += 1
+                continue
+            address = ex.address
+            if source[0] != address[0] or source[1] != address[1]:
+                stats.wrong_source += 1
+                continue
+            try:
+                msg = ber.decode_message(data)
+            except ber.BERDecodeError as exc:
+                stats.decode_errors += 1
+                log.debug("undecodable reply from %s: %s", source[0], exc)
+                continue
+            if (
+                msg.pdu_tag != ber.RESPONSE
+                or msg.version != ex.version
+                or msg.community != ex.community
+            ):
+                stats.decode_errors += 1
+                continue
+            del pending[ex.request_id]
+            stats.completed += 1
+            self._finish(ex, PduResult(None, msg.error_status, msg.error_index, msg.varbinds))
+
+    # ---------------------------------------------------------------- timeouts
+
+    def _push(self, ex: _Exchange) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (ex.deadline, self._seq, ex))
+        if self._timer is None or ex.deadline < self._timer_at:
+            self._arm(ex.deadline)
+        if len(self._heap) > 1024 and len(self._heap) > 4 * len(self._pending):
+            self._heap = [e for e in self._heap if not e[2].finished and e[0] == e[2].deadline]
+            heapq.heapify(self._heap)
+
+    def _arm(self, when: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer_at = when
+        self._timer = self.loop.call_at(when, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        heap = self._heap
+        now = self.loop.time()
+        expired: list[_Exchange] = []
+        while heap and heap[0][0] <= now:
+            deadline, _, ex = heapq.heappop(heap)
+            if ex.finished or deadline != ex.deadline or ex.request_id not in self._pending:
+                continue
+            expired.append(ex)
+        for ex in expired:
+            if ex.retries_left > 0 and self._sock is not None:
+                ex.retries_left -= 1
+                ex.attempts += 1
+                ex.deadline = now + ex.timeout
+                self.stats.retries += 1
+                self._push(ex)
+                self._transmit(ex)
+            else:
+                self._pending.pop(ex.request_id, None)
+                self.stats.timeouts += 1
+                error = SNMPTimeoutError(attempts=ex.attempts, elapsed=now - ex.started)
+                self._finish(ex, PduResult(error))
+        if heap and self._timer is None:
+            self._arm(heap[0][0])
+
+    # ---------------------------------------------------------------- closing
+
+    def close(self) -> None:
+        """Fail every outstanding request with :class:`ShutdownError` and close the socket."""
+        sock, self._sock = self._sock, None
+        if sock is None:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self.loop.is_closed():
+            self.loop.remove_reader(sock.fileno())
+        sock.close()
+        pending, self._pending = self._pending, {}
+        self._heap = []
+        for ex in pending.values():
+            self._finish(ex, PduResult(ShutdownError("the transport was closed")))
+
+    def __repr__(self) -> str:
+        family = "udp6" if self.family == socket.AF_INET6 else "udp"
+        state = "closed" if self._sock is None else "open"
+        return f"<UdpTransport {family} pending={len(self._pending)} users={self.users} {state}>"
+
+
+_registry: weakref.WeakKeyDictionary[object, dict[int, UdpTransport]] = weakref.WeakKeyDictionary()
+
+
+def acquire(owner: object, family: int) -> UdpTransport:
+    """The shared transport of ``owner`` (a kernel) for ``family`` on the running loop.
+
+    Each call must be paired with :func:`release`.
+    """
+    loop = asyncio.get_running_loop()
+    transports = _registry.setdefault(owner, {})
+    transport = transports.get(family)
+    if transport is None or transport.closed or transport.loop is not loop:
+        transport = transports[family] = UdpTransport(loop, family)
+    transport.users += 1
+    return transport
+
+
+def release(owner: object, transport: UdpTransport) -> None:
+    """Drop one use of ``transport``; the last one closes it."""
+    transport.users -= 1
+    if transport.users <= 0:
+        transport.close()
+        transports = _registry.get(owner)
+        if transports is not None and transports.get(transport.family) is transport:
+            del transports[transport.family]
+
+
+def decode_error(text: str) -> DecodeError:
+    """A :class:`DecodeError` for ``text`` (used by components for bad replies)."""
+    return DecodeError(text)
