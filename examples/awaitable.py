@@ -1,0 +1,30 @@
+"""The awaitable form: the same component, used with await instead of callbacks.
+
+python examples/awaitable.py [host[:port]]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from snmp_component import Kernel, SNMPComponent, errors
+
+
+async def main(host: str) -> None:
+    snmp = SNMPComponent.create(Kernel(), DestHost=host, Version=2, Timeout=1_000_000, Retries=1)
+    try:
+        for vb in await snmp.get("sysName.0", "sysLocation.0"):
+            print(f"{vb.tag}.{vb.iid} = {vb.val}")
+        (system,) = await snmp.bulkwalk(0, 10, "system")
+        print(f"system subtree: {len(system)} varbinds")
+        try:
+            await snmp.set(["sysContact", 0, "me@example.invalid", "OCTETSTR"])
+        except errors.ErrorStatusError as exc:
+            print(f"set refused: {type(exc).__name__} (ErrorNum {exc.error_num})")
+    finally:
+        snmp.finish()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"))
