@@ -36,6 +36,7 @@ from ._core.values import to_netsnmp
 from ._core.vars import parse_set_vars, parse_vars
 from ._core.walk import SubtreeWalk
 from .errors import (
+    BadTypeError,
     ConfigurationError,
     ErrorStatusError,
     ShutdownError,
@@ -477,6 +478,11 @@ class _Actor:
         cmd, opts = job.cmd, self.opts
         if cmd == "set":
             job.varbinds = parse_set_vars(args, names.resolve, names.type_of)
+            if opts.version == 1:
+                try:
+                    ber.check_version_varbinds(ber.VERSION_1, job.varbinds)
+                except ValueError as exc:
+                    raise BadTypeError(f"Bad variable type: {exc}") from None
             return
         if cmd in ("getbulk", "bulkwalk"):
             if opts.version == 1:

@@ -24,7 +24,8 @@ Design
   pyasn1 produces, with one exception: pyasn1 adds a redundant ``0xFF`` octet
   to negative powers of two (it encodes -128 as ``ff 80``, -2**31 as
   ``ff 80 00 00 00``); we emit the X.690-minimal form (``80``,
-  ``80 00 00 00``) as net-snmp does.  Every decoder accepts both.
+  ``80 00 00 00``) as net-snmp does.  pyasn1, net-snmp and our decoder accept
+  both forms.
 * **Caching / re-use.**  :func:`encode_oid` and the NULL-valued varbind TLVs
   are LRU-cached (requests repeat the same OIDs).  A request is built in two
   layers: the varbind-list TLV (:func:`encode_varbinds`,
@@ -36,7 +37,14 @@ Design
   the range of every value and raises :class:`ValueError` naming the problem
   (e.g. ``COUNTER32 value -1 out of range 0..4294967295``), so it doubles as a
   pre-validator for SET values.  :func:`encode_varbinds` /
-  :func:`encode_request` run it for every non-NULL varbind.
+  :func:`encode_request` run it for every non-NULL varbind.  OIDs must have
+  2..128 sub-ids of 0..2**32-1 (first arc 0..2, second < 40 under 0/1);
+  OCTET STRINGs at most 65535 octets (RFC 2578).  Per-version rules (SNMPv1
+  has no GETBULK/INFORM/SNMPv2-Trap/Report PDUs, no Counter64 and no
+  exception values) are checked by :func:`encode_request`,
+  :func:`encode_v1_trap` and :func:`check_version_varbinds`; the
+  :func:`encode_request_raw` fast path checks the PDU tag but trusts the
+  pre-encoded varbind-list bytes.
 * **Strict decoding.**  :func:`decode_message` walks the fixed SNMP message
   structure iteratively (no recursion) with explicit bounds: every element
   must lie inside its parent, every structure must be exactly filled (no
@@ -54,8 +62,11 @@ Design
   3 ...")``: v3 is handled elsewhere.
 * **Speed.**  No per-byte Python loops except for multi-byte OID sub-ids;
   ``int.from_bytes``, slicing, ``bytes.isascii`` (all-single-byte OIDs), a
-  bounded decode cache for OID contents, inlined short-form length parsing in
-  the varbind loop.  :func:`peek_request_id` reads only the header.
+  bounded decode cache for OID contents (module-global dict keyed by the
+  content octets, cleared when it reaches 8192 entries), inlined short-form
+  length parsing in the header and the varbind loop, and a guard against
+  quadratic big-int growth in over-long OID sub-ids.  :func:`peek_request_id`
+  reads only the header.
 """
 
 from __future__ import annotations
@@ -100,6 +111,7 @@ __all__ = [
     "TrapV1",
     "Value",
     "VarBind",
+    "check_version_varbinds",
     "decode_message",
     "encode_getbulk",
     "encode_null_varbinds",
@@ -489,10 +501,20 @@ def encode_request_raw(
     return b"\x30" + _enc_len(len(body)) + body
 
 
-def _check_v1_varbinds(varbinds: Sequence[VarBind]) -> None:
-    for idx, vb in enumerate(varbinds):
-        if vb[1] in _V2_ONLY_TAGS:
-            raise ValueError(f"varbind #{idx}: {TAG_NAMES[vb[1]]} values do not exist in SNMPv1")
+def check_version_varbinds(version: int, varbinds: Iterable[VarBind]) -> None:
+    """Raise :class:`ValueError` if *varbinds* use value types *version* lacks.
+
+    SNMPv1 has no COUNTER64 and no noSuchObject/noSuchInstance/endOfMibView.
+    Use it together with :func:`encode_varbinds` + :func:`encode_request_raw`
+    (which does not re-check the varbind-list bytes); :func:`encode_request`
+    calls it itself.
+    """
+    if version == VERSION_1:
+        for idx, vb in enumerate(varbinds):
+            if vb[1] in _V2_ONLY_TAGS:
+                raise ValueError(
+                    f"varbind #{idx}: {TAG_NAMES[vb[1]]} values do not exist in SNMPv1"
+                )
 
 
 def encode_request(
@@ -511,8 +533,7 @@ def encode_request(
     non_repeaters / max_repetitions as *error_status* / *error_index* (or use
     :func:`encode_getbulk`).  Raises :class:`ValueError` for anything invalid.
     """
-    if version == VERSION_1:
-        _check_v1_varbinds(varbinds)
+    check_version_varbinds(version, varbinds)
     return encode_request_raw(
         version,
         community,
@@ -553,7 +574,7 @@ def encode_v1_trap(
     *specific_trap* an Integer32, *timestamp* TimeTicks (0..2**32-1).
     Raises :class:`ValueError` for anything invalid.
     """
-    _check_v1_varbinds(varbinds)
+    check_version_varbinds(VERSION_1, varbinds)
     try:
         ent = encode_oid(enterprise)
     except ValueError as exc:
@@ -604,6 +625,10 @@ class TrapV1(Message):
 _FIRST_ARCS: Final = tuple((f // 40, f % 40) if f < 80 else (2, f - 80) for f in range(128))
 _OID_CACHE: dict[bytes, Oid] = {}
 _OID_CACHE_MAX: Final = 8192
+# While a multi-octet sub-id is accumulated the final value is >= the partial
+# one; beyond this bound (the largest valid sub-id, 2**32-1+80 for the combined
+# first one) it can only be invalid, so stop before the int grows further.
+_SUBID_GUARD: Final = MAX_SUBID + 80
 
 
 def _decode_oid(raw: bytes) -> Oid:
@@ -626,6 +651,8 @@ def _decode_oid(raw: bytes) -> Oid:
                 if not v and b == 0x80:
                     raise BERDecodeError("non-minimal sub-identifier (0x80) in OBJECT IDENTIFIER")
                 v = (v | (b & 0x7F)) << 7
+                if v > _SUBID_GUARD:  # stop early: no quadratic big-int growth
+                    raise BERDecodeError("OBJECT IDENTIFIER sub-identifier exceeds 2**32-1")
             else:
                 append(v | b)
                 v = 0
@@ -643,6 +670,11 @@ def _decode_oid(raw: bytes) -> Oid:
         _OID_CACHE.clear()
     _OID_CACHE[raw] = oid
     return oid
+
+
+def _num(v: int) -> str:
+    """An int for an error message, without converting huge ints to decimal."""
+    return str(v) if v.bit_length() <= 128 else f"<{v.bit_length()}-bit integer>"
 
 
 def _long_len(data: bytes, i: int, limit: int) -> tuple[int, int]:
@@ -685,7 +717,7 @@ def _header_int(data: bytes, i: int, limit: int, what: str) -> tuple[int, int]:
         raise BERDecodeError(f"{what}: empty INTEGER")
     v = int.from_bytes(data[s:e], "big", signed=True)
     if not _MIN_I32 <= v <= _MAX_I32:
-        raise BERDecodeError(f"{what}: {v} out of range")
+        raise BERDecodeError(f"{what}: {_num(v)} out of range")
     return v, e
 
 
@@ -747,7 +779,7 @@ def _decode_varbinds(data: bytes, i: int, end: int) -> list[VarBind]:
                 raise BERDecodeError(f"empty {TAG_NAMES[tag]} value")
             val = from_bytes(data[s:e], "big")
             if val > 0xFFFFFFFF:
-                raise BERDecodeError(f"{TAG_NAMES[tag]} value {val} exceeds 2**32-1")
+                raise BERDecodeError(f"{TAG_NAMES[tag]} value {_num(val)} exceeds 2**32-1")
         elif tag == 0x06:
             val = decode_oid(data[s:e])
         elif tag == 0x05 or 0x80 <= tag <= 0x82:
@@ -759,7 +791,7 @@ def _decode_varbinds(data: bytes, i: int, end: int) -> list[VarBind]:
                 raise BERDecodeError("empty COUNTER64 value")
             val = from_bytes(data[s:e], "big")
             if val > 0xFFFFFFFFFFFFFFFF:
-                raise BERDecodeError(f"COUNTER64 value {val} exceeds 2**64-1")
+                raise BERDecodeError(f"COUNTER64 value {_num(val)} exceeds 2**64-1")
         elif tag == 0x40:
             if e - s != 4:
                 raise BERDecodeError(f"IpAddress value of {e - s} octets (expected 4)")
@@ -883,7 +915,7 @@ def _decode_trap_v1(data: bytes, community: bytes, i: int, pdu_end: int) -> Trap
         raise BERDecodeError("time-stamp: empty TimeTicks")
     timestamp = int.from_bytes(data[s:e], "big")
     if timestamp > _MAX32:
-        raise BERDecodeError(f"time-stamp {timestamp} exceeds 2**32-1")
+        raise BERDecodeError(f"time-stamp {_num(timestamp)} exceeds 2**32-1")
     s, e = _tlv(data, e, pdu_end, 0x30, "varbind list")
     if e != pdu_end:
         raise BERDecodeError("trailing bytes after the varbind list")

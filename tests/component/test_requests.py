@@ -223,11 +223,21 @@ def test_client_side_failures_answer_once_with_typed_errors(
     )
     assert answers[6].error_str == "cannot bulkwalk() empty variable list"
     assert answers[7].error_str == "bulkwalk() needs at least 2 varbinds"
-    bulk_v1, _ = poll([("getbulk", 0, 8, [SYSDESCR]), ("bulkwalk", 0, 8, [SYSDESCR])], **v1)
-    assert [(type(a.error).__name__, a.error_num, a.error_str) for a in bulk_v1] == [
-        ("VersionMismatchError", -7, "Cannot send V2 PDU on V1 session (getbulk)"),
-        ("VersionMismatchError", -7, "Cannot send V2 PDU on V1 session (bulkwalk)"),
+    bulk_v1, _ = poll(
+        [
+            ("getbulk", 0, 8, [SYSDESCR]),
+            ("bulkwalk", 0, 8, [SYSDESCR]),
+            ("set", [AUTHEN_TRAPS, "", 1, "COUNTER64"]),
+        ],
+        **v1,
+    )
+    assert [(type(a.error).__name__, a.error_num) for a in bulk_v1] == [
+        ("VersionMismatchError", -7),
+        ("VersionMismatchError", -7),
+        ("BadTypeError", -61),
     ]
+    assert bulk_v1[0].error_str == "Cannot send V2 PDU on V1 session (getbulk)"
+    assert "COUNTER64" in bulk_v1[2].error_str
 
 
 def test_client_side_failure_answers_before_earlier_network_replies(v2: dict[str, Any]) -> None:
