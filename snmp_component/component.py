@@ -370,13 +370,7 @@ class _Actor:
             )
             return None
         request_args, callback_args, problem = _split_callback_args(request_args, ev.kwargs)
-        job = _Job(
-            next(self._ids),
-            ev.state,
-            Request(self.handle, self.opts.alias, self.opts.dest_host, ev.state, request_args),
-            callback_args if problem is None else (),
-        )
-        job.requester, job.state = requester, state
+        job = self._new_job(ev.state, request_args, callback_args, requester, state)
         self._hold(job)
         if problem is not None:
             self._settle(job, None, problem)
@@ -386,11 +380,24 @@ class _Actor:
             return None
         try:
             self._prepare(job, request_args)
-        except SNMPError as exc:
-            self._settle(job, None, exc)
+        except Exception as exc:
+            self._settle(job, None, _as_snmp_error(job.cmd, exc))
             return None
         self._enqueue(job)
         return job.id
+
+    def _new_job(
+        self,
+        cmd: str,
+        args: Sequence[Any],
+        callback_args: tuple[Any, ...] = (),
+        requester: Session | None = None,
+        state: str = "",
+    ) -> _Job:
+        request = Request(self.handle, self.opts.alias, self.opts.dest_host, cmd, args)
+        job = _Job(next(self._ids), cmd, request, callback_args)
+        job.requester, job.state = requester, state
+        return job
 
     def _on_unknown(self, ev: Event) -> None:
         state, args = ev.arg0, ev.arg1 or ()
@@ -402,13 +409,7 @@ class _Actor:
             and requester is not None
             and (requester.handler(args[0]) or requester.handler("_default"))
         ):
-            job = _Job(
-                next(self._ids),
-                str(state),
-                Request(self.handle, self.opts.alias, self.opts.dest_host, str(state), args[1:]),
-                (),
-            )
-            job.requester, job.state = requester, args[0]
+            job = self._new_job(str(state), args[1:], (), requester, args[0])
             self._hold(job)
             self._settle(
                 job, None, ConfigurationError(f"unknown request {state!r}; known: {known}")
@@ -459,13 +460,11 @@ class _Actor:
         """Run one request for the awaitable API; its result or raise its error."""
         if self.finishing or self._closed:
             raise ShutdownError(f"component {self.opts.alias!r} is finishing")
-        job = _Job(
-            next(self._ids),
-            cmd,
-            Request(self.handle, self.opts.alias, self.opts.dest_host, cmd, args),
-            (),
-        )
-        self._prepare(job, args)  # bad input raises here, nothing is accepted
+        job = self._new_job(cmd, args)
+        try:
+            self._prepare(job, args)  # bad input raises here, nothing is accepted
+        except Exception as exc:
+            raise _as_snmp_error(cmd, exc) from None
         job.future = asyncio.get_running_loop().create_future()
         self._hold(job)
         self._enqueue(job)
@@ -772,6 +771,13 @@ class _Actor:
 
 
 _EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
+
+
+def _as_snmp_error(cmd: str, exc: Exception) -> SNMPError:
+    """``exc`` itself if it is an SNMPError, else a ConfigurationError describing it."""
+    if isinstance(exc, SNMPError):
+        return exc
+    return ConfigurationError(f"{cmd}: bad request arguments ({type(exc).__name__}: {exc})")
 
 
 def _count(cmd: str, name: str, value: Any) -> int:
