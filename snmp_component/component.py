@@ -45,7 +45,7 @@ from .errors import (
     VersionMismatchError,
     WalkError,
 )
-from .kernel import Event, Kernel, Session
+from .kernel import Event, Kernel, Session, state_table
 from .options import SessionOptions, parse_options
 from .payload import Request, Response
 from .varbind import Varbind, VarList
@@ -323,18 +323,7 @@ class _Actor:
         self._resolving = False
         self._resolve_task: asyncio.Future[None] | None = None
         self._closed = False
-        states: dict[str, Callable[[Event], Any]] = dict.fromkeys(REQUESTS, self._on_request)
-        states.update(
-            {
-                "_start": self._on_start,
-                "_stop": self._on_stop,
-                "_default": self._on_unknown,
-                "finish": self._on_finish,
-                _DELIVER: self._on_deliver,
-                _PUMP: lambda ev: self._pump(),
-            }
-        )
-        self.session = Session.create(kernel, inline_states=states, heap=handle)
+        self.session = Session.create(kernel, heap=self, shared_states=_STATES)
 
     # ------------------------------------------------------------ states
 
@@ -418,9 +407,6 @@ class _Actor:
             log.warning(
                 "unknown request %r to %r ignored; known: %s", state, self.opts.alias, known
             )
-
-    def _on_finish(self, ev: Event) -> None:
-        self.finish_now()
 
     def finish_now(self) -> None:
         """Remove the alias; the session stops once its pending requests are answered."""
@@ -771,6 +757,20 @@ class _Actor:
 
 
 _EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
+
+# One handler table for every component session (each session's heap is its _Actor):
+# thousands of components then cost no per-session handler dicts.
+_STATES = state_table(
+    {
+        **dict.fromkeys(REQUESTS, lambda ev: ev.heap._on_request(ev)),
+        "_start": lambda ev: ev.heap._on_start(ev),
+        "_stop": lambda ev: ev.heap._on_stop(ev),
+        "_default": lambda ev: ev.heap._on_unknown(ev),
+        "finish": lambda ev: ev.heap.finish_now(),
+        _DELIVER: lambda ev: ev.heap._on_deliver(ev),
+        _PUMP: lambda ev: ev.heap._pump(),
+    }
+)
 
 
 def _as_snmp_error(cmd: str, exc: Exception) -> SNMPError:

@@ -13,7 +13,7 @@ from .errors import (
 )
 from .event import Event
 from .kernel import Destination, Kernel
-from .session import Handler, Session
+from .session import Handler, Session, state_table
 
 __all__ = [
     "AliasInUseError",
@@ -27,4 +27,5 @@ __all__ = [
     "NoSuchSessionError",
     "Session",
     "UnknownStateError",
+    "state_table",
 ]

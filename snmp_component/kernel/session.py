@@ -40,6 +40,26 @@ def check_state_name(name: object) -> str:
     return name
 
 
+def state_table(states: Mapping[str, Handler]) -> EventEmitter:
+    """A pyee handler table for ``states`` (validated), usable as ``shared_states``."""
+    table = EventEmitter()
+    for name, handler in states.items():
+        _set_handler(table, name, handler)
+    return table
+
+
+def _set_handler(table: EventEmitter, name: str, handler: Handler | None) -> None:
+    check_state_name(name)
+    if handler is not None and not callable(handler):
+        raise InvalidStateError(
+            f"handler for state {name!r} must be callable, not {type(handler).__name__}"
+        )
+    for old in table.listeners(name):  # (remove_all_listeners(name) would leave an empty dict)
+        table.remove_listener(name, old)
+    if handler is not None:
+        table.add_listener(name, handler)
+
+
 class Session:
     """A POE-style session: a unit of state handlers sharing one heap.
 
@@ -55,13 +75,16 @@ class Session:
         emitter: the pyee emitter holding the state handlers.
     """
 
-    def __init__(self, kernel: Kernel, states: Mapping[str, Handler], heap: Any) -> None:
+    def __init__(
+        self, kernel: Kernel, states: Mapping[str, Handler] | EventEmitter, heap: Any
+    ) -> None:
         self.kernel = kernel
         self.id = 0  # assigned by the kernel on registration
         self.heap = heap
-        self.emitter = EventEmitter()
-        for name, handler in states.items():
-            self.set_state(name, handler)
+        if isinstance(states, EventEmitter):
+            self.emitter = states  # a table shared by many sessions of one kind
+        else:
+            self.emitter = state_table(states)
         # Lifetime bookkeeping; maintained by the kernel only.
         self._alive = False
         self._stopping = False
@@ -79,6 +102,8 @@ class Session:
         inline_states: Mapping[str, Handler] | None = None,
         heap: Any = None,
         args: tuple[Any, ...] | list[Any] = (),
+        *,
+        shared_states: EventEmitter | None = None,
     ) -> Session:
         """Create a session in ``kernel`` and run its ``_start`` handler.
 
@@ -88,6 +113,11 @@ class Session:
                 and ``_error`` have the kernel's special meanings.
             heap: the session's heap; a new ``dict`` when omitted.
             args: passed to ``_start`` as ``ev.args``.
+            shared_states: instead of ``inline_states``, a handler table made by
+                :func:`state_table` and shared by many sessions of one kind (POE's
+                package states): handlers reach each session's data through
+                ``ev.heap``. It saves memory when there are thousands of sessions;
+                ``set_state`` on one of them changes them all.
 
         Returns:
             The session, after ``_start`` has run (also when it raised: the error is
@@ -104,20 +134,16 @@ class Session:
             )
         if not isinstance(args, tuple | list):
             raise InvalidStateError(f"args must be a tuple or list, not {type(args).__name__}")
-        session = cls(kernel, inline_states or {}, {} if heap is None else heap)
+        if shared_states is not None and inline_states:
+            raise InvalidStateError("give inline_states or shared_states, not both")
+        states = shared_states if shared_states is not None else (inline_states or {})
+        session = cls(kernel, states, {} if heap is None else heap)
         kernel._register(session, tuple(args))
         return session
 
     def set_state(self, name: str, handler: Handler | None) -> None:
         """Install, replace (or with ``None`` remove) the handler of state ``name``."""
-        check_state_name(name)
-        if handler is not None and not callable(handler):
-            raise InvalidStateError(
-                f"handler for state {name!r} must be callable, not {type(handler).__name__}"
-            )
-        self.emitter.remove_all_listeners(name)
-        if handler is not None:
-            self.emitter.add_listener(name, handler)
+        _set_handler(self.emitter, name, handler)
 
     def handler(self, state: str) -> Handler | None:
         """The handler of ``state``, or ``None``."""

@@ -707,3 +707,24 @@ def test_keyword_arguments_reach_the_handler() -> None:
         ((1,), {"flag": True}),
         ("default", "other", (3,), {"cb": [1]}),
     ]
+
+
+def test_shared_states_serve_many_sessions_through_their_heaps() -> None:
+    from snmp_component.kernel import state_table
+
+    kernel = Kernel()
+    seen: list[tuple[int, str]] = []
+    table = state_table(
+        {
+            "_start": lambda ev: ev.kernel.yield_("hello"),
+            "hello": lambda ev: seen.append((ev.session.id, ev.heap["name"])),
+        }
+    )
+    sessions = [Session.create(kernel, heap={"name": name}, shared_states=table) for name in "abc"]
+    assert all(s.emitter is table for s in sessions)
+    with pytest.raises(InvalidStateError, match="not both"):
+        Session.create(kernel, inline_states={"x": print}, shared_states=table)
+    with pytest.raises(InvalidStateError, match="reserved"):
+        state_table({"error": print})
+    run(kernel)
+    assert sorted(seen) == [(s.id, n) for s, n in zip(sessions, "abc", strict=True)]
