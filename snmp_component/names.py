@@ -48,15 +48,24 @@ def resolve(text: str) -> Oid:
         raise UnknownObjectError(f"Unknown Object Identifier {text!r}: {exc}") from None
 
 
+_described: dict[tuple[Oid, bool], tuple[str, str, str | None]] = {}
+_DESCRIBED_MAX = 65536
+
+
 def describe(oid: Oid, numeric: bool) -> tuple[str, str, str | None]:
-    """``(tag, iid, mib_type)`` of a received OID, net-snmp style."""
-    index = mib_index()
-    tag, iid = split_oid(oid, index, numeric=numeric)
-    node = index.longest_prefix(oid)
-    return tag, iid, None if node is None else node.type
+    """``(tag, iid, mib_type)`` of a received OID, net-snmp style (memoised: polls repeat)."""
+    key = (oid, numeric)
+    found = _described.get(key)
+    if found is None:
+        index = mib_index()
+        tag, iid = split_oid(oid, index, numeric=numeric)
+        found = (tag, iid, index.type_of(oid))
+        if len(_described) >= _DESCRIBED_MAX:
+            _described.clear()  # bounded: a long walk must not grow it without limit
+        _described[key] = found
+    return found
 
 
 def type_of(oid: Oid) -> str | None:
     """The net-snmp type name the MIBs give the object at ``oid`` (for ``set``)."""
-    node = mib_index().longest_prefix(oid)
-    return None if node is None else node.type
+    return mib_index().type_of(oid)
