@@ -147,8 +147,15 @@ class Session:
 
     def handler(self, state: str) -> Handler | None:
         """The handler of ``state``, or ``None``."""
-        listeners = self.emitter.listeners(state)
-        return listeners[-1] if listeners else None
+        # The dispatch hot path: read pyee 13's table directly (event -> OrderedDict of
+        # listener -> callable) instead of listeners(), which locks and copies a list.
+        # tests/kernel pins this against pyee's public API; other pyee versions fall back.
+        table = getattr(self.emitter, "_events", None)
+        if type(table) is dict:
+            listeners = table.get(state)
+            return next(reversed(listeners.values())) if listeners else None
+        found = self.emitter.listeners(state)
+        return found[-1] if found else None
 
     @property
     def aliases(self) -> frozenset[str]:

@@ -728,3 +728,19 @@ def test_shared_states_serve_many_sessions_through_their_heaps() -> None:
         state_table({"error": print})
     run(kernel)
     assert sorted(seen) == [(s.id, n) for s, n in zip(sessions, "abc", strict=True)]
+
+
+def test_handler_lookup_follows_pyee_public_api() -> None:
+    # Session.handler reads pyee's table directly for speed: pin it to the public API.
+    session = Session.create(Kernel(), inline_states={"a": print})
+    assert session.handler("a") is print and session.handler("b") is None
+    session.emitter.add_listener("b", repr)
+    assert session.handler("b") is repr
+    session.emitter.on("c", str)
+    assert session.handler("c") is str
+    session.emitter.remove_listener("b", repr)
+    assert session.handler("b") is None
+    session.emitter.remove_all_listeners("c")
+    assert session.handler("c") is None
+    session.set_state("a", None)
+    assert session.handler("a") is None and session.handler("_start") is None
