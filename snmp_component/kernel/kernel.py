@@ -41,7 +41,7 @@ from .errors import (
     UnknownStateError,
 )
 from .event import Event
-from .session import Session, check_state_name
+from .session import Handler, Session, check_state_name
 
 log = logging.getLogger("snmp_component.kernel")
 
@@ -385,15 +385,14 @@ class Kernel:
         session = self._resolve(dest)
         if session is None:
             raise NoSuchSessionError(f"call of {state!r}: no session {dest!r}")
-        if not isinstance(state, str) or (
-            session.handler(state) is None and session.handler("_default") is None
-        ):
+        handler = session.handler(state) if isinstance(state, str) else None
+        if handler is None and (not isinstance(state, str) or session.handler("_default") is None):
             raise UnknownStateError(f"call: {session!r} has no state {state!r}")
         if self._depth >= MAX_CALL_DEPTH:
             raise KernelStateError(f"call of {state!r}: nested deeper than {MAX_CALL_DEPTH}")
         self._depth += 1
         try:
-            return self._dispatch(session, self._current, state, args, kwargs or None)
+            return self._dispatch(session, self._current, state, args, kwargs or None, handler)
         finally:
             self._depth -= 1
 
@@ -447,8 +446,10 @@ class Kernel:
         state: str,
         args: tuple[Any, ...],
         kwargs: dict[str, Any] | None = None,
+        handler: Handler | None = None,
     ) -> Any:
-        handler = session.handler(state)
+        if handler is None:
+            handler = session.handler(state)
         if handler is None:
             handler = session.handler("_default")
             if handler is None:
