@@ -14,9 +14,10 @@ Invariants:
   callback that raises cannot leak a request.
 * Requests wait FIFO in the component and at most ``MaxInFlight`` are on the wire at
   once; walks hold one slot for all their PDUs.
-* ``finish`` removes the alias (later posts return ``False``), answers requests that were
-  already queued with a :class:`~snmp_component.errors.ShutdownError`, lets every request
-  in flight complete, then the session stops and releases its socket share.
+* ``finish`` removes the alias (later posts return ``False``), lets every accepted request
+  (queued or in flight) complete, answers request *events* that were already on their way
+  to the component with a :class:`~snmp_component.errors.ShutdownError`, then the session
+  stops and releases its socket share.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from ._core.walk import SubtreeWalk
 from .errors import (
     BadTypeError,
     ConfigurationError,
+    DecodeError,
     ErrorStatusError,
     ShutdownError,
     SNMPError,
@@ -320,6 +322,8 @@ class _Actor:
         self.finishing = False
         self._ids = itertools.count(1)
         self._sender: _Sender | None = None
+        self._sender_loop: asyncio.AbstractEventLoop | None = None
+        self._delivering: set[_Job] = set()  # answers posted to _DELIVER, not yet run
         self._resolving = False
         self._resolve_task: asyncio.Future[None] | None = None
         self._closed = False
@@ -427,11 +431,18 @@ class _Actor:
 
     def _close_sender(self) -> None:
         sender, self._sender = self._sender, None
+        self._sender_loop = None
         if sender is not None:
             sender.close()  # in-flight requests end with ShutdownError
 
     def _on_stop(self, ev: Event) -> None:
+        if not ev.session.stopping:
+            log.warning("state _stop posted to component %r ignored", self.opts.alias)
+            return
         self._closed = True
+        for job in list(self._delivering):  # the kernel stopped before they ran
+            self._delivering.discard(job)
+            self._release(job)
         if self._resolve_task is not None:
             self._resolve_task.cancel()
         jobs = list(self.queue)
@@ -513,12 +524,18 @@ class _Actor:
 
     def _pump(self) -> None:
         try:
-            asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()
         except RuntimeError:  # a request made by kernel.call before the kernel runs
             self.kernel.post(self.session, _PUMP)
             return
+        if self._sender is not None and self._sender_loop is not loop:
+            self._close_sender()  # used from a new event loop: its socket lives on the old one
         if self._sender is None:
-            self._connect()
+            try:
+                self._connect(loop)
+            except Exception as exc:  # e.g. a name IDNA cannot encode, no file descriptors
+                self._fail_queue(TransportError(f"cannot reach {self.opts.host!r}: {exc}"))
+                return
             if self._sender is None:
                 return
         queue = self.queue
@@ -526,9 +543,18 @@ class _Actor:
             job = queue.popleft()
             self.in_flight += 1
             job.started = True
-            self._run(job)
+            try:
+                self._run(job)
+            except Exception as exc:
+                self._settle(job, None, TransportError(f"cannot send: {exc}"))
 
-    def _connect(self) -> None:
+    def _fail_queue(self, error: SNMPError) -> None:
+        jobs = list(self.queue)
+        self.queue.clear()
+        for job in jobs:
+            self._settle(job, None, error)
+
+    def _connect(self, loop: asyncio.AbstractEventLoop) -> None:
         """Resolve the target (without blocking) and create the sender."""
         if self._resolving or self._closed:
             return
@@ -542,24 +568,22 @@ class _Actor:
             self._resolve_task = asyncio.ensure_future(self._resolve_name())
             return
         self._make_sender(infos[0][0], infos[0][4])
+        self._sender_loop = loop
 
     async def _resolve_name(self) -> None:
         opts = self.opts
         try:
             loop = asyncio.get_running_loop()
             infos = await loop.getaddrinfo(opts.host, opts.port, type=socket.SOCK_DGRAM)
-        except OSError as exc:
-            error = TransportError(f"cannot resolve {opts.host!r}: {exc}")
+            if not self._closed:
+                self._make_sender(infos[0][0], infos[0][4])
+                self._sender_loop = loop
+        except Exception as exc:  # OSError, or UnicodeError for names IDNA cannot encode
             self._resolving = False
-            jobs = list(self.queue)
-            self.queue.clear()
-            for job in jobs:
-                self._settle(job, None, error)
+            self._fail_queue(TransportError(f"cannot resolve {opts.host!r}: {exc}"))
             return
         self._resolving = False
-        if not self._closed:
-            self._make_sender(infos[0][0], infos[0][4])
-            self._pump()
+        self._pump()
 
     def _make_sender(self, family: int, address: Any) -> None:
         if self.opts.version == 3:
@@ -591,10 +615,27 @@ class _Actor:
         self._sender.send(
             _PDU_OF[job.cmd],
             job.varbinds,
-            lambda result: self._single_done(job, result),
+            self._reply(job, self._single_done),
             non_repeaters=job.non_repeaters,
             max_repetitions=job.max_repetitions,
         )
+
+    def _reply(self, job: _Job, handler: Callable[..., None], *extra: Any) -> Done:
+        """The ``done`` callback for one PDU of ``job``: ``handler(job, *extra, result)``.
+
+        If handling the reply raises (a value that cannot be converted, say), the job
+        still gets its one answer, as a DecodeError.
+        """
+
+        def done(result: PduResult) -> None:
+            try:
+                handler(job, *extra, result)
+            except Exception as exc:
+                log.exception("handling a reply for %r failed", job.request)
+                if not job.settled:
+                    self._settle(job, None, DecodeError(f"cannot handle the reply: {exc}"))
+
+        return done
 
     def _single_done(self, job: _Job, result: PduResult) -> None:
         if result.error is not None:
@@ -613,7 +654,7 @@ class _Actor:
             return
         if job.nonrep_oids and job.nonrep_rows is None:
             varbinds = [(oid, ber.NULL, None) for oid in job.nonrep_oids]
-            sender.send(ber.GET_NEXT_REQUEST, varbinds, lambda r: self._nonrep_done(job, r))
+            sender.send(ber.GET_NEXT_REQUEST, varbinds, self._reply(job, self._nonrep_done))
             return
         walk = next((w for w in job.walks if not w.done), None)
         if walk is None:
@@ -624,11 +665,11 @@ class _Actor:
             sender.send(
                 ber.GET_BULK_REQUEST,
                 vb,
-                lambda r: self._walk_done(job, walk, r),
+                self._reply(job, self._walk_done, walk),
                 max_repetitions=job.max_repetitions,
             )
         else:
-            sender.send(ber.GET_NEXT_REQUEST, vb, lambda r: self._walk_done(job, walk, r))
+            sender.send(ber.GET_NEXT_REQUEST, vb, self._reply(job, self._walk_done, walk))
 
     def _nonrep_done(self, job: _Job, result: PduResult) -> None:
         if result.error is not None:
@@ -663,7 +704,7 @@ class _Actor:
             self._sender.send(
                 ber.GET_REQUEST,
                 [(walk.root, ber.NULL, None)],
-                lambda r: self._leaf_done(job, walk, r),
+                self._reply(job, self._leaf_done, walk),
             )
             return
         self._walk_step(job)
@@ -720,14 +761,20 @@ class _Actor:
                     job.future.set_result(varlist)
                 else:
                     job.future.set_exception(error)
-        elif not self.kernel.post_as(self.session, self.session, _DELIVER, job, varlist, error):
+        elif self.kernel.post_as(self.session, self.session, _DELIVER, job, varlist, error):
+            self._delivering.add(job)
+        else:
             log.debug("answer to %r dropped: the kernel is stopping", job.request)
             self._release(job)
         if not self._closed and self.queue:
             self._pump()
 
     def _on_deliver(self, ev: Event) -> None:
+        if ev.sender is not self.session:
+            log.warning("state %s posted to component %r ignored", _DELIVER, self.opts.alias)
+            return
         job, varlist, error = ev.args
+        self._delivering.discard(job)
         self._set_status(job, error)
         try:
             self.kernel.call(

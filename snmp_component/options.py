@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,8 +144,10 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
     timeout_us = given.get("Timeout", 1_000_000)
     if isinstance(timeout_us, bool) or not isinstance(timeout_us, int | float):
         raise ConfigurationError(f"Timeout must be a number of microseconds, not {timeout_us!r}")
-    if not timeout_us > 0:
-        raise ConfigurationError(f"Timeout must be positive (microseconds), not {timeout_us!r}")
+    if not (timeout_us > 0 and math.isfinite(timeout_us)):
+        raise ConfigurationError(
+            f"Timeout must be a positive, finite number of microseconds, not {timeout_us!r}"
+        )
     if timeout_us < 1000:
         log.warning(
             "Timeout=%r is in microseconds (%.6f s per attempt); did you mean seconds?",
@@ -172,7 +175,7 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
                 _choice(name, given[name], protocols)
 
     for name in _NOT_YET:
-        if given.get(name):
+        if _flag(name, given.get(name, False)):
             raise ConfigurationError(f"{name} is not supported yet (only false is accepted)")
 
     max_in_flight = given.get("MaxInFlight", 10)
@@ -197,8 +200,8 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
         context=_text("Context", given.get("Context", "")),
         context_engine_id=_engine_id("ContextEngineId", given.get("ContextEngineId")),
         sec_engine_id=_engine_id("SecEngineId", given.get("SecEngineId")),
-        use_numeric=bool(given.get("UseNumeric", False)),
-        non_increasing=bool(given.get("NonIncreasing", False)),
+        use_numeric=_flag("UseNumeric", given.get("UseNumeric", False)),
+        non_increasing=_flag("NonIncreasing", given.get("NonIncreasing", False)),
         max_in_flight=max_in_flight,
     )
 
@@ -249,6 +252,19 @@ def split_host(dest: str, remote_port: Any = None) -> tuple[str, int]:
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
         raise ConfigurationError(f"RemotePort must be an int in 1..65535, not {port!r}")
     return host, port
+
+
+def _flag(name: str, value: Any) -> bool:
+    """net-snmp style booleans: 1/0, True/False, and the strings "1", "0", "yes", "no"..."""
+    if isinstance(value, bool | int) or value is None:
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("", "0", "false", "no", "off"):
+            return False
+        if text in ("1", "true", "yes", "on"):
+            return True
+    raise ConfigurationError(f"{name} must be 0 or 1, not {value!r}")
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:

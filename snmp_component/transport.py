@@ -207,6 +207,8 @@ class UdpTransport:
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as exc:  # e.g. an ICMP error queued on the socket
+                if self._sock is None:
+                    return  # closed by a completion callback during this wake-up
                 log.debug("recvfrom: %s", exc)
                 continue
             stats.received += 1

@@ -5,10 +5,12 @@ Accepted ``vars`` (API.md): ``".1.3.6.1.2.1.1.3.0"``, ``"1.3.6..."``, ``"sysUpTi
 ``["sysUpTime", 0]``, ``["sysUpTime", "0"]``, a ``Varbind``, a ``VarList``, or a list of any
 of these; several flat strings in a row also work (``get, "cb", "a.0", "b.0"``).
 
-A list is *one* varbind ``[tag, iid, val, type]`` when its second item is an instance id
-(an int, or digits like ``"0"`` or ``"1.2"`` that do not look like a whole OID); otherwise
-it is a list of vars. So ``["sysDescr", 0]`` is one var and ``["sysDescr.0", "sysName.0"]``
-or ``["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.5.0"]`` are two.
+A ``Varbind`` is always one var. A list is *one* varbind ``[tag, iid(, val, type)]`` when
+its second item is an instance id -- an int, or digits like ``"0"``, ``"1.2"`` or
+``"2.5.99.111"`` (never with a leading dot) -- unless both items are whole numeric OIDs;
+otherwise it is a list of vars. So ``["sysDescr", 0]`` and ``["vacmGroupName", "2.5.99"]``
+are one var each; ``["sysDescr.0", "sysName.0"]``, ``[".1.3.6.1.2.1.1.1.0", ".1.3...."]``
+and ``["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.5.0"]`` are two.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import BadTypeError, ConfigurationError, UnknownObjectError
+from ..varbind import Varbind
 from .pdu import Oid, RawVarbind
 from .values import SetValueError, from_netsnmp
 
@@ -28,24 +31,29 @@ _IID = re.compile(r"\d+(\.\d+)*")
 
 
 def _is_iid(item: object) -> bool:
+    """An instance id: an int, or digits like ``"0"`` / ``"1.2"`` (never a leading dot)."""
     if isinstance(item, int) and not isinstance(item, bool):
         return item >= 0
-    if not isinstance(item, str):
-        return False
-    if item == "":
-        return True
-    if not _IID.fullmatch(item):
-        return False
-    # Digits with many arcs from the top of the tree are a whole OID, not an instance.
-    return not (item.startswith(("1.3.", "0.", "2.")) and item.count(".") >= 4)
+    return isinstance(item, str) and (item == "" or bool(_IID.fullmatch(item)))
 
 
 def _is_varbind(item: object) -> bool:
+    """One varbind ``[tag, iid(, val, type)]`` rather than a list of vars."""
+    if isinstance(item, Varbind):
+        return True
     if not isinstance(item, list | tuple) or not 1 <= len(item) <= 4:
         return False
-    if not isinstance(item[0], str):
+    tag = item[0]
+    if not isinstance(tag, str):
         return False
-    return len(item) == 1 or _is_iid(item[1]) or item[1] is None
+    if len(item) == 1 or item[1] is None:
+        return True
+    second = item[1]
+    if not _is_iid(second):
+        return False
+    # ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.5.0"]: two whole numeric OIDs, not tag + iid.
+    numeric_tag = bool(_IID.fullmatch(tag.lstrip(".")))
+    return not (numeric_tag and isinstance(second, str) and second.startswith("1.3."))
 
 
 def _iid_arcs(iid: object, tag: str) -> Oid:

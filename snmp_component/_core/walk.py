@@ -88,5 +88,6 @@ class SubtreeWalk:
             raise WalkLimitExceeded("MaxRequests", self._max_requests)
 
     def end(self) -> None:
-        """End the walk cleanly (v1 noSuchName past the last object)."""
+        """End the walk cleanly: the answer was v1 noSuchName, past the last object."""
+        self.requests += 1
         self.done = True

@@ -163,6 +163,11 @@ class Session:
         return frozenset(self._aliases)
 
     @property
+    def stopping(self) -> bool:
+        """True while the session's ``_stop`` handler runs."""
+        return self._stopping and self._alive
+
+    @property
     def alive(self) -> bool:
         """True from registration until the session has stopped."""
         return self._alive

@@ -57,7 +57,9 @@ def test_keyword_spellings(keywords: dict[str, Any]) -> None:
         ({"DestHost": "h", "Comunity": "x"}, "unknown keyword 'Comunity'; valid keywords are: "),
         ({"DestHost": "h", "Version": "bogus"}, "Version 'bogus' is not supported"),
         ({"DestHost": "h", "Version": 4}, "Version 4 is not supported"),
-        ({"DestHost": "h", "Timeout": -1}, "Timeout must be positive"),
+        ({"DestHost": "h", "Timeout": -1}, "Timeout must be a positive, finite number"),
+        ({"DestHost": "h", "Timeout": float("inf")}, "Timeout must be a positive, finite number"),
+        ({"DestHost": "h", "UseNumeric": "maybe"}, "UseNumeric must be 0 or 1"),
         ({"DestHost": "h", "Timeout": "1s"}, "Timeout must be a number of microseconds"),
         ({"DestHost": "h", "Retries": -1}, "Retries must be an int >= 0"),
         ({"DestHost": "h", "RemotePort": 70000}, "RemotePort must be an int in 1..65535"),
@@ -80,6 +82,7 @@ def test_keyword_spellings(keywords: dict[str, Any]) -> None:
         ),
         ({"DestHost": "h", "MaxInFlight": 0}, "MaxInFlight must be an int >= 1"),
         ({"DestHost": "h", "UseSprintValue": 1}, "UseSprintValue is not supported yet"),
+        ({"DestHost": "h", "UseEnums": "yes"}, "UseEnums is not supported yet"),
     ],
 )  # fmt: skip
 def test_create_errors_name_the_problem(keywords: dict[str, Any], message: str) -> None:
@@ -286,3 +289,70 @@ def test_dns_names_resolve_without_blocking(snmpd: SnmpdAgent) -> None:
     answers, _ = poll([("get", SYSNAME)], DestHost="no-such-host.invalid", Version=2)
     assert isinstance(answers[0].error, errors.TransportError)
     assert "no-such-host.invalid" in answers[0].error_str
+
+
+def test_boolean_options_read_like_net_snmp() -> None:
+    for value, expected in [("0", 0), ("", 0), ("no", 0), (0, 0), ("1", 1), (True, 1), (2, 1)]:
+        snmp = SNMPComponent.create(Kernel(), DestHost="h", UseNumeric=value, UseEnums="0")
+        assert snmp.UseNumeric == expected
+
+
+def test_unencodable_host_name_is_one_transport_error() -> None:
+    bad = "a" * 70 + ".example"  # a DNS label over 63 characters: IDNA cannot encode it
+    answers, snmp = poll([("get", SYSNAME)], DestHost=bad, Version=2)
+    assert isinstance(answers[0].error, errors.TransportError) and snmp.pending == 0
+
+    async def main() -> None:
+        snmp = SNMPComponent.create(Kernel(), DestHost=bad, Version=2)
+        with pytest.raises(errors.TransportError):
+            await snmp.get(SYSNAME)
+        assert snmp.pending == 0
+
+    asyncio.run(asyncio.wait_for(main(), 10))
+
+
+def test_one_component_used_from_several_event_loops(v2: dict[str, Any]) -> None:
+    kernel = Kernel()
+    snmp = SNMPComponent.create(kernel, **v2)
+
+    async def once() -> str:
+        return str((await snmp.get(SYSNAME))[0].val)
+
+    assert asyncio.run(asyncio.wait_for(once(), 10)) == "anchor-agent"
+    assert asyncio.run(asyncio.wait_for(once(), 10)) == "anchor-agent"
+    got: list[Any] = []
+    Session.create(
+        kernel,
+        inline_states={
+            "_start": lambda ev: ev.kernel.post("snmp", "get", "on_resp", SYSNAME),
+            "on_resp": lambda ev: (got.append(ev.arg1.error), ev.kernel.post("snmp", "finish")),
+        },
+    )
+    run_kernel(kernel)
+    assert got == [None] and snmp.pending == 0
+
+
+def test_kernel_stop_with_answers_on_their_way_leaves_nothing_pending(v2: dict[str, Any]) -> None:
+    kernel = Kernel()
+    snmp = SNMPComponent.create(kernel, **v2)
+    seen: list[int] = []
+
+    def on_resp(ev: Event) -> None:
+        seen.append(1)
+        ev.kernel.stop()
+
+    Session.create(
+        kernel,
+        inline_states={
+            "_start": lambda ev: [ev.kernel.post("snmp", "get", "on_resp", SYSNAME) for _ in "ab"],
+            "on_resp": on_resp,
+        },
+    )
+    run_kernel(kernel)
+    assert seen == [1] and snmp.pending == 0
+
+
+def test_internal_states_posted_by_users_are_ignored(v2: dict[str, Any], caplog: Any) -> None:
+    answers, _ = poll([("_stop",), ("_snmp_deliver", 1, 2, 3), ("get", SYSNAME)], **v2)
+    assert [a.varlist[0].val for a in answers] == ["anchor-agent"]
+    assert "ignored" in caplog.text

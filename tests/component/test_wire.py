@@ -214,3 +214,42 @@ def test_poe_callbacks_from_a_fake_agent_come_from_the_component() -> None:
         return got
 
     assert run(main()) == [(True, "ok")]
+
+
+def test_v1_walk_of_the_last_leaf_returns_the_instance() -> None:
+    def behaviour(agent: FakeAgent, msg: ber.Message, addr: Any) -> None:
+        oid = msg.varbinds[0][0]
+        if msg.pdu_tag == ber.GET_NEXT_REQUEST:  # nothing after it: v1 noSuchName
+            data = ber.encode_request(
+                msg.version,
+                msg.community,
+                ber.RESPONSE,
+                msg.request_id,
+                [(oid, ber.NULL, None)],
+                error_status=2,
+                error_index=1,
+            )
+        else:
+            data = ber.encode_request(msg.version, msg.community, ber.RESPONSE, msg.request_id,
+                                      [(oid, ber.INTEGER, 42)])  # fmt: skip
+        agent.transport.sendto(data, addr)
+
+    async def main() -> Any:
+        loop = asyncio.get_running_loop()
+        agent = FakeAgent(behaviour)
+        endpoint, _ = await loop.create_datagram_endpoint(
+            lambda: agent, local_addr=("127.0.0.1", 0)
+        )
+        port = endpoint.get_extra_info("sockname")[1]
+        try:
+            snmp = SNMPComponent.create(Kernel(), DestHost="127.0.0.1", RemotePort=port,
+                                        Version=1, Retries=0)  # fmt: skip
+            result = await snmp.walk(".1.3.6.1.4.1.99999.9.0")
+            snmp.finish()
+            return result
+        finally:
+            endpoint.close()
+            agent.other.close()
+
+    (rows,) = run(main())
+    assert [(vb.tag, vb.val) for vb in rows] == [(".1.3.6.1.4.1.99999.9.0", 42)]
