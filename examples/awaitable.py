@@ -15,7 +15,7 @@ async def main(host: str) -> None:
     snmp = SNMPComponent.create(Kernel(), DestHost=host, Version=2, Timeout=1_000_000, Retries=1)
     try:
         for vb in await snmp.get("sysName.0", "sysLocation.0"):
-            print(f"{vb.tag}.{vb.iid} = {vb.val}")
+            print(f"{vb.name} = {vb.val}")
         (system,) = await snmp.bulkwalk(0, 10, "system")
         print(f"system subtree: {len(system)} varbinds")
         try:

@@ -20,7 +20,7 @@ def on_resp(ev: Event) -> None:
         print(f"{host}: {cmd} failed: {ev.arg1.error} (ErrorNum {session.ErrorNum})")
     else:
         for vb in varlist:
-            print(f"{vb.tag}.{vb.iid} = {vb.type}: {vb.val}")
+            print(f"{vb.name} = {vb.type}: {vb.val}")
     ev.kernel.post(alias, "finish")
 
 

@@ -20,7 +20,7 @@ def on_resp(ev: Event) -> None:
         print(f"failed: {type(response.error).__name__}: {response.error}")
     else:
         for vb in response.varlist:
-            print(f"{vb.tag}.{vb.iid} = {vb.type}: {vb.val}")
+            print(f"{vb.name} = {vb.type}: {vb.val}")
     ev.kernel.post("agent", "finish")
 
 

@@ -27,7 +27,8 @@ def run_example(*argv: str, timeout: float = 60) -> str:
 
 def test_get(snmpd: SnmpdAgent) -> None:
     out = run_example("get.py", f"127.0.0.1:{snmpd.port}")
-    assert "sysName.0 = OCTETSTR: anchor-agent" in out and "sysUpTime.0 = TICKS:" in out
+    assert "sysName.0 = OCTETSTR: anchor-agent" in out
+    assert "sysUpTime.0 = TICKS:" in out or "sysUpTimeInstance = TICKS:" in out
 
 
 def test_bulkwalk_table(snmpd: SnmpdAgent) -> None:
