@@ -17,7 +17,7 @@ echo "== installing the package with its test extras"
 "$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]'
 
 echo "== ruff"
-"$PYTHON" -m ruff check snmp_component tests examples benchmarks
+"$PYTHON" -m ruff check snmp_component tests examples benchmarks scripts
 echo "== mypy --strict"
 "$PYTHON" -m mypy snmp_component
 

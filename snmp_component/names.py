@@ -1,14 +1,15 @@
 """Names and OIDs for the component: the MIB index, loaded once per process, on demand.
 
 Numeric OIDs never touch the MIB index. Names, response tags and set types do; the
-index is built by the pysnmp adapter the first time one of them is needed (a one-off
-cost of a fraction of a second), then every lookup is a dict hit.
+index is loaded from the package's precompiled MIB data the first time one of them is
+needed (about 25 ms, once per process), then every lookup is a dict hit.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from ._core.mibdata import default_index
 from ._core.mibindex import MibIndex, parse_name, split_oid
 from ._core.oid import parse_oid
 from ._core.pdu import Oid
@@ -18,11 +19,9 @@ _index: MibIndex | None = None
 
 
 def mib_index() -> MibIndex:
-    """The process-wide MIB index (built on first use)."""
+    """The process-wide MIB index (loaded on first use, ~25 ms)."""
     global _index
     if _index is None:
-        from ._pysnmp.mib import default_index
-
         _index = default_index()
     return _index
 

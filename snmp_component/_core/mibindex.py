@@ -1,7 +1,8 @@
 """A plain-data MIB index: name <-> OID lookups and net-snmp name forms, without pysnmp.
 
-The pysnmp adapter (:mod:`snmp_component._pysnmp.mib`) loads MIB modules once and extracts
-:class:`MibNode` records; this module answers every lookup from dicts, so resolving a name
+:mod:`snmp_component._core.mibdata` loads the package's precompiled MIB data (made by
+``scripts/compile_mibs.py`` with pysmi) into :class:`MibNode` records; this module answers
+every lookup from dicts, so resolving a name
 or splitting a response OID into net-snmp's ``(tag, iid)`` costs a microsecond or two and
 never touches pysnmp.
 
@@ -88,10 +89,31 @@ class MibNode:
     access: str | None = None
     """MAX-ACCESS in SMI spelling (``"read-only"``, ``"read-write"``, ``"read-create"``,
     ``"not-accessible"``, ``"accessible-for-notify"``); ``None`` where the node has none."""
+    kind: str | None = None
+    """What the node is: ``"scalar"``, ``"column"``, ``"table"``, ``"row"`` (OBJECT-TYPEs),
+    ``"notification"``, ``"group"``, ``"compliance"``, ``"capabilities"``, ``"module"``
+    (MODULE-IDENTITY); ``None`` for a plain OBJECT IDENTIFIER / OBJECT-IDENTITY or unknown."""
+    tc: str | None = None
+    """The textual convention the SYNTAX names (``"DisplayString"``, ``"PhysAddress"``...),
+    net-snmp's ``textualConvention``; ``None`` for a plain base type."""
+    hint: str | None = None
+    """DISPLAY-HINT of that textual convention (``"255a"``, ``"1x:"``...), or ``None``."""
+    indexes: tuple[str, ...] | None = None
+    """For a row (``kind == "row"``): the names of its INDEX objects, in order; for an
+    AUGMENTS row those of the row it augments. ``None`` for every other node (except the
+    odd SMIv1 table that carries an INDEX itself, as in UCD-SNMP-MIB-OLD)."""
+    implied: bool = False
+    """True when the last of :attr:`indexes` is IMPLIED."""
+    augments: str | None = None
+    """For an AUGMENTS row: the name of the row it augments."""
+    units: str | None = None
+    """UNITS clause of a scalar or column (``"kB"``, ``"seconds"``...), or ``None``."""
 
     def __post_init__(self) -> None:
         if self.enums is not None and not isinstance(self.enums, MappingProxyType):
             object.__setattr__(self, "enums", MappingProxyType(dict(self.enums)))
+        if self.indexes is not None and not isinstance(self.indexes, tuple):
+            object.__setattr__(self, "indexes", tuple(self.indexes))
 
     @property
     def is_leaf(self) -> bool:
