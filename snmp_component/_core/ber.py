@@ -67,6 +67,11 @@ Design
   length parsing in the header and the varbind loop, and a guard against
   quadratic big-int growth in over-long OID sub-ids.  :func:`peek_request_id`
   reads only the header.
+* **SNMPv3 building blocks.**  :func:`encode_pdu` / :func:`decode_pdu` handle
+  the PDU without the v1/v2c envelope, and :func:`encode_length`,
+  :func:`encode_integer`, :func:`encode_octets`, :func:`decode_tlv`,
+  :func:`decode_integer` expose the TLV primitives; ``v3msg.py`` builds the
+  SNMPv3 envelope (RFC 3412) from them.
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, TypeAlias
+from typing import Final, NamedTuple, TypeAlias
 
 from .oid import MAX_SUBID, Oid
 
@@ -108,14 +113,22 @@ __all__ = [
     "VERSION_2C",
     "BERDecodeError",
     "Message",
+    "Pdu",
     "TrapV1",
     "Value",
     "VarBind",
     "check_version_varbinds",
+    "decode_integer",
     "decode_message",
+    "decode_pdu",
+    "decode_tlv",
     "encode_getbulk",
+    "encode_integer",
+    "encode_length",
     "encode_null_varbinds",
+    "encode_octets",
     "encode_oid",
+    "encode_pdu",
     "encode_request",
     "encode_request_raw",
     "encode_v1_trap",
@@ -1019,3 +1032,129 @@ def _peek_slow(data: bytes) -> int | None:
         return request_id
     except (BERDecodeError, IndexError, TypeError, ValueError):
         return None
+
+
+# ============================================== building blocks for SNMPv3 (v3msg.py)
+# SNMPv3 wraps the same PDU in a different envelope (RFC 3412 section 6).  These
+# public helpers expose the PDU layer and the TLV primitives without the v1/v2c
+# message wrapper; they do not change anything above.
+
+
+def encode_length(n: int) -> bytes:
+    """Minimal definite-length octets for a content of *n* (>= 0) bytes."""
+    return _enc_len(n)
+
+
+def encode_integer(value: int) -> bytes:
+    """Complete INTEGER TLV for an Integer32 *value* (ValueError outside -2**31..2**31-1)."""
+    if 0 <= value < 0x80:
+        return _SMALL_INT[value]
+    return _int_tlv(_check_int("INTEGER", value, _MIN_I32, _MAX_I32))
+
+
+def encode_octets(value: bytes) -> bytes:
+    """Complete OCTET STRING TLV for *value* (no size limit: used for v3 envelopes)."""
+    return b"\x04" + _enc_len(len(value)) + value
+
+
+_PDU_TAG_BYTES: Final = {t: bytes((t,)) for t in _V2C_PDUS}
+
+
+def encode_pdu(
+    pdu_tag: int,
+    request_id: int,
+    error_status: int,
+    error_index: int,
+    varbind_list: bytes,
+) -> bytes:
+    """The PDU TLV alone (no version/community wrapper), e.g. for an SNMPv3 ScopedPDU.
+
+    Same contract as :func:`encode_request_raw`: *varbind_list* is a complete,
+    trusted varbind-list TLV; every PDU tag except TRAP_V1 is allowed (the
+    SNMPv2 PDU set, which SNMPv3 uses); *request_id* must be an Integer32 and
+    *error_status* / *error_index* (non-repeaters / max-repetitions for
+    GETBULK) 0..2**31-1.  Raises :class:`ValueError` otherwise.
+    """
+    tag = _PDU_TAG_BYTES.get(pdu_tag)
+    if tag is None:
+        raise _bad_pdu(VERSION_2C, pdu_tag)
+    if not _MIN_I32 <= request_id <= _MAX_I32:
+        raise ValueError(f"request_id {request_id} out of range {_MIN_I32}..{_MAX_I32}")
+    if 0 <= request_id < 0x80:
+        pdu = _SMALL_INT[request_id]
+    else:
+        n = ((request_id if request_id >= 0 else ~request_id).bit_length() >> 3) + 1
+        pdu = b"\x02" + _LEN1[n] + request_id.to_bytes(n, "big", signed=True)
+    if 0 <= error_status < 0x80:
+        pdu += _SMALL_INT[error_status]
+    else:
+        pdu += _int_tlv(_check_int("error_status", error_status, 0, _MAX_I32))
+    if 0 <= error_index < 0x80:
+        pdu += _SMALL_INT[error_index] + varbind_list
+    else:
+        pdu += _int_tlv(_check_int("error_index", error_index, 0, _MAX_I32)) + varbind_list
+    return tag + _enc_len(len(pdu)) + pdu
+
+
+class Pdu(NamedTuple):
+    """A decoded PDU without its message envelope (see :func:`decode_pdu`)."""
+
+    pdu_tag: int
+    request_id: int
+    error_status: int
+    error_index: int
+    varbinds: list[VarBind]
+
+
+def decode_tlv(data: bytes, i: int, limit: int, tag: int, what: str) -> tuple[int, int]:
+    """Expect a TLV with *tag* at ``data[i]`` inside ``data[:limit]``; return (start, end).
+
+    *start*/*end* delimit the content octets.  *limit* must not exceed
+    ``len(data)``.  Raises :class:`BERDecodeError` (naming *what*) for a wrong
+    tag, a truncated header, an indefinite or over-long length.
+    """
+    if limit > len(data):
+        raise BERDecodeError(f"{what}: limit {limit} beyond the data")
+    return _tlv(data, i, limit, tag, what)
+
+
+def decode_integer(data: bytes, i: int, limit: int, what: str) -> tuple[int, int]:
+    """INTEGER (Integer32 range) at ``data[i]`` inside ``data[:limit]``: (value, next index).
+
+    Raises :class:`BERDecodeError` for anything else.
+    """
+    if limit > len(data):
+        raise BERDecodeError(f"{what}: limit {limit} beyond the data")
+    return _header_int(data, i, limit, what)
+
+
+def decode_pdu(data: bytes, start: int, end: int) -> Pdu:
+    """Decode the PDU TLV that starts at ``data[start]`` and must end exactly at *end*.
+
+    Any PDU tag of the SNMPv2 set is accepted (not TRAP_V1); the checks on the
+    header integers and the varbinds are those of :func:`decode_message`.
+    Raises :class:`BERDecodeError` and nothing else.
+    """
+    try:
+        if not 0 <= start < end <= len(data):
+            raise BERDecodeError("PDU missing or beyond the data")
+        pdu_tag = data[start]
+        if pdu_tag not in _V2C_PDUS:
+            if pdu_tag in PDU_NAMES:
+                raise BERDecodeError(f"{PDU_NAMES[pdu_tag]} PDU in an SNMPv3 message")
+            raise BERDecodeError(f"unknown PDU tag 0x{pdu_tag:02x}")
+        i, pdu_end = _tlv(data, start, end, pdu_tag, "PDU")
+        if pdu_end != end:
+            raise BERDecodeError("trailing bytes after the PDU")
+        request_id, i = _hdr_int(data, i, end, "request-id")
+        error_status, i = _hdr_int(data, i, end, "error-status")
+        error_index, i = _hdr_int(data, i, end, "error-index")
+        i, e = _tlv(data, i, end, 0x30, "varbind list")
+        if e != end:
+            raise BERDecodeError("trailing bytes after the varbind list")
+        return Pdu(pdu_tag, request_id, error_status, error_index, _decode_varbinds(data, i, e))
+    except BERDecodeError:
+        raise
+    except (IndexError, ValueError, TypeError, OverflowError) as exc:  # defensive net
+        detail = f"{type(exc).__name__}: {exc}"
+        raise BERDecodeError(f"truncated or malformed PDU ({detail})") from None

@@ -1,0 +1,895 @@
+"""SNMPv3 message processing (RFC 3412) with the User-based Security Model (RFC 3414).
+
+Sans-IO and pure: bytes in, bytes or plain values out.  A transport drives it:
+
+* :func:`encode_discovery` -- the engine-ID probe (noAuthNoPriv, empty engine
+  ID and user, reportable GET with no varbinds, RFC 3414 section 4);
+* :func:`encode_message` -- any PDU (from :func:`ber.encode_pdu
+  <snmp_component._core.ber.encode_pdu>`) as an SNMPv3 message at a
+  security level: HMAC over the whole message with a zero placeholder,
+  ScopedPDU encrypted into an OCTET STRING for authPriv;
+* :func:`decode_message` -- parse, authenticate, decrypt and decode a
+  message into a :class:`V3Message`;
+* :func:`report_error` -- the error a Report PDU stands for;
+* :func:`peek_msg_id` -- the msgID of a datagram, reading the header only;
+* :class:`TimeWindow` -- timeliness bookkeeping of one authoritative engine
+  (RFC 3414 3.2.7 b), with the local clock passed in as *now*;
+* :class:`RemoteEngine` -- the state of one (agent, user) pair tying it all
+  together: discovery, time synchronisation, per-request encode, per-response
+  decode and checks.
+
+Invariants
+----------
+* **Errors are typed.**  :func:`decode_message` raises only
+  :class:`V3DecodeError` (malformed message; it is both an
+  :class:`~snmp_component.errors.DecodeError` and a
+  :class:`~snmp_component._core.ber.BERDecodeError`) or a
+  :class:`~snmp_component.errors.SecurityError` subclass for local security
+  failures (``WrongDigest``: the digest does not verify; ``DecryptionError``;
+  ``UnknownEngineID`` / ``UnknownUserName`` / ``UnsupportedSecurityLevel``:
+  no usable keys for the message).  All of them are ``SNMPError``\\ s whose
+  ``error_num`` is net-snmp's (-32 .. -37, -31 for malformed messages).
+  A Report PDU is *not* an error for the decoder: it is returned, and
+  :func:`report_error` maps it (usmStatsUnsupportedSecLevels ->
+  UnsupportedSecurityLevel, NotInTimeWindows -> NotInTimeWindow,
+  UnknownUserNames -> UnknownUserName, UnknownEngineIDs -> UnknownEngineID,
+  WrongDigests -> WrongDigest, DecryptionErrors -> DecryptionError, with
+  net-snmp's ``ErrorStr`` texts).  :class:`RemoteEngine` raises them.
+* **Strict, bounded parsing** with the :mod:`~snmp_component._core.ber`
+  primitives: every element inside its parent, exact fill, msgVersion 3,
+  msgSecurityModel 3 (USM), msgFlags one octet and never priv without auth,
+  msgID/boots/time 0..2**31-1, msgMaxSize >= 484, engine ID and user name at
+  most 32 octets.  The one leniency: a decrypted ScopedPDU may be followed by
+  padding (DES pads to 8 octets; RFC 3414 8.3.2 allows it).
+* **Authenticate before decrypting, decrypt before parsing the PDU**; a
+  decrypted payload that does not parse is a ``DecryptionError`` (wrong
+  privacy key or protocol).
+* **No secrets** in any ``repr``, message or exception (keys are held by
+  :mod:`~snmp_component._core.usm` objects whose ``repr`` omits them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, TypeAlias
+
+from ..errors import (
+    DecodeError,
+    DecryptionError,
+    NotInTimeWindow,
+    SecurityError,
+    SNMPError,
+    UnknownEngineID,
+    UnknownUserName,
+    UnsupportedSecurityLevel,
+    WrongDigest,
+)
+from .ber import (
+    GET_BULK_REQUEST,
+    GET_NEXT_REQUEST,
+    GET_REQUEST,
+    INFORM_REQUEST,
+    REPORT,
+    SET_REQUEST,
+    BERDecodeError,
+    VarBind,
+    decode_integer,
+    decode_pdu,
+    decode_tlv,
+    encode_integer,
+    encode_length,
+    encode_octets,
+    encode_pdu,
+)
+from .oid import Oid
+from .usm import (
+    FLAG_AUTH,
+    FLAG_PRIV,
+    FLAG_REPORTABLE,
+    LEVEL_AUTH_PRIV,
+    UsmKeys,
+    UsmUser,
+)
+
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "MAX_ENGINE_BOOTS",
+    "SNMP_VERSION_3",
+    "TIME_WINDOW",
+    "USM_SECURITY_MODEL",
+    "USM_STATS_DECRYPTION_ERRORS",
+    "USM_STATS_NOT_IN_TIME_WINDOWS",
+    "USM_STATS_UNKNOWN_ENGINE_IDS",
+    "USM_STATS_UNKNOWN_USER_NAMES",
+    "USM_STATS_UNSUPPORTED_SEC_LEVELS",
+    "USM_STATS_WRONG_DIGESTS",
+    "KeyResolver",
+    "RemoteEngine",
+    "TimeWindow",
+    "V3DecodeError",
+    "V3Message",
+    "decode_message",
+    "encode_discovery",
+    "encode_message",
+    "peek_msg_id",
+    "report_error",
+]
+
+SNMP_VERSION_3: Final = 3
+USM_SECURITY_MODEL: Final = 3
+DEFAULT_MAX_SIZE: Final = 65507
+"""msgMaxSize we announce: the largest UDP/IPv4 payload (as net-snmp and pysnmp do)."""
+MIN_MAX_SIZE: Final = 484
+MAX_ENGINE_BOOTS: Final = 2147483647
+TIME_WINDOW: Final = 150
+"""Seconds of clock skew USM tolerates (RFC 3414 section 2.2.3)."""
+
+_MAX_I31: Final = 2147483647
+_MAX_OCTETS_ID: Final = 32
+
+# usmStats counters (SNMP-USM-MIB), the varbind of a USM Report PDU.
+_USM_STATS: Final = (1, 3, 6, 1, 6, 3, 15, 1, 1)
+USM_STATS_UNSUPPORTED_SEC_LEVELS: Final[Oid] = (*_USM_STATS, 1, 0)
+USM_STATS_NOT_IN_TIME_WINDOWS: Final[Oid] = (*_USM_STATS, 2, 0)
+USM_STATS_UNKNOWN_USER_NAMES: Final[Oid] = (*_USM_STATS, 3, 0)
+USM_STATS_UNKNOWN_ENGINE_IDS: Final[Oid] = (*_USM_STATS, 4, 0)
+USM_STATS_WRONG_DIGESTS: Final[Oid] = (*_USM_STATS, 5, 0)
+USM_STATS_DECRYPTION_ERRORS: Final[Oid] = (*_USM_STATS, 6, 0)
+
+# net-snmp error numbers and texts (snmp_api.h / snmp_api.c).
+_INVALID_MSG: Final = -31
+_UNKNOWN_ENG_ID: Final = -32
+_UNKNOWN_USER_NAME: Final = -33
+_UNSUPPORTED_SEC_LEVEL: Final = -34
+_AUTHENTICATION_FAILURE: Final = -35
+_NOT_IN_TIME_WINDOW: Final = -36
+_DECRYPTION_ERR: Final = -37
+_UNKNOWN_REPORT: Final = -41
+
+_REPORTS: Final[dict[int, tuple[type[SecurityError], int, str]]] = {
+    1: (UnsupportedSecurityLevel, _UNSUPPORTED_SEC_LEVEL, "Unsupported security level"),
+    2: (NotInTimeWindow, _NOT_IN_TIME_WINDOW, "Not in time window"),
+    3: (UnknownUserName, _UNKNOWN_USER_NAME, "Unknown user name"),
+    4: (UnknownEngineID, _UNKNOWN_ENG_ID, "Unknown engine ID"),
+    5: (
+        WrongDigest,
+        _AUTHENTICATION_FAILURE,
+        "Authentication failure (incorrect password, community or key)",
+    ),
+    6: (DecryptionError, _DECRYPTION_ERR, "Decryption error"),
+}
+
+_CONFIRMED: Final = frozenset(
+    (GET_REQUEST, GET_NEXT_REQUEST, GET_BULK_REQUEST, SET_REQUEST, INFORM_REQUEST)
+)
+
+
+class V3DecodeError(DecodeError, BERDecodeError):
+    """A malformed or unsupported SNMPv3 message (``error_num`` -31, "Invalid message").
+
+    Both a :class:`~snmp_component.errors.DecodeError` and a
+    :class:`~snmp_component._core.ber.BERDecodeError` (so also a ValueError).
+    """
+
+    default_num = _INVALID_MSG
+
+
+def _local(cls: type[SecurityError], num: int, text: str) -> SecurityError:
+    return cls(text, error_num=num)
+
+
+# ====================================================================== decoding
+@dataclass(slots=True)
+class V3Message:
+    """A decoded (authenticated, decrypted) SNMPv3 message.
+
+    Attributes:
+        msg_id: msgID (matches the request's; route responses by it).
+        max_size: msgMaxSize of the sender.
+        flags: msgFlags (``FLAG_AUTH | FLAG_PRIV | FLAG_REPORTABLE`` bits); ``flags & 3`` is
+            the security level the message travelled at (and was verified at).
+        engine_id: msgAuthoritativeEngineID.
+        engine_boots: msgAuthoritativeEngineBoots.
+        engine_time: msgAuthoritativeEngineTime.
+        user_name: msgUserName.
+        context_engine_id: the ScopedPDU's contextEngineID.
+        context_name: the ScopedPDU's contextName.
+        pdu_tag: ``ber.RESPONSE``, ``ber.REPORT``, ...
+        request_id, error_status, error_index: the PDU header.
+        varbinds: ``(oid, tag, value)`` triples as in :mod:`~snmp_component._core.ber`.
+    """
+
+    msg_id: int
+    max_size: int
+    flags: int
+    engine_id: bytes
+    engine_boots: int
+    engine_time: int
+    user_name: bytes
+    context_engine_id: bytes
+    context_name: bytes
+    pdu_tag: int
+    request_id: int
+    error_status: int
+    error_index: int
+    varbinds: list[VarBind]
+
+    @property
+    def level(self) -> int:
+        """The security level (``flags & (FLAG_AUTH | FLAG_PRIV)``)."""
+        return self.flags & LEVEL_AUTH_PRIV
+
+    @property
+    def is_report(self) -> bool:
+        """True for a Report PDU."""
+        return self.pdu_tag == REPORT
+
+
+KeyResolver: TypeAlias = Callable[[bytes, bytes], UsmKeys | None]
+"""``(engine_id, user_name) -> UsmKeys | None``: *keys* of :func:`decode_message` may be one."""
+
+
+def decode_message(
+    data: bytes | bytearray | memoryview,
+    keys: UsmKeys | KeyResolver | None = None,
+) -> V3Message:
+    """Parse, authenticate, decrypt and decode one SNMPv3 datagram.
+
+    Args:
+        data: the datagram (bytes, bytearray or memoryview).
+        keys: the :class:`~snmp_component._core.usm.UsmKeys` to verify and decrypt
+            with, or a callable ``(engine_id, user_name) -> UsmKeys | None``, or None
+            (then only noAuthNoPriv messages decode).  Needed only when the message's
+            msgFlags ask for authentication; a noAuthNoPriv message (e.g. a discovery
+            Report) decodes without keys and is not checked against them.
+
+    Returns:
+        The :class:`V3Message`.  Timeliness is *not* checked here (see
+        :class:`TimeWindow` / :class:`RemoteEngine`).
+
+    Raises:
+        V3DecodeError: malformed or unsupported message (also a DecodeError).
+        UnknownEngineID / UnknownUserName: an authenticated message for an engine ID or
+            user that *keys* is not for (or the resolver returned None).
+        UnsupportedSecurityLevel: the message needs auth/priv and the keys lack it.
+        WrongDigest: the digest does not verify.
+        DecryptionError: decryption failed or its result is not a ScopedPDU.
+    """
+    if isinstance(data, bytes):
+        raw = data
+    else:
+        try:
+            raw = bytes(data)
+        except TypeError:
+            raise V3DecodeError(f"cannot decode {type(data).__name__}") from None
+    try:
+        return _decode(raw, keys)
+    except SNMPError:
+        raise
+    except BERDecodeError as exc:
+        raise V3DecodeError(str(exc)) from None
+    except IndexError:  # a read past the end of the datagram
+        raise V3DecodeError("truncated SNMPv3 message") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # defensive net
+        raise V3DecodeError(f"malformed SNMPv3 message ({type(exc).__name__}: {exc})") from None
+
+
+def _tlv(data: bytes, i: int, limit: int, tag: int, what: str) -> tuple[int, int]:
+    """Fast path of :func:`ber.decode_tlv` for 1..3-octet lengths: (content start, end)."""
+    if data[i] == tag:
+        n = data[i + 1]
+        if n < 0x80:
+            s = i + 2
+            e = s + n
+        elif n == 0x81:
+            s = i + 3
+            e = s + data[i + 2]
+        elif n == 0x82:
+            s = i + 4
+            e = s + (data[i + 2] << 8 | data[i + 3])
+        else:
+            return decode_tlv(data, i, limit, tag, what)
+        if e <= limit:
+            return s, e
+    return decode_tlv(data, i, limit, tag, what)
+
+
+def _int(data: bytes, i: int, limit: int, what: str) -> tuple[int, int]:
+    """Fast path of :func:`ber.decode_integer` for 1..4 content octets (value, next index)."""
+    if data[i] == 0x02:
+        n = data[i + 1]
+        if 0 < n <= 4:
+            e = i + 2 + n
+            if e <= limit:
+                return int.from_bytes(data[i + 2 : e], "big", signed=True), e
+    return decode_integer(data, i, limit, what)
+
+
+def _decode(data: bytes, keys: UsmKeys | KeyResolver | None) -> V3Message:
+    # Every helper is bounded by its parent's end, and each parent by len(data):
+    # an IndexError can only come from reading past the end of data, which the
+    # caller turns into V3DecodeError.
+    total = len(data)
+    s, e = _tlv(data, 0, total, 0x30, "message")
+    if e != total:
+        raise V3DecodeError(f"{total - e} trailing bytes after the message")
+    version, i = _int(data, s, total, "msgVersion")
+    if version != SNMP_VERSION_3:
+        raise V3DecodeError(f"not an SNMPv3 message (msgVersion {version})")
+    # msgGlobalData
+    gs, ge = _tlv(data, i, total, 0x30, "msgGlobalData")
+    msg_id, j = _int(data, gs, ge, "msgID")
+    max_size, j = _int(data, j, ge, "msgMaxSize")
+    fs, fe = _tlv(data, j, ge, 0x04, "msgFlags")
+    if fe - fs != 1:
+        raise V3DecodeError(f"msgFlags of {fe - fs} octets (expected 1)")
+    flags = data[fs]
+    model, j = _int(data, fe, ge, "msgSecurityModel")
+    if j != ge:
+        raise V3DecodeError("trailing bytes in msgGlobalData")
+    if msg_id < 0:
+        raise V3DecodeError(f"msgID {msg_id} out of range 0..{_MAX_I31}")
+    if max_size < MIN_MAX_SIZE:
+        raise V3DecodeError(f"msgMaxSize {max_size} out of range {MIN_MAX_SIZE}..{_MAX_I31}")
+    if flags & FLAG_PRIV and not flags & FLAG_AUTH:
+        raise V3DecodeError("invalid msgFlags: privacy without authentication")
+    if model != USM_SECURITY_MODEL:
+        raise V3DecodeError(f"unsupported msgSecurityModel {model} (only USM, 3)")
+    # msgSecurityParameters: OCTET STRING wrapping UsmSecurityParameters
+    ss, se = _tlv(data, ge, total, 0x04, "msgSecurityParameters")
+    us, ue = _tlv(data, ss, se, 0x30, "UsmSecurityParameters")
+    if ue != se:
+        raise V3DecodeError("trailing bytes in msgSecurityParameters")
+    a, b = _tlv(data, us, ue, 0x04, "msgAuthoritativeEngineID")
+    engine_id = data[a:b]
+    boots, k = _int(data, b, ue, "msgAuthoritativeEngineBoots")
+    engine_time, k = _int(data, k, ue, "msgAuthoritativeEngineTime")
+    a, b = _tlv(data, k, ue, 0x04, "msgUserName")
+    user_name = data[a:b]
+    auth_s, auth_e = _tlv(data, b, ue, 0x04, "msgAuthenticationParameters")
+    priv_s, priv_e = _tlv(data, auth_e, ue, 0x04, "msgPrivacyParameters")
+    if priv_e != ue:
+        raise V3DecodeError("trailing bytes in UsmSecurityParameters")
+    if len(engine_id) > _MAX_OCTETS_ID:
+        raise V3DecodeError(f"msgAuthoritativeEngineID of {len(engine_id)} octets (at most 32)")
+    if len(user_name) > _MAX_OCTETS_ID:
+        raise V3DecodeError(f"msgUserName of {len(user_name)} octets (at most 32)")
+    if boots < 0:
+        raise V3DecodeError(f"msgAuthoritativeEngineBoots {boots} out of range 0..{_MAX_I31}")
+    if engine_time < 0:
+        raise V3DecodeError(f"msgAuthoritativeEngineTime {engine_time} out of range 0..{_MAX_I31}")
+    if se >= total:
+        raise V3DecodeError("msgData missing")
+
+    if flags & FLAG_AUTH:
+        k_ = _resolve(keys, engine_id, user_name)
+        auth = k_.auth
+        if auth is None:
+            raise _local(
+                UnsupportedSecurityLevel,
+                _UNSUPPORTED_SEC_LEVEL,
+                "Unsupported security level: authenticated message, but the user has no "
+                "authentication protocol",
+            )
+        if auth_e - auth_s != auth.mac_length:
+            raise _local(
+                WrongDigest,
+                _AUTHENTICATION_FAILURE,
+                f"Authentication failure: msgAuthenticationParameters of {auth_e - auth_s} "
+                f"octets ({auth.protocol} uses {auth.mac_length})",
+            )
+        if not auth.verify(data[:auth_s] + auth.placeholder + data[auth_e:], data[auth_s:auth_e]):
+            raise _local(
+                WrongDigest,
+                _AUTHENTICATION_FAILURE,
+                "Authentication failure: the message digest does not verify "
+                "(wrong authentication key or protocol)",
+            )
+        if flags & FLAG_PRIV:
+            priv = k_.priv
+            if priv is None:
+                raise _local(
+                    UnsupportedSecurityLevel,
+                    _UNSUPPORTED_SEC_LEVEL,
+                    "Unsupported security level: encrypted message, but the user has no "
+                    "privacy protocol",
+                )
+            cs, ce = _tlv(data, se, total, 0x04, "encryptedPDU")
+            if ce != total:
+                raise V3DecodeError("trailing bytes after the encryptedPDU")
+            plain = priv.decrypt(data[cs:ce], data[priv_s:priv_e], boots, engine_time)
+            try:
+                scoped = _scoped_pdu(plain, 0, len(plain), padded=True)
+            except (BERDecodeError, IndexError, ValueError) as exc:
+                raise _local(
+                    DecryptionError,
+                    _DECRYPTION_ERR,
+                    "Decryption error: the decrypted data is not a ScopedPDU "
+                    f"(wrong privacy key or protocol?): {exc}",
+                ) from None
+            return V3Message(msg_id, max_size, flags, engine_id, boots, engine_time,
+                             user_name, *scoped)  # fmt: skip
+    if data[se] != 0x30:
+        raise V3DecodeError(
+            f"msgData: expected a plaintext ScopedPDU (SEQUENCE), got tag 0x{data[se]:02x}"
+        )
+    scoped = _scoped_pdu(data, se, total, padded=False)
+    return V3Message(msg_id, max_size, flags, engine_id, boots, engine_time, user_name, *scoped)
+
+
+def _resolve(keys: UsmKeys | KeyResolver | None, engine_id: bytes, user_name: bytes) -> UsmKeys:
+    """The keys for an authenticated message, checked against its engine ID and user."""
+    if keys is None:
+        raise _local(
+            UnsupportedSecurityLevel,
+            _UNSUPPORTED_SEC_LEVEL,
+            "Unsupported security level: authenticated message, but no keys to verify it",
+        )
+    if not isinstance(keys, UsmKeys):
+        found = keys(engine_id, user_name)
+        if found is None:
+            raise _local(
+                UnknownUserName,
+                _UNKNOWN_USER_NAME,
+                f"Unknown user name {user_name!r} for engine {engine_id.hex() or '(empty)'}",
+            )
+        keys = found
+    if keys.engine_id != engine_id:
+        raise _local(
+            UnknownEngineID,
+            _UNKNOWN_ENG_ID,
+            f"Unknown engine ID {engine_id.hex() or '(empty)'} (keys are for "
+            f"{keys.engine_id.hex()})",
+        )
+    if keys.user_name != user_name:
+        raise _local(
+            UnknownUserName,
+            _UNKNOWN_USER_NAME,
+            f"Unknown user name {user_name!r} (keys are for {keys.user_name!r})",
+        )
+    return keys
+
+
+def _scoped_pdu(
+    buf: bytes, start: int, limit: int, *, padded: bool
+) -> tuple[bytes, bytes, int, int, int, int, list[VarBind]]:
+    """ScopedPDU at ``buf[start:limit]``: (ctxEngineID, ctxName, tag, rid, status, index, vbs)."""
+    s, e = _tlv(buf, start, limit, 0x30, "ScopedPDU")
+    if e != limit and not padded:
+        raise V3DecodeError("trailing bytes after the ScopedPDU")
+    a, b = _tlv(buf, s, e, 0x04, "contextEngineID")
+    c, d = _tlv(buf, b, e, 0x04, "contextName")
+    pdu = decode_pdu(buf, d, e)
+    return (buf[a:b], buf[c:d], *pdu)
+
+
+def report_error(msg: V3Message) -> SNMPError | None:
+    """The error a Report PDU stands for; None if *msg* is not a Report.
+
+    USM counters map to their :class:`~snmp_component.errors.SecurityError`
+    subclass with net-snmp's ``ErrorStr``/``ErrorNum`` (e.g. usmStatsWrongDigests
+    -> ``WrongDigest("Authentication failure (incorrect password, community or
+    key)", error_num=-35)``); any other Report gives a plain ``SNMPError``
+    ("Unknown Report message", -41) naming the OID.
+    """
+    if msg.pdu_tag != REPORT:
+        return None
+    if msg.varbinds:
+        oid = msg.varbinds[0][0]
+        if oid[:9] == _USM_STATS and len(oid) >= 10 and oid[9] in _REPORTS:
+            cls, num, text = _REPORTS[oid[9]]
+            return cls(text, error_num=num)
+        name = ".".join(map(str, oid))
+        return SNMPError(f"Unknown Report message ({name})", error_num=_UNKNOWN_REPORT)
+    return SNMPError("Unknown Report message (no varbind)", error_num=_UNKNOWN_REPORT)
+
+
+def peek_msg_id(data: bytes | bytearray | memoryview) -> int | None:
+    """msgID of an SNMPv3 datagram, reading only the header; None if not readable.
+
+    Never raises.  Nothing beyond msgID is checked (use :func:`decode_message`).
+    """
+    try:
+        raw = data if isinstance(data, bytes) else bytes(data)
+        total = len(raw)
+        s, _ = _tlv(raw, 0, total, 0x30, "message")
+        version, i = _int(raw, s, total, "msgVersion")
+        if version != SNMP_VERSION_3:
+            return None
+        gs, ge = _tlv(raw, i, total, 0x30, "msgGlobalData")
+        msg_id, _ = _int(raw, gs, ge, "msgID")
+        return msg_id if msg_id >= 0 else None
+    except (BERDecodeError, IndexError, TypeError, ValueError):
+        return None
+
+
+# ====================================================================== encoding
+_VERSION_TLV: Final = b"\x02\x01\x03"
+_MODEL_TLV: Final = b"\x02\x01\x03"
+_FLAGS_TLV: Final = tuple(b"\x04\x01" + bytes((f,)) for f in range(8))
+
+
+def _check_u31(value: int, what: str) -> int:
+    if type(value) is not int or not 0 <= value <= _MAX_I31:
+        raise ValueError(f"{what} {value!r} out of range 0..{_MAX_I31}")
+    return value
+
+
+def _assemble(
+    msg_id: int,
+    max_size: int,
+    flags: int,
+    engine_id: bytes,
+    boots: int,
+    engine_time: int,
+    user_name: bytes,
+    scoped: bytes,
+    keys: UsmKeys | None,
+) -> bytes:
+    """The whole message: encrypt (priv), lay out, then sign in place (auth)."""
+    auth = keys.auth if keys is not None and flags & FLAG_AUTH else None
+    if flags & FLAG_PRIV:
+        priv = keys.priv if keys is not None else None
+        if priv is None:  # pragma: no cover - checked by the callers
+            raise ValueError("privacy requested without privacy keys")
+        ciphertext, salt = priv.encrypt(scoped, boots, engine_time)
+        msg_data = b"\x04" + encode_length(len(ciphertext)) + ciphertext
+        tail = b"\x04\x08" + salt + msg_data
+    else:
+        msg_data = scoped
+        tail = b"\x04\x00" + msg_data
+    mac_len = auth.mac_length if auth is not None else 0
+    usm_head = (
+        b"\x04"
+        + encode_length(len(engine_id))
+        + engine_id
+        + encode_integer(boots)
+        + encode_integer(engine_time)
+        + b"\x04"
+        + encode_length(len(user_name))
+        + user_name
+        + b"\x04"
+        + bytes((mac_len,))
+    )
+    usm_len = len(usm_head) + mac_len + len(tail) - len(msg_data)
+    usm_hdr = b"\x30" + encode_length(usm_len)
+    sec_len = len(usm_hdr) + usm_len
+    glob = encode_integer(msg_id) + encode_integer(max_size) + _FLAGS_TLV[flags] + _MODEL_TLV
+    glob = b"\x30" + encode_length(len(glob)) + glob
+    sec_hdr = b"\x04" + encode_length(sec_len)
+    body_len = 3 + len(glob) + len(sec_hdr) + sec_len + len(msg_data)
+    head = b"\x30" + encode_length(body_len) + _VERSION_TLV + glob + sec_hdr + usm_hdr + usm_head
+    if auth is None:
+        return head + tail
+    return head + auth.sign(head + auth.placeholder + tail) + tail
+
+
+def encode_message(
+    msg_id: int,
+    pdu: bytes,
+    keys: UsmKeys,
+    boots: int,
+    engine_time: int,
+    *,
+    level: int | None = None,
+    context_engine_id: bytes | None = None,
+    context_name: bytes = b"",
+    max_size: int = DEFAULT_MAX_SIZE,
+    reportable: bool | None = None,
+) -> bytes:
+    """Encode *pdu* (a PDU TLV from ``ber.encode_pdu``) as an SNMPv3/USM message.
+
+    Args:
+        msg_id: msgID, 0..2**31-1 (fresh for every message, retries included).
+        pdu: the PDU TLV.
+        keys: the user's keys localised to the authoritative engine (gives
+            msgAuthoritativeEngineID and msgUserName).
+        boots, engine_time: the authoritative engine's clock as estimated now
+            (:meth:`TimeWindow.estimate`); 0/0 before synchronisation.
+        level: security level (``usm.LEVEL_*``), at most the keys' level; default the keys'.
+        context_engine_id: default the keys' engine ID.
+        context_name: default the empty (default) context.
+        max_size: msgMaxSize announced, >= 484.
+        reportable: the reportable flag; default: set for confirmed-class PDUs
+            (GET/GETNEXT/GETBULK/SET/INFORM), clear otherwise.
+
+    Raises:
+        ValueError: an out-of-range field or a level the keys do not support.
+    """
+    if not pdu:
+        raise ValueError("empty PDU")
+    flags = keys.level if level is None else level
+    if flags & ~LEVEL_AUTH_PRIV or flags & ~keys.level or flags == FLAG_PRIV:
+        raise ValueError(f"security level {level!r} not possible with {keys!r}")
+    if reportable if reportable is not None else (pdu[0] in _CONFIRMED):
+        flags |= FLAG_REPORTABLE
+    _check_u31(msg_id, "msg_id")
+    _check_u31(boots, "boots")
+    _check_u31(engine_time, "engine_time")
+    if not MIN_MAX_SIZE <= max_size <= _MAX_I31:
+        raise ValueError(f"max_size {max_size} out of range {MIN_MAX_SIZE}..{_MAX_I31}")
+    ceid = keys.engine_id if context_engine_id is None else context_engine_id
+    body = b"\x04" + encode_length(len(ceid)) + ceid + encode_octets(context_name) + pdu
+    scoped = b"\x30" + encode_length(len(body)) + body
+    return _assemble(
+        msg_id, max_size, flags, keys.engine_id, boots, engine_time, keys.user_name, scoped, keys
+    )
+
+
+_EMPTY_GET_PREFIX: Final = b"\x04\x00\x04\x00"
+
+
+def encode_discovery(msg_id: int, request_id: int, *, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
+    """The engine-ID discovery probe (RFC 3414 section 4).
+
+    noAuthNoPriv, reportable, empty msgAuthoritativeEngineID and msgUserName,
+    boots/time 0, empty contextEngineID/contextName, a GET with no varbinds
+    (what net-snmp sends).  The agent answers with a Report of
+    usmStatsUnknownEngineIDs carrying its engine ID, boots and time.
+    """
+    _check_u31(msg_id, "msg_id")
+    if not MIN_MAX_SIZE <= max_size <= _MAX_I31:
+        raise ValueError(f"max_size {max_size} out of range {MIN_MAX_SIZE}..{_MAX_I31}")
+    body = _EMPTY_GET_PREFIX + encode_pdu(GET_REQUEST, request_id, 0, 0, b"\x30\x00")
+    scoped = b"\x30" + encode_length(len(body)) + body
+    return _assemble(msg_id, max_size, FLAG_REPORTABLE, b"", 0, 0, b"", scoped, None)
+
+
+# ====================================================================== timeliness
+class TimeWindow:
+    """Our notion of one authoritative engine's clock (RFC 3414 2.3, 3.2.7 b).
+
+    Pure: the local monotonic clock is passed in as *now* (seconds, float,
+    e.g. ``loop.time()``).  Kept: ``boots`` (snmpEngineBoots),
+    ``engine_time`` at local time ``at`` (snmpEngineTime, which advances with
+    the local clock) and ``latest_received`` (latestReceivedEngineTime).
+
+    * :meth:`estimate` -- boots/time to put in an outgoing message.
+    * :meth:`update` -- RFC 3414 3.2.7 b 1: after an *authentic* message,
+      move forward only (later boots, or same boots and later time).
+    * :meth:`in_window` -- RFC 3414 3.2.7 b 2: is an authentic message
+      timely (boots not latched at 2**31-1, not older boots, time not more
+      than 150 s behind our estimate)?
+    * :meth:`reset` -- set unconditionally: from discovery (unauthenticated
+      values) or an authenticated notInTimeWindow Report (resynchronisation).
+    """
+
+    __slots__ = ("at", "boots", "engine_time", "latest_received", "synchronised")
+
+    def __init__(self) -> None:
+        self.boots = 0
+        self.engine_time = 0
+        self.latest_received = 0
+        self.at = 0.0
+        self.synchronised = False
+
+    def __repr__(self) -> str:
+        return (
+            f"TimeWindow(boots={self.boots}, engine_time={self.engine_time}, at={self.at:.3f}, "
+            f"synchronised={self.synchronised})"
+        )
+
+    def reset(self, boots: int, engine_time: int, now: float) -> None:
+        """Take *boots* / *engine_time* as the engine's clock at local time *now*."""
+        self.boots = boots
+        self.engine_time = self.latest_received = engine_time
+        self.at = now
+        self.synchronised = True
+
+    def estimate(self, now: float) -> tuple[int, int]:
+        """(boots, time) of the engine at local time *now*; (0, 0) before synchronisation."""
+        if not self.synchronised:
+            return 0, 0
+        elapsed = now - self.at
+        t = self.engine_time + (int(elapsed) if elapsed > 0 else 0)
+        return self.boots, t if t <= _MAX_I31 else _MAX_I31
+
+    def update(self, boots: int, engine_time: int, now: float) -> bool:
+        """Apply RFC 3414 3.2.7 b 1 for an authentic message; True if the clock moved."""
+        if (
+            not self.synchronised
+            or boots > self.boots
+            or (boots == self.boots and engine_time > self.latest_received)
+        ):
+            self.reset(boots, engine_time, now)
+            return True
+        return False
+
+    def in_window(self, boots: int, engine_time: int, now: float) -> bool:
+        """RFC 3414 3.2.7 b 2: False if an authentic message is outside the time window."""
+        if not self.synchronised:
+            return True
+        if self.boots == MAX_ENGINE_BOOTS or boots < self.boots:
+            return False
+        return not (boots == self.boots and engine_time < self.estimate(now)[1] - TIME_WINDOW)
+
+
+# ====================================================================== one remote engine
+class RemoteEngine:
+    """USM state for one user talking to one authoritative engine (an agent).
+
+    Holds the engine ID (configured or discovered), the :class:`TimeWindow`
+    and the localised :class:`~snmp_component._core.usm.UsmKeys`.  No I/O:
+    the transport sends what the ``*_request`` methods return and feeds
+    every datagram whose msgID it was waiting for to :meth:`receive` (or
+    :meth:`discovery_response`).
+
+    Flow::
+
+        eng = RemoteEngine(UsmUser("u", "SHA", "authpass", "AES", "privpass"))
+        if not eng.discovered:
+            send(eng.discovery_request(msg_id, request_id))
+            eng.discovery_response(reply, now)       # learns engine ID + clock
+        send(eng.encode_request(msg_id, ber.encode_pdu(...), now))
+        msg = eng.receive(reply, now)                # V3Message, or raises
+        # on NotInTimeWindow / UnknownEngineID with eng.resynced: re-encode
+        # (new msgID) and resend once.
+
+    Args:
+        user: the credentials.
+        engine_id: the agent's engine ID if known (skips discovery; the clock
+            is then learnt from the first notInTimeWindow Report).
+        context_name: contextName of every request (default "").
+        context_engine_id: default: the agent's engine ID.
+        max_size: msgMaxSize announced.
+
+    Attributes:
+        window: the agent's :class:`TimeWindow`.
+        resynced: True when the last :meth:`receive` raised after learning a new engine
+            ID or clock from the agent's Report: re-encoding and resending once is
+            worthwhile (do it once only).
+    """
+
+    __slots__ = (
+        "_keys",
+        "context_engine_id",
+        "context_name",
+        "max_size",
+        "resynced",
+        "user",
+        "window",
+    )
+
+    def __init__(
+        self,
+        user: UsmUser,
+        *,
+        engine_id: bytes | None = None,
+        context_name: bytes = b"",
+        context_engine_id: bytes | None = None,
+        max_size: int = DEFAULT_MAX_SIZE,
+    ) -> None:
+        self.user = user
+        self.context_name = context_name
+        self.context_engine_id = context_engine_id
+        self.max_size = max_size
+        self.window = TimeWindow()
+        self.resynced = False
+        self._keys: UsmKeys | None = None
+        if engine_id:
+            self._keys = user.localize(engine_id)
+
+    def __repr__(self) -> str:
+        eid = self._keys.engine_id.hex() if self._keys else None
+        return f"RemoteEngine({self.user!r}, engine_id={eid}, window={self.window!r})"
+
+    @property
+    def discovered(self) -> bool:
+        """True once the engine ID is known (configured or discovered)."""
+        return self._keys is not None
+
+    @property
+    def engine_id(self) -> bytes | None:
+        """The agent's engine ID, or None before discovery."""
+        return self._keys.engine_id if self._keys else None
+
+    @property
+    def keys(self) -> UsmKeys | None:
+        """The keys localised to the agent's engine ID (None before discovery)."""
+        return self._keys
+
+    @property
+    def level(self) -> int:
+        """The security level of every request (the user's)."""
+        return self.user.level
+
+    def _learn_engine(self, engine_id: bytes) -> bool:
+        if self._keys is not None and self._keys.engine_id == engine_id:
+            return False
+        self._keys = self.user.localize(engine_id)
+        self.window = TimeWindow()
+        return True
+
+    # ------------------------------------------------------------------ discovery
+    def discovery_request(self, msg_id: int, request_id: int) -> bytes:
+        """The discovery probe (:func:`encode_discovery`)."""
+        return encode_discovery(msg_id, request_id, max_size=self.max_size)
+
+    def discovery_response(self, data: bytes, now: float) -> V3Message:
+        """Learn the engine ID (and, unauthenticated, its clock) from the probe's answer.
+
+        Accepts the usmStatsUnknownEngineIDs Report (or any message that names a
+        non-empty authoritative engine ID).  Raises the Report's error for any
+        other Report, :class:`V3DecodeError` / security errors from
+        :func:`decode_message`, or ``UnknownEngineID`` if no engine ID came back.
+        """
+        msg = decode_message(data, self._keys)
+        err = report_error(msg)
+        if err is not None and not isinstance(err, UnknownEngineID):
+            raise err
+        if not msg.engine_id:
+            raise _local(
+                UnknownEngineID, _UNKNOWN_ENG_ID, "Unknown engine ID: discovery answer without one"
+            )
+        self._learn_engine(msg.engine_id)
+        if msg.engine_boots or msg.engine_time or not self.window.synchronised:
+            self.window.reset(msg.engine_boots, msg.engine_time, now)
+        return msg
+
+    # ------------------------------------------------------------------ requests
+    def encode_request(self, msg_id: int, pdu: bytes, now: float) -> bytes:
+        """*pdu* as a message at the user's level, stamped with the estimated clock.
+
+        Raises ``UnknownEngineID`` before discovery, ValueError for a bad msgID.
+        """
+        keys = self._keys
+        if keys is None:
+            raise _local(UnknownEngineID, _UNKNOWN_ENG_ID, "Unknown engine ID: run discovery first")
+        boots, engine_time = self.window.estimate(now)
+        return encode_message(
+            msg_id,
+            pdu,
+            keys,
+            boots,
+            engine_time,
+            level=self.user.level,
+            context_engine_id=self.context_engine_id,
+            context_name=self.context_name,
+            max_size=self.max_size,
+        )
+
+    def receive(self, data: bytes, now: float) -> V3Message:
+        """Decode the answer to a request; check its level and timeliness.
+
+        Returns the :class:`V3Message` of a non-Report PDU (a Response).  For a
+        Report raises :func:`report_error`'s error after learning what it
+        teaches: an authenticated usmStatsNotInTimeWindows Report resets the
+        clock, a usmStatsUnknownEngineIDs Report naming another engine ID
+        switches to it; :attr:`resynced` then tells that one resend is
+        worthwhile.  Also raises UnsupportedSecurityLevel for a Response at
+        another security level than the request's, NotInTimeWindow for an
+        authentic but stale Response (RFC 3414 3.2.7 b), and everything
+        :func:`decode_message` raises.
+        """
+        self.resynced = False
+        msg = decode_message(data, self._keys)
+        authentic = bool(msg.flags & FLAG_AUTH)
+        if msg.pdu_tag == REPORT:
+            err = report_error(msg)
+            assert err is not None
+            if isinstance(err, NotInTimeWindow):
+                if authentic:
+                    self.window.reset(msg.engine_boots, msg.engine_time, now)
+                    self.resynced = True
+            elif isinstance(err, UnknownEngineID) and msg.engine_id:
+                if self._learn_engine(msg.engine_id):
+                    self.window.reset(msg.engine_boots, msg.engine_time, now)
+                    self.resynced = True
+            raise err
+        if msg.flags & LEVEL_AUTH_PRIV != self.user.level:
+            raise _local(
+                UnsupportedSecurityLevel,
+                _UNSUPPORTED_SEC_LEVEL,
+                "Unsupported security level: the response's level differs from the request's",
+            )
+        if authentic:
+            window = self.window
+            window.update(msg.engine_boots, msg.engine_time, now)
+            if not window.in_window(msg.engine_boots, msg.engine_time, now):
+                raise _local(
+                    NotInTimeWindow,
+                    _NOT_IN_TIME_WINDOW,
+                    "Not in time window: the response is older than the agent's known clock",
+                )
+        return msg
