@@ -13,6 +13,9 @@ Invariants:
   entries of completed requests are dropped lazily and compacted when they pile up.
 * The socket is drained on each wake-up (``recvfrom`` until it would block), which is
   much cheaper per datagram than one ``datagram_received`` call each.
+* SNMPv3 exchanges carry a :class:`Codec`: each attempt gets a fresh id (msgID) and a
+  freshly built datagram, every attempt's id routes to the exchange, and the codec reads
+  replies (it may drop one, finish the exchange, or ask for one immediate resend).
 """
 
 from __future__ import annotations
@@ -25,11 +28,18 @@ import socket
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ._core import ber
 from ._core.pdu import PduResult
-from .errors import DecodeError, ShutdownError, SNMPTimeoutError, TransportError
+from ._core.v3msg import peek_msg_id
+from .errors import (
+    ConfigurationError,
+    DecodeError,
+    ShutdownError,
+    SNMPTimeoutError,
+    TransportError,
+)
 
 log = logging.getLogger("snmp_component.transport")
 
@@ -39,6 +49,22 @@ MAX_READS_PER_WAKEUP = 512
 
 Done = Callable[[PduResult], None]
 Address = tuple[Any, ...]  # a socket address as getaddrinfo/recvfrom give it
+
+RESEND = object()
+"""What :meth:`Codec.read` returns to have the request re-built and sent again now."""
+
+
+class Codec(Protocol):
+    """Builds the datagrams of one exchange and reads its replies (SNMPv3)."""
+
+    def build(self, message_id: int, now: float) -> bytes:
+        """The datagram of an attempt identified by ``message_id``."""
+        ...
+
+    def read(self, data: bytes, now: float) -> PduResult | object | None:
+        """A reply routed to this exchange: a ``PduResult`` ends it, ``None`` drops the
+        datagram (keep waiting), :data:`RESEND` sends a rebuilt attempt now."""
+        ...
 
 
 @dataclass
@@ -62,11 +88,13 @@ class _Exchange:
     __slots__ = (
         "address",
         "attempts",
+        "codec",
         "community",
         "datagram",
         "deadline",
         "done",
         "finished",
+        "ids",
         "request_id",
         "retries_left",
         "started",
@@ -98,6 +126,8 @@ class _Exchange:
         self.started = now
         self.deadline = now + timeout
         self.finished = False
+        self.codec: Codec | None = None
+        self.ids: list[int] = [request_id]  # every attempt's id (SNMPv3: one per attempt)
 
 
 class UdpTransport:
@@ -169,6 +199,47 @@ class UdpTransport:
         self._push(ex)
         self._transmit(ex)
 
+    def send_codec(
+        self, address: Address, codec: Codec, *, timeout: float, retries: int, done: Done
+    ) -> None:
+        """Like :meth:`send` for an exchange whose datagrams ``codec`` builds and reads."""
+        now = self.loop.time()
+        rid = self.new_request_id()
+        try:
+            datagram = codec.build(rid, now)
+        except Exception as exc:
+            error = ConfigurationError(f"cannot encode request: {exc}")
+            self.loop.call_soon(done, PduResult(error))
+            return
+        ex = _Exchange(rid, address, datagram, -1, b"", timeout, retries, done, now)
+        ex.codec = codec
+        if self._sock is None:
+            self.loop.call_soon(self._finish, ex, PduResult(ShutdownError("transport closed")))
+            return
+        self._pending[rid] = ex
+        self._push(ex)
+        self._transmit(ex)
+
+    def _rebuild(self, ex: _Exchange, now: float) -> bool:
+        """Give a codec exchange a new id and datagram; False (and finished) if it fails."""
+        assert ex.codec is not None
+        rid = self.new_request_id()
+        try:
+            ex.datagram = ex.codec.build(rid, now)
+        except Exception as exc:
+            self._complete(ex, PduResult(ConfigurationError(f"cannot encode request: {exc}")))
+            return False
+        ex.request_id = rid
+        ex.ids.append(rid)
+        self._pending[rid] = ex
+        return True
+
+    def _complete(self, ex: _Exchange, result: PduResult) -> None:
+        pending = self._pending
+        for rid in ex.ids:
+            pending.pop(rid, None)
+        self._finish(ex, result)
+
     def _transmit(self, ex: _Exchange) -> None:
         assert self._sock is not None
         try:
@@ -179,7 +250,8 @@ class UdpTransport:
         except OSError as exc:
             self.stats.send_errors += 1
             error = TransportError(f"send to {ex.address[0]} port {ex.address[1]} failed: {exc}")
-            self._pending.pop(ex.request_id, None)
+            for rid in ex.ids:
+                self._pending.pop(rid, None)
             self.loop.call_soon(self._finish, ex, PduResult(error))
 
     def _finish(self, ex: _Exchange, result: PduResult) -> None:
@@ -212,10 +284,9 @@ class UdpTransport:
                 log.debug("recvfrom: %s", exc)
                 continue
             stats.received += 1
-            try:
-                rid = peek(data)
-            except ber.BERDecodeError:
-                rid = None
+            rid = peek(data)
+            if rid is None:
+                rid = peek_msg_id(data)  # SNMPv3 replies are routed by msgID
             ex = pending.get(rid) if rid is not None else None
             if ex is None:
                 if rid is None:
@@ -226,6 +297,9 @@ class UdpTransport:
             address = ex.address
             if source[0] != address[0] or source[1] != address[1]:
                 stats.wrong_source += 1
+                continue
+            if ex.codec is not None:
+                self._read_codec(ex, data)
                 continue
             try:
                 msg = ber.decode_message(data)
@@ -243,6 +317,23 @@ class UdpTransport:
             del pending[ex.request_id]
             stats.completed += 1
             self._finish(ex, PduResult(None, msg.error_status, msg.error_index, msg.varbinds))
+
+    def _read_codec(self, ex: _Exchange, data: bytes) -> None:
+        assert ex.codec is not None
+        now = self.loop.time()
+        try:
+            outcome = ex.codec.read(data, now)
+        except Exception as exc:  # a codec bug must still end the exchange once
+            log.exception("reading a reply failed")
+            outcome = PduResult(DecodeError(f"cannot read the reply: {exc}"))
+        if outcome is None:
+            self.stats.decode_errors += 1
+        elif outcome is RESEND:
+            if self._rebuild(ex, now):
+                self._transmit(ex)
+        elif isinstance(outcome, PduResult):
+            self.stats.completed += 1
+            self._complete(ex, outcome)
 
     # ---------------------------------------------------------------- timeouts
 
@@ -269,7 +360,7 @@ class UdpTransport:
         while heap and heap[0][0] <= now:
             deadline, _, ex = heapq.heappop(heap)
             if ex.finished or deadline != ex.deadline or ex.request_id not in self._pending:
-                continue
+                continue  # answered, or re-armed by a retry or a resend
             expired.append(ex)
         for ex in expired:
             if ex.retries_left > 0 and self._sock is not None:
@@ -277,13 +368,14 @@ class UdpTransport:
                 ex.attempts += 1
                 ex.deadline = now + ex.timeout
                 self.stats.retries += 1
+                if ex.codec is not None and not self._rebuild(ex, now):
+                    continue
                 self._push(ex)
                 self._transmit(ex)
             else:
-                self._pending.pop(ex.request_id, None)
                 self.stats.timeouts += 1
                 error = SNMPTimeoutError(attempts=ex.attempts, elapsed=now - ex.started)
-                self._finish(ex, PduResult(error))
+                self._complete(ex, PduResult(error))
         if heap and self._timer is None:
             self._arm(heap[0][0])
 
@@ -302,7 +394,7 @@ class UdpTransport:
         sock.close()
         pending, self._pending = self._pending, {}
         self._heap = []
-        for ex in pending.values():
+        for ex in {id(ex): ex for ex in pending.values()}.values():
             self._finish(ex, PduResult(ShutdownError("the transport was closed")))
 
     def __repr__(self) -> str:

@@ -739,6 +739,9 @@ class RemoteEngine:
         resynced: True when the last :meth:`receive` raised after learning a new engine
             ID or clock from the agent's Report: re-encoding and resending once is
             worthwhile (do it once only).
+        reported: True when the last :meth:`receive` raised because the agent sent a
+            Report (its verdict on the request); False when the datagram itself failed
+            (malformed, not authentic, stale), which RFC 3412 says to drop.
     """
 
     __slots__ = (
@@ -746,6 +749,7 @@ class RemoteEngine:
         "context_engine_id",
         "context_name",
         "max_size",
+        "reported",
         "resynced",
         "user",
         "window",
@@ -766,6 +770,7 @@ class RemoteEngine:
         self.max_size = max_size
         self.window = TimeWindow()
         self.resynced = False
+        self.reported = False
         self._keys: UsmKeys | None = None
         if engine_id:
             self._keys = user.localize(engine_id)
@@ -862,10 +867,11 @@ class RemoteEngine:
         authentic but stale Response (RFC 3414 3.2.7 b), and everything
         :func:`decode_message` raises.
         """
-        self.resynced = False
+        self.resynced = self.reported = False
         msg = decode_message(data, self._keys)
         authentic = bool(msg.flags & FLAG_AUTH)
         if msg.pdu_tag == REPORT:
+            self.reported = True
             err = report_error(msg)
             assert err is not None
             if isinstance(err, NotInTimeWindow):

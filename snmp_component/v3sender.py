@@ -1,0 +1,166 @@
+"""SNMPv3 requests on the shared UDP transport, with the package's own USM (no pysnmp).
+
+Invariants:
+
+* Every :meth:`V3Sender.send` ends in exactly one ``done`` call (never inside ``send``).
+* Discovery (RFC 3414 4: the agent's engine ID, boots and time) runs once per sender
+  before its first request, as one exchange with the component's timeout and retries;
+  requests made meanwhile wait for it and fail with its error if it fails (the next
+  request tries again).
+* Each attempt of a request is a freshly encoded message (new msgID, current clock); a
+  reply to any attempt completes it. An agent Report ends the request with its typed
+  error, except that after a Report that resynchronised the clock or the engine ID the
+  request is re-sent once at once. Datagrams that fail locally (malformed, not authentic,
+  stale) are dropped, as RFC 3412 says, and the request keeps waiting.
+* Password-to-key work (~1-2 ms per pass phrase) runs on the loop once per credential
+  set and engine ID; the results are cached process-wide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from . import transport
+from ._core import ber
+from ._core.pdu import PduResult, RawVarbind
+from ._core.usm import UsmUser
+from ._core.v3msg import RemoteEngine
+from .errors import ShutdownError, SNMPError
+from .options import SessionOptions
+from .transport import RESEND, Done
+
+
+class _Discovery:
+    """Codec of the discovery probe."""
+
+    def __init__(self, engine: RemoteEngine) -> None:
+        self.engine = engine
+
+    def build(self, message_id: int, now: float) -> bytes:
+        return self.engine.discovery_request(message_id, message_id)
+
+    def read(self, data: bytes, now: float) -> PduResult | None:
+        try:
+            self.engine.discovery_response(data, now)
+        except SNMPError as exc:
+            return PduResult(exc) if self.engine.reported else None
+        return PduResult(None)
+
+
+class _Request:
+    """Codec of one request PDU."""
+
+    __slots__ = ("engine", "pdu", "resent")
+
+    def __init__(self, engine: RemoteEngine, pdu: bytes) -> None:
+        self.engine = engine
+        self.pdu = pdu
+        self.resent = False
+
+    def build(self, message_id: int, now: float) -> bytes:
+        return self.engine.encode_request(message_id, self.pdu, now)
+
+    def read(self, data: bytes, now: float) -> PduResult | object | None:
+        engine = self.engine
+        try:
+            msg = engine.receive(data, now)
+        except SNMPError as exc:
+            if not engine.reported:
+                return None  # not a verdict from the agent: drop it, keep waiting
+            if engine.resynced and not self.resent:
+                self.resent = True
+                return RESEND
+            return PduResult(exc)
+        return PduResult(None, msg.error_status, msg.error_index, msg.varbinds)
+
+
+class V3Sender:
+    """Sends one component's SNMPv3 PDUs (the component's ``_Sender``)."""
+
+    def __init__(self, owner: object, opts: SessionOptions, family: int, address: Any) -> None:
+        self._owner = owner
+        self._address = address
+        self._timeout = opts.timeout
+        self._retries = opts.retries
+        user = UsmUser(
+            opts.sec_name,
+            opts.auth_proto if opts.sec_level != "noAuthNoPriv" else None,
+            opts.auth_pass if opts.sec_level != "noAuthNoPriv" else None,
+            opts.priv_proto if opts.sec_level == "authPriv" else None,
+            opts.priv_pass if opts.sec_level == "authPriv" else None,
+        )
+        self._engine = RemoteEngine(
+            user,
+            engine_id=opts.sec_engine_id,
+            context_name=opts.context.encode(),
+            context_engine_id=opts.context_engine_id,
+        )
+        self._transport: transport.UdpTransport | None = transport.acquire(owner, family)
+        self._waiting: list[tuple[bytes, Done]] | None = None  # requests behind discovery
+
+    def send(
+        self,
+        pdu_tag: int,
+        varbinds: Sequence[RawVarbind],
+        done: Done,
+        *,
+        non_repeaters: int = 0,
+        max_repetitions: int = 0,
+    ) -> None:
+        udp = self._transport
+        loop = asyncio.get_running_loop()
+        if udp is None or udp.closed:
+            loop.call_soon(done, PduResult(ShutdownError("the component was closed")))
+            return
+        try:
+            body = ber.encode_varbinds(varbinds)
+            status, index = (
+                (non_repeaters, max_repetitions) if pdu_tag == ber.GET_BULK_REQUEST else (0, 0)
+            )
+            pdu = ber.encode_pdu(pdu_tag, udp.new_request_id(), status, index, body)
+        except ValueError as exc:
+            loop.call_soon(done, PduResult(SNMPError(f"cannot encode request: {exc}")))
+            return
+        if self._engine.discovered:
+            self._send(udp, pdu, done)
+        elif self._waiting is not None:
+            self._waiting.append((pdu, done))
+        else:
+            self._waiting = [(pdu, done)]
+            udp.send_codec(
+                self._address,
+                _Discovery(self._engine),
+                timeout=self._timeout,
+                retries=self._retries,
+                done=self._discovered,
+            )
+
+    def _send(self, udp: transport.UdpTransport, pdu: bytes, done: Done) -> None:
+        udp.send_codec(
+            self._address,
+            _Request(self._engine, pdu),
+            timeout=self._timeout,
+            retries=self._retries,
+            done=done,
+        )
+
+    def _discovered(self, result: PduResult) -> None:
+        waiting, self._waiting = self._waiting or [], None
+        udp = self._transport
+        for pdu, done in waiting:
+            if result.error is not None:
+                done(result)
+            elif udp is None or udp.closed:
+                done(PduResult(ShutdownError("the component was closed")))
+            else:
+                self._send(udp, pdu, done)
+
+    def close(self) -> None:
+        udp, self._transport = self._transport, None
+        if udp is not None:
+            transport.release(self._owner, udp)
+        waiting, self._waiting = self._waiting or [], None
+        for _, done in waiting:
+            done(PduResult(ShutdownError("the component was closed")))
