@@ -1,0 +1,107 @@
+"""Fuzzing the datagram handler: garbage never raises out of it and never loses a request."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from snmp_component import Kernel, SNMPComponent, transport
+from snmp_component._core import ber
+
+OID = (1, 3, 6, 1, 2, 1, 1, 5, 0)
+
+
+def mutate(data: bytes, edits: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data)
+    for pos, value in edits:
+        if out:
+            out[pos % len(out)] = value
+    return bytes(out)
+
+
+noise = st.lists(
+    st.one_of(
+        st.binary(max_size=200),
+        st.tuples(
+            st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=6),
+            st.integers(0, 60),
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+class NoisyAgent(asyncio.DatagramProtocol):
+    """Sends ``noise`` (garbage, mutated or truncated valid replies) before each answer."""
+
+    def __init__(self, noise: list[Any]) -> None:
+        self.noise = noise
+        self.transport: Any = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        msg = ber.decode_message(data)
+        good = ber.encode_request(
+            msg.version, msg.community, ber.RESPONSE, msg.request_id,
+            [(OID, ber.OCTET_STRING, b"ok")],
+        )  # fmt: skip
+        for item in self.noise:
+            if isinstance(item, bytes):
+                self.transport.sendto(item, addr)
+            else:
+                edits, cut = item
+                bad = mutate(good, edits)
+                self.transport.sendto(bad[: len(bad) - cut] if cut else bad, addr)
+        self.transport.sendto(good, addr)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(noise=noise)
+def test_noise_before_each_reply_never_raises_and_never_loses_a_request(noise: list[Any]) -> None:
+    errors: list[logging.LogRecord] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                errors.append(record)
+
+    handler = Catch()
+    logging.getLogger().addHandler(handler)
+    loop_errors: list[Any] = []
+
+    async def main() -> tuple[list[Any], Any]:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
+        agent = NoisyAgent(noise)
+        endpoint, _ = await loop.create_datagram_endpoint(
+            lambda: agent, local_addr=("127.0.0.1", 0)
+        )
+        kernel = Kernel()
+        snmp = SNMPComponent.create(
+            kernel, DestHost="127.0.0.1", RemotePort=endpoint.get_extra_info("sockname")[1],
+            Version=2, Timeout=1_000_000, Retries=0, MaxInFlight=5,
+        )  # fmt: skip
+        try:
+            results = await asyncio.gather(*(snmp.get(".1.3.6.1.2.1.1.5.0") for _ in range(5)))
+            stats = transport._registry[kernel][socket.AF_INET].stats
+            snmp.finish()
+            return results, stats
+        finally:
+            endpoint.close()
+
+    try:
+        results, stats = asyncio.run(asyncio.wait_for(main(), 10))
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert [r[0].val for r in results] == ["ok"] * 5
+    assert stats.completed == 5
+    assert stats.received >= 5 * (len(noise) + 1) - 5  # everything arrived and was read
+    assert not errors and not loop_errors
