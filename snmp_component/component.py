@@ -2,7 +2,7 @@
 
 ``SNMPComponent.create(kernel, **options)`` registers a session under ``Alias`` that
 accepts the request events ``get``, ``getnext``, ``set``, ``getbulk``, ``bulkwalk``,
-``walk`` and ``finish``, and returns the :class:`SNMPSession` that appears in every
+``walk``, ``table`` and ``finish``, and returns the :class:`SNMPSession` that appears in every
 callback's ARG0.
 
 Invariants:
@@ -28,12 +28,13 @@ import logging
 import socket
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import names, transport
 from ._core import ber
 from ._core.pdu import Oid, PduResult, RawVarbind
-from ._core.values import to_netsnmp
+from ._core.sprint import OidStyle, sprint_value
+from ._core.values import to_netsnmp, type_name
 from ._core.vars import parse_set_vars, parse_vars
 from ._core.walk import SubtreeWalk
 from .errors import (
@@ -52,9 +53,13 @@ from .options import SessionOptions, parse_options
 from .payload import Request, Response
 from .varbind import Varbind, VarList
 
+if TYPE_CHECKING:
+    from ._core.table import TableSpec
+
 log = logging.getLogger("snmp_component")
 
-REQUESTS = ("get", "getnext", "set", "getbulk", "bulkwalk", "walk")
+REQUESTS = ("get", "getnext", "set", "getbulk", "bulkwalk", "walk", "table")
+TABLE_MAX_REPETITIONS = 20  # rows per GETBULK of a table request (v2c/v3), unless given
 _PDU_OF = {
     "get": ber.GET_REQUEST,
     "getnext": ber.GET_NEXT_REQUEST,
@@ -163,6 +168,7 @@ class _Job:
         "settled",
         "started",
         "state",
+        "table",
         "varbinds",
         "walks",
     )
@@ -182,6 +188,7 @@ class _Job:
         self.nonrep_oids: list[Oid] = []
         self.nonrep_rows: list[RawVarbind] | None = None
         self.walks: list[SubtreeWalk] = []
+        self.table: TableSpec | None = None
         self.started = False
         self.settled = False
 
@@ -191,7 +198,8 @@ class SNMPSession:
 
     The attributes use net-snmp ``SNMP::Session`` names: ``Alias``, ``DestHost``,
     ``RemotePort``, ``Version``, ``Timeout`` (microseconds), ``Retries``, ``UseNumeric``,
-    and the status of the latest completion, set just before each callback runs:
+    ``UseLongNames``, ``UseSprintValue``, ``UseEnums``, and the status of the latest
+    completion, set just before each callback runs:
     ``ErrorStr``, ``ErrorNum`` (the agent's error-status or a negative client code such
     as -24 for a timeout) and ``ErrorInd`` (1-based index of the offending varbind).
 
@@ -210,6 +218,9 @@ class SNMPSession:
         self.Timeout = round(opts.timeout * 1e6)
         self.Retries = opts.retries
         self.UseNumeric = int(opts.use_numeric)
+        self.UseLongNames = int(opts.use_long_names)
+        self.UseSprintValue = int(opts.use_sprint_value)
+        self.UseEnums = int(opts.use_enums)
         self.ErrorStr = ""
         self.ErrorNum = 0
         self.ErrorInd = 0
@@ -249,6 +260,38 @@ class SNMPSession:
     async def walk(self, *vars: Any) -> list[VarList]:
         """GETNEXT walk of each var's subtree (works on v1); one ``VarList`` per var."""
         result: list[VarList] = await self._actor.submit("walk", vars)
+        return result
+
+    async def get_table(
+        self,
+        table: str,
+        columns: Sequence[str] | None = None,
+        *,
+        max_repetitions: int | None = None,
+    ) -> dict[Any, dict[str, Any]]:
+        """Walk a conceptual table by name; its rows keyed by index.
+
+        ``table`` names the table (``"ifTable"``, ``"IF-MIB::ifTable"``) or its row
+        (``"ifEntry"``), by name or OID; ``columns`` limits the walk to those columns (they
+        may come from a table with the same INDEX, e.g. ``ifXTable``'s ``ifHCInOctets``
+        with ``ifTable``). GETBULK walks (``max_repetitions`` rows per request, default 20)
+        on v2c/v3, GETNEXT on v1.
+
+        Returns ``{key: {column name: val}}``, e.g.
+        ``{1: {"ifIndex": 1, "ifDescr": "lo", ...}, 2: {...}}``: one entry per row, in the
+        agent's order; each row holds the columns the agent returned, their values as a
+        ``Varbind.val`` of this session (``UseEnums``/``UseSprintValue`` apply). The key
+        is the row's instance decoded by the table's INDEX clause: an ``int``, a dotted
+        IpAddress ``str``, a string index as ``str`` (``bytes`` if not printable), an
+        ``InetAddress`` as its IP text, a tuple for several index objects; the dotted
+        instance string (``"1.4.127.0.0.1"``) when it cannot be decoded.
+        """
+        args: tuple[Any, ...] = (table,)
+        if columns is not None or max_repetitions is not None:
+            args += (columns,)
+        if max_repetitions is not None:
+            args += (max_repetitions,)
+        result: dict[Any, dict[str, Any]] = await self._actor.submit("table", args)
         return result
 
     def finish(self) -> None:
@@ -292,8 +335,14 @@ class SNMPComponent:
         default 1), ``Timeout`` (microseconds per attempt, default 1,000,000),
         ``Retries`` (extra attempts, default 5), the SNMPv3 ``SecName``, ``SecLevel``,
         ``AuthProto``, ``AuthPass``, ``PrivProto``, ``PrivPass``, ``Context``,
-        ``ContextEngineId``, ``SecEngineId``, and ``UseNumeric``, ``NonIncreasing``,
-        ``MaxInFlight`` (requests on the wire at once, default 10).
+        ``ContextEngineId``, ``SecEngineId``, ``NonIncreasing``, ``MaxInFlight``
+        (requests on the wire at once, default 10), and SNMP.pm's response formats:
+        ``UseNumeric`` (tags are numeric OIDs), ``UseLongNames`` (tags are full name paths,
+        ``.iso.org.dod.internet.mgmt.mib-2.system.sysDescr``), ``UseEnums`` (enumerated
+        INTEGER values as their labels, ``"up"``), ``UseSprintValue`` (values as net-snmp
+        prints them, ``snmpget -Oqv``: ``"0:0:02:03.45"``, ``"up"``, ``"0:1a:2b:3c:4d:5e"``;
+        OID values by name). ``UseNumeric`` wins over ``UseLongNames``, and
+        ``UseSprintValue`` over ``UseEnums``, as in SNMP.pm.
 
         Never blocks: addresses resolve and SNMPv3 engines are discovered on the loop.
 
@@ -327,6 +376,11 @@ class _Actor:
         self._resolving = False
         self._resolve_task: asyncio.Future[None] | None = None
         self._closed = False
+        self._plain = not (opts.use_sprint_value or opts.use_enums)
+        style: OidStyle = (
+            "numeric" if opts.use_numeric else "full" if opts.use_long_names else "suffix"
+        )
+        self._oid_text = names.oid_text(style)
         self.session = Session.create(kernel, heap=self, shared_states=_STATES)
 
     # ------------------------------------------------------------ states
@@ -472,8 +526,11 @@ class _Actor:
     def _prepare(self, job: _Job, args: Sequence[Any]) -> None:
         """Parse the request arguments into OIDs/varbinds; raises on bad input."""
         cmd, opts = job.cmd, self.opts
+        if cmd == "table":
+            self._prepare_table(job, args)
+            return
         if cmd == "set":
-            job.varbinds = parse_set_vars(args, names.resolve, names.type_of)
+            job.varbinds = parse_set_vars(args, names.resolve, names.type_of, names.object_of)
             if opts.version == 1:
                 try:
                     ber.check_version_varbinds(ber.VERSION_1, job.varbinds)
@@ -509,6 +566,22 @@ class _Actor:
             ]
         else:
             job.varbinds = [(oid, ber.NULL, None) for oid in job.oids]
+
+    def _prepare_table(self, job: _Job, args: Sequence[Any]) -> None:
+        """``table, [columns, [max_repetitions]]``: what to walk (raises on bad input)."""
+        from ._core.table import table_spec  # only table requests need it
+
+        if not args or len(args) > 3:
+            raise ConfigurationError(
+                "table needs a table name, then optionally columns and maxrepetitions"
+            )
+        columns = args[1] if len(args) > 1 else None
+        job.table = spec = table_spec(names.mib_index(), args[0], columns)
+        reps = args[2] if len(args) > 2 and args[2] is not None else TABLE_MAX_REPETITIONS
+        job.max_repetitions = _count("table", "maxrepetitions", reps) or 1
+        job.walks = [
+            SubtreeWalk(root, check_increasing=not self.opts.non_increasing) for root in spec.roots
+        ]
 
     # ------------------------------------------------------------ running
 
@@ -661,7 +734,7 @@ class _Actor:
             self._settle(job, self._walk_result(job), None)
             return
         vb = [(walk.cursor, ber.NULL, None)]
-        if job.cmd == "bulkwalk":
+        if self._bulk(job):
             sender.send(
                 ber.GET_BULK_REQUEST,
                 vb,
@@ -688,7 +761,7 @@ class _Actor:
             return
         if result.error_status == 2 and self.opts.version == 1:
             walk.end()  # v1 noSuchName: past the end of the MIB view
-        elif result.error_status == 1 and job.cmd == "bulkwalk" and job.max_repetitions > 1:
+        elif result.error_status == 1 and self._bulk(job) and job.max_repetitions > 1:
             job.max_repetitions //= 2  # tooBig: ask for fewer rows at a time
         elif result.error_status:
             self._settle(job, None, self._status_error(result))
@@ -699,7 +772,7 @@ class _Actor:
             except WalkError as exc:
                 self._settle(job, None, exc)
                 return
-        if walk.left_immediately and self._sender is not None:
+        if walk.left_immediately and job.table is None and self._sender is not None:
             # net-snmp: a walk of a leaf instance returns the instance itself.
             self._sender.send(
                 ber.GET_REQUEST,
@@ -708,6 +781,10 @@ class _Actor:
             )
             return
         self._walk_step(job)
+
+    def _bulk(self, job: _Job) -> bool:
+        """Whether a walk of ``job`` uses GETBULK (bulkwalk; table on v2c/v3)."""
+        return job.cmd == "bulkwalk" or (job.cmd == "table" and self.opts.version != 1)
 
     def _leaf_done(self, job: _Job, walk: SubtreeWalk, result: PduResult) -> None:
         if result.error is not None:
@@ -718,7 +795,12 @@ class _Actor:
         walk.requests += 1  # no longer "left immediately"
         self._walk_step(job)
 
-    def _walk_result(self, job: _Job) -> list[VarList]:
+    def _walk_result(self, job: _Job) -> Any:
+        if job.table is not None:
+            from ._core.table import build_rows
+
+            walked = [(walk.root, walk.rows) for walk in job.walks]
+            return build_rows(job.table, names.mib_index(), walked, self._row_value)
         lists = [VarList(self._varbind(vb)) for vb in job.nonrep_rows or ()]
         lists.extend(self._varlist(walk.rows) for walk in job.walks)
         return lists
@@ -727,9 +809,33 @@ class _Actor:
 
     def _varbind(self, raw: RawVarbind) -> Varbind:
         oid, tag, value = raw
-        label, iid, mib_type = names.describe(oid, self.opts.use_numeric)
-        val, kind = to_netsnmp(tag, value, mib_type)
+        opts = self.opts
+        label, iid, mib_type = names.describe(oid, opts.use_numeric, opts.use_long_names)
+        if self._plain:
+            val, kind = to_netsnmp(tag, value, mib_type)
+        else:
+            val, kind = self._value(oid, tag, value, mib_type)
         return Varbind(label, iid, val, kind)
+
+    def _value(self, oid: Oid, tag: int, value: Any, mib_type: str | None) -> tuple[Any, str]:
+        """``(val, type)`` with the session's ``UseSprintValue``/``UseEnums`` applied."""
+        if self.opts.use_sprint_value:
+            text = sprint_value(tag, value, names.node_of(oid), oid_text=self._oid_text)
+            return text, type_name(tag, mib_type)
+        val, kind = to_netsnmp(tag, value, mib_type)
+        if tag == ber.INTEGER and isinstance(val, int):  # UseEnums, as SNMP.xs: INTEGER only
+            node = names.node_of(oid)
+            if node is not None and node.enums:
+                for label, number in node.enums.items():
+                    if number == val:
+                        return label, kind
+        return val, kind
+
+    def _row_value(self, raw: RawVarbind) -> Any:
+        oid, tag, value = raw
+        if self._plain:
+            return to_netsnmp(tag, value, names.type_of(oid))[0]
+        return self._value(oid, tag, value, names.type_of(oid))[0]
 
     def _varlist(self, raws: Sequence[RawVarbind]) -> VarList:
         varlist = VarList()
@@ -788,7 +894,7 @@ class _Actor:
     def _set_status(self, job: _Job, error: SNMPError | None) -> None:
         handle = self.handle
         if error is None:
-            handle.ErrorStr = "" if job.cmd in ("walk", "bulkwalk") else _NO_ERROR
+            handle.ErrorStr = "" if job.cmd in ("walk", "bulkwalk", "table") else _NO_ERROR
             handle.ErrorNum = handle.ErrorInd = 0
         else:
             handle.ErrorStr = error.error_str

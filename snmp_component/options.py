@@ -51,9 +51,6 @@ _CANONICAL = {
         "MaxInFlight",
     )
 }
-# net-snmp options whose output formats are not implemented yet: a false value is harmless,
-# a true one is refused rather than silently ignored.
-_NOT_YET = ("UseLongNames", "UseSprintValue", "UseEnums")
 _VERSIONS: dict[Any, int] = {
     1: 1, "1": 1, "v1": 1, "snmpv1": 1,
     2: 2, "2": 2, "2c": 2, "v2c": 2, "snmpv2c": 2, "v2": 2,
@@ -90,6 +87,9 @@ class SessionOptions:
     use_numeric: bool
     non_increasing: bool
     max_in_flight: int
+    use_long_names: bool = False
+    use_sprint_value: bool = False
+    use_enums: bool = False
 
 
 def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
@@ -174,10 +174,6 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
                 protocols = AUTH_PROTOCOLS if name == "AuthProto" else PRIV_PROTOCOLS
                 _choice(name, given[name], protocols)
 
-    for name in _NOT_YET:
-        if _flag(name, given.get(name, False)):
-            raise ConfigurationError(f"{name} is not supported yet (only false is accepted)")
-
     max_in_flight = given.get("MaxInFlight", 10)
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
         raise ConfigurationError(f"MaxInFlight must be an int >= 1, not {max_in_flight!r}")
@@ -203,6 +199,9 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
         use_numeric=_flag("UseNumeric", given.get("UseNumeric", False)),
         non_increasing=_flag("NonIncreasing", given.get("NonIncreasing", False)),
         max_in_flight=max_in_flight,
+        use_long_names=_flag("UseLongNames", given.get("UseLongNames", False)),
+        use_sprint_value=_flag("UseSprintValue", given.get("UseSprintValue", False)),
+        use_enums=_flag("UseEnums", given.get("UseEnums", False)),
     )
 
 

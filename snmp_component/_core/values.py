@@ -6,16 +6,23 @@ IpAddress, ``".1.3..."`` for OIDs, and the type name itself for the three except
 
 Encoding (``set``): :func:`from_netsnmp` turns ``(val, type)`` into ``(tag, raw)``,
 accepting net-snmp type names, snmpset's one-letter types and SMI names, and checking
-ranges, so that nothing invalid ever reaches the wire or pysnmp.
+ranges, so that nothing invalid ever reaches the wire or pysnmp. With what the MIB says
+about the object it also takes enum labels (``"down"`` or ``"down(2)"`` for INTEGER 2),
+BITS given by bit names or numbers, OBJECTID values given by name, and checks the sizes
+and ranges of well-known textual conventions (the MIB data carries no SIZE/range
+clauses, so other objects get their base type's range).
 
 Pure: no I/O.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable, Mapping
+
 from . import ber
 from .oid import format_oid, parse_oid
-from .pdu import RawValue
+from .pdu import Oid, RawValue
 
 # net-snmp type name of each tag, without MIB knowledge (SNMP.xs __get_type_str).
 TYPE_OF_TAG: dict[int, str] = {
@@ -123,8 +130,52 @@ class SetValueError(ValueError):
     """A set value or type is not usable; the message says why."""
 
 
-def from_netsnmp(val: object, type_: str) -> tuple[int, RawValue]:
+# Sizes (octet strings) and ranges (integers) of well-known textual conventions, which the
+# MIB data does not carry: (low, high) inclusive, or a set of the allowed sizes.
+TC_SIZES: Mapping[str, tuple[int, int] | frozenset[int]] = {
+    "DisplayString": (0, 255),
+    "SnmpAdminString": (0, 255),
+    "SnmpTagValue": (0, 255),
+    "SnmpTagList": (0, 255),
+    "SnmpEngineID": (5, 32),
+    "MacAddress": frozenset({6}),
+    "DateAndTime": frozenset({8, 11}),
+    "TAddress": (1, 255),
+    "InetAddressIPv4": frozenset({4}),
+    "InetAddressIPv6": frozenset({16}),
+    "InetAddressIPv4z": frozenset({8}),
+    "InetAddressIPv6z": frozenset({20}),
+    "InetAddressDNS": (1, 255),
+    "InetAddress": (0, 255),
+}
+TC_RANGES: Mapping[str, tuple[int, int]] = {
+    "TestAndIncr": (0, 2147483647),
+    "TimeInterval": (0, 2147483647),
+    "InterfaceIndex": (1, 2147483647),
+    "InterfaceIndexOrZero": (0, 2147483647),
+    "InetPortNumber": (0, 65535),
+    "InetAddressPrefixLength": (0, 2040),
+    "InetZoneIndex": (0, 4294967295),
+    "InetScopeType": (1, 15),
+}
+
+_ENUM_FORM = re.compile(r"([A-Za-z][A-Za-z0-9-]*)\((-?\d+)\)")
+_INT_TEXT = re.compile(r"\s*[-+]?(0[xX][0-9a-fA-F]+|\d+)\s*")
+
+
+def from_netsnmp(
+    val: object,
+    type_: str,
+    *,
+    enums: Mapping[str, int] | None = None,
+    tc: str | None = None,
+    resolve: Callable[[str], Oid] | None = None,
+) -> tuple[int, RawValue]:
     """``(tag, raw)`` for a set value ``val`` of net-snmp type ``type_``.
+
+    The keywords come from the MIB object being set: ``enums`` (labels accepted for an
+    INTEGER, bit names for BITS), ``tc`` (its textual convention, for known sizes and
+    ranges) and ``resolve`` (names an OBJECTID value may use, e.g. ``"hrStorageRam"``).
 
     Raises:
         SetValueError: unknown type name, or a value that does not fit the type.
@@ -134,14 +185,22 @@ def from_netsnmp(val: object, type_: str) -> tuple[int, RawValue]:
     if found is None:
         raise SetValueError(f"unknown type {type_!r} (use a net-snmp type such as OCTETSTR)")
     canonical, tag = found
+    if tag == ber.INTEGER and enums and isinstance(val, str):
+        val = _enum_value(val, enums)
+    if canonical == "BITS" and enums and not isinstance(val, bytes | bytearray | memoryview):
+        val = _bits(val, enums)
     if tag in _RANGES:
-        return tag, _to_int(val, canonical, *_RANGES[tag])
+        low, high = TC_RANGES.get(tc or "", _RANGES[tag])
+        return tag, _to_int(val, canonical, max(low, _RANGES[tag][0]), min(high, _RANGES[tag][1]))
     if tag == ber.OCTET_STRING or tag == ber.OPAQUE:
         if isinstance(val, str):
-            return tag, val.encode()
-        if isinstance(val, bytes | bytearray | memoryview):
-            return tag, bytes(val)
-        raise SetValueError(f"{canonical} value must be str or bytes, not {val!r}")
+            raw = val.encode()
+        elif isinstance(val, bytes | bytearray | memoryview):
+            raw = bytes(val)
+        else:
+            raise SetValueError(f"{canonical} value must be str or bytes, not {val!r}")
+        _check_size(raw, tc)
+        return tag, raw
     if tag == ber.OBJECT_IDENTIFIER:
         if isinstance(val, tuple) and all(isinstance(x, int) for x in val):
             return tag, val
@@ -149,13 +208,73 @@ def from_netsnmp(val: object, type_: str) -> tuple[int, RawValue]:
             try:
                 return tag, parse_oid(val)
             except ValueError as exc:
-                raise SetValueError(f"OBJECTID value: {exc}") from None
-        raise SetValueError(f"OBJECTID value must be a numeric OID string, not {val!r}")
+                if resolve is None or val.strip()[:1].isdigit():
+                    raise SetValueError(f"OBJECTID value: {exc}") from None
+            try:
+                return tag, resolve(val.strip())
+            except ValueError as exc:
+                raise SetValueError(f"OBJECTID value {val!r}: {exc}") from None
+        raise SetValueError(f"OBJECTID value must be a numeric OID or a name, not {val!r}")
     if tag == ber.IPADDRESS:
         return tag, _to_ipaddr(val)
     if val not in (None, "", b""):
         raise SetValueError(f"NULL value must be empty, not {val!r}")
     return tag, None
+
+
+def _enum_value(val: str, enums: Mapping[str, int]) -> int | str:
+    """An enum label (``"down"``, ``"down(2)"``) as its number; numeric text as is."""
+    text = val.strip()
+    if _INT_TEXT.fullmatch(text):
+        return val
+    number = enums.get(text)
+    if number is not None:
+        return number
+    form = _ENUM_FORM.fullmatch(text)
+    if form is not None and enums.get(form.group(1)) == int(form.group(2)):
+        return int(form.group(2))
+    choices = ", ".join(f"{label}({number})" for label, number in enums.items())
+    raise SetValueError(f"value {val!r} is not one of {choices}")
+
+
+def _bits(val: object, enums: Mapping[str, int]) -> bytes:
+    """BITS from bit names/numbers: ``["up", 3]``, ``"up down"``, ``"up,down"``."""
+    items: Iterable[object]
+    if isinstance(val, str):
+        items = [part for part in re.split(r"[\s,]+", val.strip()) if part]
+    elif isinstance(val, list | tuple | set | frozenset):
+        items = val
+    else:
+        raise SetValueError(f"BITS value must be bytes or bit names/numbers, not {val!r}")
+    numbers: list[int] = []
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+            numbers.append(item)
+        elif isinstance(item, str) and item.isdigit():
+            numbers.append(int(item))
+        elif isinstance(item, str) and item in enums:
+            numbers.append(enums[item])
+        else:
+            choices = ", ".join(f"{label}({number})" for label, number in enums.items())
+            raise SetValueError(f"BITS: {item!r} is not a bit of {choices}")
+    octets = bytearray((max(numbers) // 8 + 1) if numbers else 0)
+    for number in numbers:
+        octets[number // 8] |= 0x80 >> (number % 8)
+    return bytes(octets)
+
+
+def _check_size(raw: bytes, tc: str | None) -> None:
+    sizes = TC_SIZES.get(tc or "")
+    if sizes is None:
+        return
+    if isinstance(sizes, tuple):
+        if not sizes[0] <= len(raw) <= sizes[1]:
+            raise SetValueError(
+                f"{tc} value is {len(raw)} octets, the size must be {sizes[0]}..{sizes[1]}"
+            )
+    elif len(raw) not in sizes:
+        allowed = " or ".join(str(n) for n in sorted(sizes))
+        raise SetValueError(f"{tc} value is {len(raw)} octets, the size must be {allowed}")
 
 
 def _to_int(val: object, canonical: str, low: int, high: int) -> int:

@@ -21,11 +21,13 @@ from typing import Any
 
 from ..errors import BadTypeError, ConfigurationError, UnknownObjectError
 from ..varbind import Varbind
+from .mibindex import MibNode
 from .pdu import Oid, RawVarbind
 from .values import SetValueError, from_netsnmp
 
 Resolve = Callable[[str], Oid]
 TypeOf = Callable[[Oid], "str | None"]
+NodeOf = Callable[[Oid], "MibNode | None"]
 
 _IID = re.compile(r"\d+(\.\d+)*")
 
@@ -107,12 +109,18 @@ def parse_vars(vars_: Sequence[Any], resolve: Resolve) -> list[Oid]:
     return [var_oid(var, resolve) for var in items]
 
 
-def parse_set_vars(args: Sequence[Any], resolve: Resolve, type_of: TypeOf) -> list[RawVarbind]:
+def parse_set_vars(
+    args: Sequence[Any], resolve: Resolve, type_of: TypeOf, node_of: NodeOf | None = None
+) -> list[RawVarbind]:
     """Varbinds of a set: ``[tag, iid, val, type]`` forms, or flat ``"oid", value`` pairs.
+
+    Without a type the MIB's is used (``type_of``). ``node_of`` gives the MIB object being
+    set, whose enum labels (``"down"`` for ifAdminStatus 2), bit names, textual convention
+    sizes/ranges and OBJECTID names (``resolve``) then apply to the value.
 
     Raises:
         BadTypeError: a value that does not fit its type, or no type known for an OID
-            that no loaded MIB describes.
+            that no loaded MIB describes. Nothing has been sent.
         UnknownObjectError / ConfigurationError: as :func:`parse_vars`.
     """
     specs: list[tuple[Oid, str, Any, Any]] = []  # (oid, label, val, type)
@@ -144,8 +152,12 @@ def parse_set_vars(args: Sequence[Any], resolve: Resolve, type_of: TypeOf) -> li
                     f"Bad variable type: no loaded MIB gives the type of {label!r}; "
                     "use [tag, iid, val, type]"
                 )
+        node = node_of(oid) if node_of is not None else None
         try:
-            tag, raw = from_netsnmp(val, type_)
+            if node is None:
+                tag, raw = from_netsnmp(val, type_, resolve=resolve)
+            else:
+                tag, raw = from_netsnmp(val, type_, enums=node.enums, tc=node.tc, resolve=resolve)
         except SetValueError as exc:
             raise BadTypeError(f"Bad variable type: {label}: {exc}") from None
         out.append((oid, tag, raw))

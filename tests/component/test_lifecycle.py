@@ -81,8 +81,8 @@ def test_keyword_spellings(keywords: dict[str, Any]) -> None:
             "AuthPass must be at least 8 characters",
         ),
         ({"DestHost": "h", "MaxInFlight": 0}, "MaxInFlight must be an int >= 1"),
-        ({"DestHost": "h", "UseSprintValue": 1}, "UseSprintValue is not supported yet"),
-        ({"DestHost": "h", "UseEnums": "yes"}, "UseEnums is not supported yet"),
+        ({"DestHost": "h", "UseSprintValue": "sometimes"}, "UseSprintValue must be 0 or 1"),
+        ({"DestHost": "h", "UseLongNames": 2.5}, "UseLongNames must be 0 or 1"),
     ],
 )  # fmt: skip
 def test_create_errors_name_the_problem(keywords: dict[str, Any], message: str) -> None:
