@@ -51,6 +51,7 @@ from .errors import (
 from .kernel import Event, Kernel, Session, state_table
 from .options import SessionOptions, parse_options
 from .payload import Request, Response
+from .v3sender import V3Sender
 from .varbind import Varbind, VarList
 
 if TYPE_CHECKING:
@@ -659,7 +660,9 @@ class _Actor:
         self._pump()
 
     def _make_sender(self, family: int, address: Any) -> None:
-        if self.opts.version == 3:
+        if self.opts.version == 3 and self.opts.v3_engine == "native":
+            self._sender = V3Sender(self.kernel, self.opts, family, address)
+        elif self.opts.version == 3:
             from ._pysnmp.v3 import V3Client, V3Credentials
 
             opts = self.opts

@@ -49,6 +49,7 @@ _CANONICAL = {
         "UseEnums",
         "NonIncreasing",
         "MaxInFlight",
+        "V3Engine",
     )
 }
 _VERSIONS: dict[Any, int] = {
@@ -87,6 +88,7 @@ class SessionOptions:
     use_numeric: bool
     non_increasing: bool
     max_in_flight: int
+    v3_engine: str = "native"  # "native" (own USM) or "pysnmp" (the adapter)
     use_long_names: bool = False
     use_sprint_value: bool = False
     use_enums: bool = False
@@ -174,6 +176,10 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
                 protocols = AUTH_PROTOCOLS if name == "AuthProto" else PRIV_PROTOCOLS
                 _choice(name, given[name], protocols)
 
+    v3_engine = given.get("V3Engine", "native")
+    if v3_engine not in ("native", "pysnmp"):
+        raise ConfigurationError(f"V3Engine must be 'native' or 'pysnmp', not {v3_engine!r}")
+
     max_in_flight = given.get("MaxInFlight", 10)
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
         raise ConfigurationError(f"MaxInFlight must be an int >= 1, not {max_in_flight!r}")
@@ -199,6 +205,7 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
         use_numeric=_flag("UseNumeric", given.get("UseNumeric", False)),
         non_increasing=_flag("NonIncreasing", given.get("NonIncreasing", False)),
         max_in_flight=max_in_flight,
+        v3_engine=v3_engine,
         use_long_names=_flag("UseLongNames", given.get("UseLongNames", False)),
         use_sprint_value=_flag("UseSprintValue", given.get("UseSprintValue", False)),
         use_enums=_flag("UseEnums", given.get("UseEnums", False)),

@@ -14,6 +14,13 @@ from snmp_component.testing import V3_USERS, SnmpdAgent, V3User
 
 from .conftest import only, poll
 
+
+@pytest.fixture(params=["native", "pysnmp"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every test here runs on our own USM and on the pysnmp adapter."""
+    return str(request.param)
+
+
 SYSNAME = ".1.3.6.1.2.1.1.5.0"
 
 
@@ -36,8 +43,9 @@ def v3_keywords(agent: SnmpdAgent, user: V3User, **overrides: Any) -> dict[str, 
 
 
 @pytest.mark.parametrize("user", V3_USERS, ids=lambda u: u.name)
-def test_every_v3_user_gets_sysname(snmpd: SnmpdAgent, user: V3User) -> None:
-    answers, _ = poll([("get", SYSNAME), ("getnext", "sysContact.0")], **v3_keywords(snmpd, user))
+def test_every_v3_user_gets_sysname(snmpd: SnmpdAgent, user: V3User, engine: str) -> None:
+    keywords = v3_keywords(snmpd, user, V3Engine=engine)
+    answers, _ = poll([("get", SYSNAME), ("getnext", "sysContact.0")], **keywords)
     get, nxt = answers
     assert get.error is None and get.varlist[0].val == "anchor-agent"
     assert nxt.varlist[0].tag == "sysName"
@@ -47,11 +55,11 @@ def by_name(name: str) -> V3User:
     return next(u for u in V3_USERS if u.name == name)
 
 
-def test_v3_walks_and_set(snmpd: SnmpdAgent) -> None:
+def test_v3_walks_and_set(snmpd: SnmpdAgent, engine: str) -> None:
     user = by_name("privAESUser")
     answers, _ = poll(
         [("bulkwalk", 0, 5, "system"), ("walk", "system"), ("set", "sysContact.0", "x@y")],
-        **v3_keywords(snmpd, user),
+        **v3_keywords(snmpd, user, V3Engine=engine),
     )
     by_cmd = {a.cmd: a for a in answers}
     bulk, walk, set_ = by_cmd["bulkwalk"], by_cmd["walk"], by_cmd["set"]
@@ -67,24 +75,26 @@ def test_v3_walks_and_set(snmpd: SnmpdAgent) -> None:
     ],
 )
 def test_v3_security_failures_answer_once(
-    snmpd: SnmpdAgent, overrides: dict[str, Any], expected: type[Exception]
+    snmpd: SnmpdAgent, overrides: dict[str, Any], expected: type[Exception], engine: str
 ) -> None:
-    keywords = v3_keywords(snmpd, by_name("authSHAUser"), **overrides)
+    keywords = v3_keywords(snmpd, by_name("authSHAUser"), V3Engine=engine, **overrides)
     answers, _ = poll([("get", SYSNAME)], **keywords)
     a = only(answers)
     assert isinstance(a.error, expected) and a.varlist is None
     assert "wrong-password" not in a.error_str
 
 
-def test_v3_wrong_priv_password_answers_once(snmpd: SnmpdAgent) -> None:
-    keywords = v3_keywords(snmpd, by_name("privAESUser"), PrivPass="wrong-privpass")
+def test_v3_wrong_priv_password_answers_once(snmpd: SnmpdAgent, engine: str) -> None:
+    keywords = v3_keywords(snmpd, by_name("privAESUser"), PrivPass="wrong-privpass",
+                           V3Engine=engine)  # fmt: skip
     a = only(poll([("get", SYSNAME)], **keywords)[0])
     assert a.varlist is None and isinstance(a.error, errors.SNMPError)
 
 
-def test_v3_dead_port_does_not_block_the_loop(silent_port: int) -> None:
+def test_v3_dead_port_does_not_block_the_loop(silent_port: int, engine: str) -> None:
     user = by_name("privAESUser")
     keywords = {
+        "V3Engine": engine,
         "DestHost": "127.0.0.1",
         "RemotePort": silent_port,
         "Version": 3,
@@ -124,9 +134,10 @@ def test_v3_dead_port_does_not_block_the_loop(silent_port: int) -> None:
     assert len(gaps) >= 5 and max(gaps) < 0.05 + 0.05, gaps
 
 
-def test_v3_awaitable(snmpd: SnmpdAgent) -> None:
+def test_v3_awaitable(snmpd: SnmpdAgent, engine: str) -> None:
     async def main() -> None:
-        snmp = SNMPComponent.create(Kernel(), **v3_keywords(snmpd, by_name("sha256User")))
+        keywords = v3_keywords(snmpd, by_name("sha256User"), V3Engine=engine)
+        snmp = SNMPComponent.create(Kernel(), **keywords)
         assert (await snmp.get(SYSNAME))[0].val == "anchor-agent"
         results = await asyncio.gather(*(snmp.get(SYSNAME) for _ in range(100)))
         assert all(r[0].val == "anchor-agent" for r in results)
