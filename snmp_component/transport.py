@@ -376,7 +376,9 @@ class UdpTransport:
                 self.stats.timeouts += 1
                 error = SNMPTimeoutError(attempts=ex.attempts, elapsed=now - ex.started)
                 self._complete(ex, PduResult(error))
-        if heap and self._timer is None:
+        # A retry above may have armed the timer for its own (later) deadline: the
+        # earliest deadline in the heap decides.
+        if heap and (self._timer is None or heap[0][0] < self._timer_at):
             self._arm(heap[0][0])
 
     # ---------------------------------------------------------------- closing

@@ -253,3 +253,31 @@ def test_v1_walk_of_the_last_leaf_returns_the_instance() -> None:
 
     (rows,) = run(main())
     assert [(vb.tag, vb.val) for vb in rows] == [(".1.3.6.1.4.1.99999.9.0", 42)]
+
+
+def test_a_retry_does_not_postpone_another_requests_deadline() -> None:
+    # Found by the fault matrix: a retry re-armed the shared timer for its own later
+    # deadline, so another request's earlier deadline waited for it (up to 2 x Timeout).
+    async def main() -> list[float]:
+        silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        silent.bind(("127.0.0.1", 0))
+        snmp = SNMPComponent.create(Kernel(), DestHost="127.0.0.1", Version=2,
+                                    RemotePort=silent.getsockname()[1], Timeout=100_000,
+                                    Retries=1)  # fmt: skip
+        loop = asyncio.get_running_loop()
+
+        async def one(after: float) -> float:
+            await asyncio.sleep(after)
+            t0 = loop.time()
+            with pytest.raises(errors.SNMPTimeoutError):
+                await snmp.get(".1.3.6.1.2.1.1.5.0")
+            return loop.time() - t0
+
+        try:
+            return list(await asyncio.gather(one(0.0), one(0.03)))
+        finally:
+            snmp.finish()
+            silent.close()
+
+    elapsed = run(main())
+    assert all(0.19 < e < 0.25 for e in elapsed), elapsed
