@@ -47,6 +47,7 @@ from .errors import (
     TransportError,
     VersionMismatchError,
     WalkError,
+    WalkLimitExceeded,
 )
 from .kernel import Event, Kernel, Session, state_table
 from .options import SessionOptions, parse_options
@@ -168,6 +169,7 @@ class _Job:
         "requester",
         "settled",
         "started",
+        "started_at",
         "state",
         "table",
         "varbinds",
@@ -186,6 +188,7 @@ class _Job:
         self.varbinds: list[RawVarbind] = []
         self.non_repeaters = 0
         self.max_repetitions = 0
+        self.started_at = 0.0
         self.nonrep_oids: list[Oid] = []
         self.nonrep_rows: list[RawVarbind] | None = None
         self.walks: list[SubtreeWalk] = []
@@ -336,8 +339,11 @@ class SNMPComponent:
         default 1), ``Timeout`` (microseconds per attempt, default 1,000,000),
         ``Retries`` (extra attempts, default 5), the SNMPv3 ``SecName``, ``SecLevel``,
         ``AuthProto``, ``AuthPass``, ``PrivProto``, ``PrivPass``, ``Context``,
-        ``ContextEngineId``, ``SecEngineId``, ``NonIncreasing``, ``MaxInFlight``
-        (requests on the wire at once, default 10), and SNMP.pm's response formats:
+        ``ContextEngineId``, ``SecEngineId``, ``V3Engine`` (``"native"``, default, or
+        ``"pysnmp"``), ``NonIncreasing``, ``MaxInFlight`` (requests on the wire at once,
+        default 10), for walks and tables ``MaxRows`` and ``MaxRequests`` (per requested
+        subtree; defaults 1,000,000 and 100,000) and ``Deadline`` (seconds for the whole
+        walk; default none), and SNMP.pm's response formats:
         ``UseNumeric`` (tags are numeric OIDs), ``UseLongNames`` (tags are full name paths,
         ``.iso.org.dod.internet.mgmt.mib-2.system.sysDescr``), ``UseEnums`` (enumerated
         INTEGER values as their labels, ``"up"``), ``UseSprintValue`` (values as net-snmp
@@ -373,6 +379,7 @@ class _Actor:
         self._ids = itertools.count(1)
         self._sender: _Sender | None = None
         self._sender_loop: asyncio.AbstractEventLoop | None = None
+        self._bulk_limit: int | None = None  # max-repetitions this target can answer; 0: none
         self._delivering: set[_Job] = set()  # answers posted to _DELIVER, not yet run
         self._resolving = False
         self._resolve_task: asyncio.Future[None] | None = None
@@ -562,7 +569,7 @@ class _Actor:
             split = job.non_repeaters if cmd == "bulkwalk" else 0
             job.nonrep_oids = job.oids[:split]
             job.walks = [
-                SubtreeWalk(oid, check_increasing=not opts.non_increasing)
+                self._new_walk(oid)
                 for oid in job.oids[split:]
             ]
         else:
@@ -581,7 +588,7 @@ class _Actor:
         reps = args[2] if len(args) > 2 and args[2] is not None else TABLE_MAX_REPETITIONS
         job.max_repetitions = _count("table", "maxrepetitions", reps) or 1
         job.walks = [
-            SubtreeWalk(root, check_increasing=not self.opts.non_increasing) for root in spec.roots
+            self._new_walk(root) for root in spec.roots
         ]
 
     # ------------------------------------------------------------ running
@@ -685,6 +692,7 @@ class _Actor:
 
     def _run(self, job: _Job) -> None:
         assert self._sender is not None
+        job.started_at = asyncio.get_running_loop().time()
         if job.walks or job.nonrep_oids:
             self._walk_step(job)
             return
@@ -736,13 +744,17 @@ class _Actor:
         if walk is None:
             self._settle(job, self._walk_result(job), None)
             return
+        deadline = self.opts.deadline
+        if deadline is not None and asyncio.get_running_loop().time() - job.started_at > deadline:
+            self._settle(job, None, WalkLimitExceeded("Deadline", deadline))
+            return
         vb = [(walk.cursor, ber.NULL, None)]
         if self._bulk(job):
             sender.send(
                 ber.GET_BULK_REQUEST,
                 vb,
                 self._reply(job, self._walk_done, walk),
-                max_repetitions=job.max_repetitions,
+                max_repetitions=min(job.max_repetitions, self._bulk_limit or job.max_repetitions),
             )
         else:
             sender.send(ber.GET_NEXT_REQUEST, vb, self._reply(job, self._walk_done, walk))
@@ -764,8 +776,8 @@ class _Actor:
             return
         if result.error_status == 2 and self.opts.version == 1:
             walk.end()  # v1 noSuchName: past the end of the MIB view
-        elif result.error_status == 1 and self._bulk(job) and job.max_repetitions > 1:
-            job.max_repetitions //= 2  # tooBig: ask for fewer rows at a time
+        elif result.error_status == 1 and self._bulk(job):
+            self._too_big(job)
         elif result.error_status:
             self._settle(job, None, self._status_error(result))
             return
@@ -786,8 +798,30 @@ class _Actor:
         self._walk_step(job)
 
     def _bulk(self, job: _Job) -> bool:
-        """Whether a walk of ``job`` uses GETBULK (bulkwalk; table on v2c/v3)."""
-        return job.cmd == "bulkwalk" or (job.cmd == "table" and self.opts.version != 1)
+        """Whether a walk of ``job`` uses GETBULK (bulkwalk; table on v2c/v3) -- unless this
+        target answered tooBig even to one repetition, which makes it GETNEXT from then on."""
+        bulk = job.cmd == "bulkwalk" or (job.cmd == "table" and self.opts.version != 1)
+        return bulk and self._bulk_limit != 0
+
+    def _too_big(self, job: _Job) -> None:
+        """tooBig: halve max-repetitions (remembered for this target) down to 1, then GETNEXT."""
+        size = min(job.max_repetitions, self._bulk_limit or job.max_repetitions)
+        self._bulk_limit = size // 2  # 0: GETNEXT for this target from now on
+        log.info(
+            "%s answered tooBig to %d repetitions; using %s",
+            self.opts.alias,
+            size,
+            f"{size // 2}" if size > 1 else "GETNEXT",
+        )
+
+    def _new_walk(self, root: Oid) -> SubtreeWalk:
+        opts = self.opts
+        return SubtreeWalk(
+            root,
+            check_increasing=not opts.non_increasing,
+            max_rows=opts.max_rows,
+            max_requests=opts.max_requests,
+        )
 
     def _leaf_done(self, job: _Job, walk: SubtreeWalk, result: PduResult) -> None:
         if result.error is not None:

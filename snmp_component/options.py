@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._core.walk import MAX_REQUESTS, MAX_ROWS
 from .errors import ConfigurationError
 
 log = logging.getLogger("snmp_component")
@@ -49,6 +50,9 @@ _CANONICAL = {
         "UseEnums",
         "NonIncreasing",
         "MaxInFlight",
+        "MaxRows",
+        "MaxRequests",
+        "Deadline",
         "V3Engine",
     )
 }
@@ -89,6 +93,9 @@ class SessionOptions:
     non_increasing: bool
     max_in_flight: int
     v3_engine: str = "native"  # "native" (own USM) or "pysnmp" (the adapter)
+    max_rows: int = MAX_ROWS  # walks: rows per requested subtree
+    max_requests: int = MAX_REQUESTS  # walks: PDUs per requested subtree
+    deadline: float | None = None  # walks and tables: seconds for the whole request
     use_long_names: bool = False
     use_sprint_value: bool = False
     use_enums: bool = False
@@ -180,6 +187,16 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
     if v3_engine not in ("native", "pysnmp"):
         raise ConfigurationError(f"V3Engine must be 'native' or 'pysnmp', not {v3_engine!r}")
 
+    max_rows = _positive_int("MaxRows", given.get("MaxRows", MAX_ROWS))
+    max_requests = _positive_int("MaxRequests", given.get("MaxRequests", MAX_REQUESTS))
+    deadline = given.get("Deadline")
+    if deadline is not None and (
+        isinstance(deadline, bool)
+        or not isinstance(deadline, int | float)
+        or not (deadline > 0 and math.isfinite(deadline))
+    ):
+        raise ConfigurationError(f"Deadline must be a positive number of seconds, not {deadline!r}")
+
     max_in_flight = given.get("MaxInFlight", 10)
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
         raise ConfigurationError(f"MaxInFlight must be an int >= 1, not {max_in_flight!r}")
@@ -206,6 +223,9 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
         non_increasing=_flag("NonIncreasing", given.get("NonIncreasing", False)),
         max_in_flight=max_in_flight,
         v3_engine=v3_engine,
+        max_rows=max_rows,
+        max_requests=max_requests,
+        deadline=None if deadline is None else float(deadline),
         use_long_names=_flag("UseLongNames", given.get("UseLongNames", False)),
         use_sprint_value=_flag("UseSprintValue", given.get("UseSprintValue", False)),
         use_enums=_flag("UseEnums", given.get("UseEnums", False)),
@@ -258,6 +278,12 @@ def split_host(dest: str, remote_port: Any = None) -> tuple[str, int]:
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
         raise ConfigurationError(f"RemotePort must be an int in 1..65535, not {port!r}")
     return host, port
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"{name} must be an int >= 1, not {value!r}")
+    return value
 
 
 def _flag(name: str, value: Any) -> bool:

@@ -1,0 +1,203 @@
+"""Walks against a scriptable fake agent that misbehaves: every walk ends, exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from snmp_component import Kernel, SNMPComponent, errors
+from snmp_component._core import ber
+
+ROOT = (1, 3, 6, 1, 4, 1, 99999, 1)
+ROWS = [((*ROOT, 1, i), ber.INTEGER, i) for i in range(1, 41)]  # 40 rows under ROOT
+AFTER = ((1, 3, 6, 1, 4, 1, 99999, 2, 0), ber.INTEGER, 0)  # outside the subtree
+
+Rewrite = Callable[["WalkAgent", int, list[Any]], list[Any] | None]
+
+
+class WalkAgent(asyncio.DatagramProtocol):
+    """Serves ROWS (+ AFTER) over GET/GETNEXT/GETBULK; ``rewrite`` may change an answer
+    (return None to stay silent). ``too_big_above``: GETBULK asking for more repetitions
+    gets tooBig."""
+
+    def __init__(self, rewrite: Rewrite | None = None, too_big_above: int | None = None):
+        self.rewrite = rewrite
+        self.too_big_above = too_big_above
+        self.table = [*ROWS, AFTER]
+        self.oids = [vb[0] for vb in self.table]
+        self.requests: list[ber.Message] = []
+        self.transport: Any = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def next_of(self, oid: tuple[int, ...]) -> Any:
+        i = bisect.bisect_right(self.oids, oid)
+        return self.table[i] if i < len(self.table) else (oid, ber.END_OF_MIB_VIEW, None)
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        msg = ber.decode_message(data)
+        self.requests.append(msg)
+        status = 0
+        if msg.pdu_tag == ber.GET_REQUEST:
+            table = {vb[0]: vb for vb in self.table}
+            out = [table.get(oid, (oid, ber.NO_SUCH_OBJECT, None)) for oid, _, _ in msg.varbinds]
+        elif msg.pdu_tag == ber.GET_NEXT_REQUEST:
+            out = [self.next_of(oid) for oid, _, _ in msg.varbinds]
+        else:
+            reps = msg.error_index
+            if self.too_big_above is not None and reps > self.too_big_above:
+                out, status = list(msg.varbinds), 1
+            else:
+                out, oid = [], msg.varbinds[0][0]
+                for _ in range(reps):
+                    vb = self.next_of(oid)
+                    out.append(vb)
+                    oid = vb[0]
+        if self.rewrite is not None and status == 0:
+            rewritten = self.rewrite(self, len(self.requests), out)
+            if rewritten is None:
+                return
+            out = rewritten
+        reply = ber.encode_request(
+            msg.version, msg.community, ber.RESPONSE, msg.request_id, out,
+            error_status=status, error_index=1 if status else 0,
+        )  # fmt: skip
+        self.transport.sendto(reply, addr)
+
+
+def walk(agent: WalkAgent, cmd: str = "bulkwalk", times: int = 1, **create: Any) -> list[Any]:
+    """Run ``times`` walks of ROOT one after the other; each result or error."""
+
+    async def main() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        endpoint, _ = await loop.create_datagram_endpoint(
+            lambda: agent, local_addr=("127.0.0.1", 0)
+        )
+        options = {"Version": 2, "Timeout": 200_000, "Retries": 0, **create}
+        snmp = SNMPComponent.create(
+            Kernel(), DestHost="127.0.0.1", RemotePort=endpoint.get_extra_info("sockname")[1],
+            **options,
+        )  # fmt: skip
+        results: list[Any] = []
+        try:
+            for _ in range(times):
+                try:
+                    if cmd == "bulkwalk":
+                        (rows,) = await snmp.bulkwalk(0, 10, ".1.3.6.1.4.1.99999.1")
+                    else:
+                        (rows,) = await snmp.walk(".1.3.6.1.4.1.99999.1")
+                    results.append([vb.val for vb in rows])
+                except errors.SNMPError as exc:
+                    results.append(exc)
+            snmp.finish()
+            return results
+        finally:
+            endpoint.close()
+
+    return asyncio.run(asyncio.wait_for(main(), 20))
+
+
+ALL = list(range(1, 41))
+
+
+@pytest.mark.parametrize("cmd", ["walk", "bulkwalk"])
+def test_a_well_behaved_agent_is_walked_completely(cmd: str) -> None:
+    assert walk(WalkAgent(), cmd) == [ALL]
+
+
+@pytest.mark.parametrize("cmd", ["walk", "bulkwalk"])
+def test_decreasing_oids_stop_the_walk(cmd: str) -> None:
+    def decrease(agent: WalkAgent, n: int, out: list[Any]) -> list[Any]:
+        return [ROWS[0]] if n == 3 else out  # the third answer jumps back to the first row
+
+    (result,) = walk(WalkAgent(decrease), cmd)
+    assert isinstance(result, errors.OidNotIncreasing)
+    assert result.received == ".1.3.6.1.4.1.99999.1.1.1"
+
+
+def test_a_loop_a_b_a_stops_even_when_non_increasing_is_allowed() -> None:
+    def loop(agent: WalkAgent, n: int, out: list[Any]) -> list[Any]:
+        return [ROWS[5]] if n % 2 else [ROWS[2]]  # A, B, A, B ...
+
+    (strict,) = walk(WalkAgent(loop), "walk")
+    (lenient,) = walk(WalkAgent(loop), "walk", NonIncreasing=1)
+    assert isinstance(strict, errors.OidNotIncreasing)
+    assert isinstance(lenient, errors.OidNotIncreasing)  # an exact repeat is a loop
+
+
+def test_too_big_halves_max_repetitions_and_remembers_it_per_target() -> None:
+    agent = WalkAgent(too_big_above=3)
+    assert walk(agent, "bulkwalk", times=2) == [ALL, ALL]
+    sizes = [m.error_index for m in agent.requests]
+    assert sizes[:3] == [10, 5, 2]  # halved until the agent could answer
+    assert set(sizes[3:]) == {2}  # and the second walk started with what worked
+
+
+def test_too_big_even_for_one_repetition_falls_back_to_getnext() -> None:
+    agent = WalkAgent(too_big_above=0)
+    assert walk(agent, "bulkwalk") == [ALL]
+    kinds = [m.pdu_tag for m in agent.requests]
+    assert kinds[:4] == [ber.GET_BULK_REQUEST] * 4 and set(kinds[4:]) == {ber.GET_NEXT_REQUEST}
+
+
+@pytest.mark.parametrize("cmd", ["walk", "bulkwalk"])
+def test_an_agent_silent_mid_walk_is_one_timeout(cmd: str) -> None:
+    def silent(agent: WalkAgent, n: int, out: list[Any]) -> list[Any] | None:
+        return None if n >= 3 else out
+
+    (result,) = walk(WalkAgent(silent), cmd)
+    assert isinstance(result, errors.SNMPTimeoutError)
+
+
+def test_early_end_of_mib_view_ends_the_walk_with_its_rows() -> None:
+    def end(agent: WalkAgent, n: int, out: list[Any]) -> list[Any]:
+        if n == 2:
+            return [out[0], (out[1][0], ber.END_OF_MIB_VIEW, None)]
+        return out
+
+    assert walk(WalkAgent(end), "bulkwalk") == [[*range(1, 11), 11]]
+
+
+def test_more_varbinds_than_asked_are_taken_in_order() -> None:
+    def extra(agent: WalkAgent, n: int, out: list[Any]) -> list[Any]:
+        oid = out[-1][0]
+        more = []
+        for _ in range(5):
+            vb = agent.next_of(oid)
+            more.append(vb)
+            oid = vb[0]
+        return out + more
+
+    assert walk(WalkAgent(extra), "bulkwalk") == [ALL]
+
+
+@pytest.mark.parametrize(
+    ("create", "limit"),
+    [({"MaxRows": 15}, "MaxRows"), ({"MaxRequests": 2}, "MaxRequests")],
+)
+def test_row_and_request_caps(create: dict[str, Any], limit: str) -> None:
+    (result,) = walk(WalkAgent(), "bulkwalk", **create)
+    assert isinstance(result, errors.WalkLimitExceeded) and result.limit_name == limit
+
+
+def test_overall_deadline() -> None:
+    def slow(agent: WalkAgent, n: int, out: list[Any]) -> list[Any]:
+        time.sleep(0.05)  # an agent that answers, slowly (blocks only the fake agent's turn)
+        return out
+
+    t0 = time.monotonic()
+    (result,) = walk(WalkAgent(slow), "walk", Deadline=0.2)
+    assert isinstance(result, errors.WalkLimitExceeded) and result.limit_name == "Deadline"
+    assert time.monotonic() - t0 < 1.0
+
+
+def test_walk_limits_are_validated() -> None:
+    for keywords in ({"MaxRows": 0}, {"MaxRequests": -1}, {"Deadline": 0}, {"Deadline": "1"}):
+        with pytest.raises(errors.ConfigurationError):
+            SNMPComponent.create(Kernel(), DestHost="h", **keywords)
