@@ -26,6 +26,7 @@ import asyncio
 import itertools
 import logging
 import socket
+import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -197,6 +198,51 @@ class _Job:
         self.settled = False
 
 
+class _Budget:
+    """Requests in flight across all components of one kernel (the kernel-wide cap).
+
+    A component that finds the budget spent waits in a FIFO and is pumped again, in
+    turn, as answers free slots; its requests stay queued in order meanwhile.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.waiting: deque[_Actor] = deque()
+
+    def take(self, actor: _Actor) -> bool:
+        if self.used < self.limit:
+            self.used += 1
+            return True
+        if not actor.waiting_for_budget:
+            actor.waiting_for_budget = True
+            self.waiting.append(actor)
+        return False
+
+    def give(self) -> None:
+        self.used -= 1
+        self.wake()
+
+    def wake(self) -> None:
+        """Pump waiting components, in turn, while slots are free."""
+        while self.waiting and self.used < self.limit:
+            actor = self.waiting.popleft()
+            actor.waiting_for_budget = False
+            if not actor._closed:
+                actor._pump()
+
+
+DEFAULT_KERNEL_MAX_IN_FLIGHT = 1000
+_budgets: weakref.WeakKeyDictionary[Kernel, _Budget] = weakref.WeakKeyDictionary()
+
+
+def _budget_of(kernel: Kernel) -> _Budget:
+    budget = _budgets.get(kernel)
+    if budget is None:
+        budget = _budgets[kernel] = _Budget(DEFAULT_KERNEL_MAX_IN_FLIGHT)
+    return budget
+
+
 class SNMPSession:
     """What ``SNMPComponent.create`` returns: one target's settings, status and methods.
 
@@ -330,6 +376,23 @@ class SNMPComponent:
     """Creates SNMP components (POE::Component::SNMP::Session's ``create``)."""
 
     @staticmethod
+    def set_kernel_limit(kernel: Kernel, max_in_flight: int) -> None:
+        """Cap the SNMP requests on the wire at once across all of ``kernel``'s components
+        (default 1,000; each component's own ``MaxInFlight`` applies too). Requests over
+        the cap wait in their component's FIFO and are answered exactly once as usual.
+
+        Raises:
+            ConfigurationError: ``max_in_flight`` is not an int >= 1.
+        """
+        if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int):
+            raise ConfigurationError(f"max_in_flight must be an int >= 1, not {max_in_flight!r}")
+        if max_in_flight < 1:
+            raise ConfigurationError(f"max_in_flight must be an int >= 1, not {max_in_flight!r}")
+        budget = _budget_of(kernel)
+        budget.limit = max_in_flight
+        budget.wake()  # a raised cap frees slots now
+
+    @staticmethod
     def create(kernel: Kernel, **options: Any) -> SNMPSession:
         """Create a component for one target and register it under ``Alias``.
 
@@ -380,6 +443,8 @@ class _Actor:
         self._sender: _Sender | None = None
         self._sender_loop: asyncio.AbstractEventLoop | None = None
         self._bulk_limit: int | None = None  # max-repetitions this target can answer; 0: none
+        self._budget = _budget_of(kernel)
+        self.waiting_for_budget = False
         self._delivering: set[_Job] = set()  # answers posted to _DELIVER, not yet run
         self._resolving = False
         self._resolve_task: asyncio.Future[None] | None = None
@@ -620,7 +685,8 @@ class _Actor:
             if self._sender is None:
                 return
         queue = self.queue
-        while queue and self.in_flight < self.opts.max_in_flight:
+        budget = self._budget
+        while queue and self.in_flight < self.opts.max_in_flight and budget.take(self):
             job = queue.popleft()
             self.in_flight += 1
             job.started = True
@@ -896,6 +962,7 @@ class _Actor:
         job.settled = True
         if job.started:
             self.in_flight -= 1
+            self._budget.give()
         if job.future is not None:
             self._set_status(job, error)
             self._release(job)

@@ -356,3 +356,37 @@ def test_internal_states_posted_by_users_are_ignored(v2: dict[str, Any], caplog:
     answers, _ = poll([("_stop",), ("_snmp_deliver", 1, 2, 3), ("get", SYSNAME)], **v2)
     assert [a.varlist[0].val for a in answers] == ["anchor-agent"]
     assert "ignored" in caplog.text
+
+
+def test_kernel_wide_cap_on_requests_in_flight(snmpd: SnmpdAgent) -> None:
+    kernel = Kernel()
+    SNMPComponent.set_kernel_limit(kernel, 4)
+    options = {"DestHost": "127.0.0.1", "RemotePort": snmpd.port, "Version": 2, "MaxInFlight": 10}
+    comps = [SNMPComponent.create(kernel, Alias=f"k{i}", **options) for i in range(3)]
+    most: list[int] = []
+    got: list[tuple[str, int]] = []
+
+    def start(ev: Event) -> None:
+        for n in range(20):
+            for i in range(3):
+                ev.kernel.post(f"k{i}", "get", "on_resp", SYSNAME, callback_args=[n])
+        for i in range(3):
+            ev.kernel.post(f"k{i}", "finish")  # with full queues: they still drain
+        ev.kernel.yield_("sample")
+
+    def sample(ev: Event) -> None:
+        most.append(sum(c.in_flight for c in comps))
+
+    def on_resp(ev: Event) -> None:
+        most.append(sum(c.in_flight for c in comps))
+        assert ev.arg1.error is None
+        got.append((ev.arg0.alias, ev.arg1.callback_args[0]))
+
+    Session.create(kernel, inline_states={"_start": start, "sample": sample, "on_resp": on_resp})
+    run_kernel(kernel)
+    assert max(most) <= 4
+    assert sorted(got) == sorted((f"k{i}", n) for i in range(3) for n in range(20))
+    for i in range(3):  # FIFO within each component
+        assert [n for a, n in got if a == f"k{i}"] == list(range(20))
+    with pytest.raises(errors.ConfigurationError, match="max_in_flight"):
+        SNMPComponent.set_kernel_limit(kernel, 0)
