@@ -111,3 +111,67 @@ def test_noise_before_each_reply_never_raises_and_never_loses_a_request(noise: l
     assert stats.completed == 5
     assert stats.received == sent  # every datagram was read (loopback does not drop these)
     assert not errors and not loop_errors
+
+
+junk = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True),
+        st.text(max_size=12), st.binary(max_size=8),
+        st.sampled_from(["sysName.0", ".1.3.6.1.2.1.1.5.0", "ifDescr", "-callback_args",
+                         "INTEGER", "OCTETSTR", "1.3", ""]),
+    ),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner),
+    max_leaves=8,
+)  # fmt: skip
+requests = st.sampled_from(["get", "getnext", "set", "getbulk", "bulkwalk", "walk", "table",
+                            "gettable", "finish_not"])  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(calls=st.lists(st.tuples(requests, st.lists(junk, max_size=4), junk), max_size=6))
+def test_random_request_arguments_get_exactly_one_answer(calls: list[Any]) -> None:
+    """POE path: every accepted request is answered once; nothing raises out of the loop."""
+    from snmp_component import Event, Session
+
+    kernel = Kernel()
+    SNMPComponent.create(kernel, DestHost="127.0.0.1", RemotePort=9, Version=2,
+                         Timeout=20_000, Retries=0)  # fmt: skip
+    answers: dict[int, int] = {}
+    accepted: list[int] = []
+
+    mark = object()  # odd requests carry (mark, i): junk callback_args cannot look like it
+
+    def start(ev: Event) -> None:
+        for i, (cmd, args, cb_args) in enumerate(calls):
+            kwargs = {"callback_args": [mark, i]} if i % 2 else {"callback_args": cb_args}
+            if ev.kernel.post("snmp", cmd, "on_resp", *args, **kwargs):
+                accepted.append(i)
+
+    def on_resp(ev: Event) -> None:
+        cb = ev.arg1.callback_args
+        key = cb[1] if len(cb) == 2 and cb[0] is mark else -1
+        answers[key] = answers.get(key, 0) + 1
+
+    Session.create(kernel, inline_states={"_start": start, "on_resp": on_resp})
+    asyncio.run(asyncio.wait_for(kernel.run_async(), 10))
+    assert sum(answers.values()) == len(accepted)
+    assert all(n == 1 for k, n in answers.items() if k != -1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cmd=st.sampled_from(["get", "getnext", "set", "walk"]), args=st.lists(junk, max_size=4))
+def test_random_awaitable_arguments_raise_only_snmp_errors(cmd: str, args: list[Any]) -> None:
+    from snmp_component import errors
+
+    async def main() -> None:
+        snmp = SNMPComponent.create(Kernel(), DestHost="127.0.0.1", RemotePort=9, Version=2,
+                                    Timeout=20_000, Retries=0)  # fmt: skip
+        try:
+            await getattr(snmp, cmd)(*args)
+        except errors.SNMPError:
+            pass
+        finally:
+            snmp.finish()
+        assert snmp.pending == 0
+
+    asyncio.run(asyncio.wait_for(main(), 10))
