@@ -971,6 +971,11 @@ class _Actor:
                     job.future.set_result(varlist)
                 else:
                     job.future.set_exception(error)
+        elif self.kernel.current_session is None and self.kernel.running:
+            # Read off the wire, outside any handler: answer now (POE's callback()), which
+            # saves a trip through the queue. Inside a handler answers are posted instead,
+            # so a requester is never re-entered from its own request.
+            self._deliver(job, varlist, error)
         elif self.kernel.post_as(self.session, self.session, _DELIVER, job, varlist, error):
             self._delivering.add(job)
         else:
@@ -985,11 +990,15 @@ class _Actor:
             return
         job, varlist, error = ev.args
         self._delivering.discard(job)
+        self._deliver(job, varlist, error)
+
+    def _deliver(self, job: _Job, varlist: Any, error: SNMPError | None) -> None:
+        """Set the session's status and dispatch the callback to the requester."""
+        assert job.requester is not None  # only POE jobs are delivered by event
         self._set_status(job, error)
+        response = Response(varlist, job.callback_args, error)
         try:
-            self.kernel.call(
-                job.requester, job.state, job.request, Response(varlist, job.callback_args, error)
-            )
+            self.kernel.call_as(self.session, job.requester, job.state, job.request, response)
         except Exception as exc:  # the requester went away or lost its state
             log.warning("callback %r for %r not delivered: %s", job.state, job.request, exc)
         finally:

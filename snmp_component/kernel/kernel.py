@@ -374,6 +374,18 @@ class Kernel:
     def call(self, dest: Destination, state: str, *args: Any, **kwargs: Any) -> Any:
         """Dispatch ``state`` to ``dest`` now and return the handler's value.
 
+        See :meth:`call_as`; the sender is the current session.
+        """
+        return self.call_as(self._current, dest, state, *args, **kwargs)
+
+    def call_as(
+        self, sender: Session | None, dest: Destination, state: str, *args: Any, **kwargs: Any
+    ) -> Any:
+        """Dispatch ``state`` to ``dest`` now, on behalf of ``sender``; return its value.
+
+        Like POE's ``callback()``: a component reading a reply outside any handler
+        answers its requester at once, with itself as the event's sender.
+
         A handler that raises is routed like any handler error and ``call`` returns
         ``None``.
 
@@ -392,7 +404,7 @@ class Kernel:
             raise KernelStateError(f"call of {state!r}: nested deeper than {MAX_CALL_DEPTH}")
         self._depth += 1
         try:
-            return self._dispatch(session, self._current, state, args, kwargs or None, handler)
+            return self._dispatch(session, sender, state, args, kwargs or None, handler)
         finally:
             self._depth -= 1
 
