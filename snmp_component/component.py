@@ -159,6 +159,7 @@ class _Job:
     __slots__ = (
         "callback_args",
         "cmd",
+        "converted",
         "future",
         "id",
         "max_repetitions",
@@ -193,6 +194,7 @@ class _Job:
         self.nonrep_oids: list[Oid] = []
         self.nonrep_rows: list[RawVarbind] | None = None
         self.walks: list[SubtreeWalk] = []
+        self.converted: dict[int, VarList] = {}  # walk index -> rows converted so far
         self.table: TableSpec | None = None
         self.started = False
         self.settled = False
@@ -861,7 +863,18 @@ class _Actor:
                 self._reply(job, self._leaf_done, walk),
             )
             return
-        self._walk_step(job)
+        self._walk_step(job)  # the next request goes out first...
+        if not job.settled and job.table is None:
+            self._convert(job)  # ...and these rows are converted while the agent works
+
+    def _convert(self, job: _Job) -> list[VarList]:
+        """Convert the rows of ``job``'s walks not converted yet; the VarLists so far."""
+        lists = []
+        for i, walk in enumerate(job.walks):
+            varlist = job.converted.setdefault(i, VarList())
+            varlist.extend(self._varbind(raw) for raw in walk.rows[len(varlist) :])
+            lists.append(varlist)
+        return lists
 
     def _bulk(self, job: _Job) -> bool:
         """Whether a walk of ``job`` uses GETBULK (bulkwalk; table on v2c/v3) -- unless this
@@ -905,7 +918,7 @@ class _Actor:
             walked = [(walk.root, walk.rows) for walk in job.walks]
             return build_rows(job.table, names.mib_index(), walked, self._row_value)
         lists = [VarList(self._varbind(vb)) for vb in job.nonrep_rows or ()]
-        lists.extend(self._varlist(walk.rows) for walk in job.walks)
+        lists.extend(self._convert(job))
         return lists
 
     # ------------------------------------------------------------ results
