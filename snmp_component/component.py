@@ -94,17 +94,13 @@ class _Sender(Protocol):
     def close(self) -> None: ...
 
 
-class _CommunitySender:
+class _CommunitySender(transport.SharedSocketSender):
     """SNMPv1/v2c over the kernel's shared UDP transport."""
 
     def __init__(self, owner: object, opts: SessionOptions, family: int, address: Any) -> None:
-        self._owner = owner
+        super().__init__(owner, family, address, opts.timeout, opts.retries)
         self._version = 0 if opts.version == 1 else 1
         self._community = opts.community
-        self._timeout = opts.timeout
-        self._retries = opts.retries
-        self._address = address
-        self._transport: transport.UdpTransport | None = transport.acquire(owner, family)
 
     def send(
         self,
@@ -115,10 +111,8 @@ class _CommunitySender:
         non_repeaters: int = 0,
         max_repetitions: int = 0,
     ) -> None:
-        udp = self._transport
-        loop = asyncio.get_running_loop()
-        if udp is None or udp.closed:
-            loop.call_soon(done, PduResult(ShutdownError("the component was closed")))
+        udp = self._socket(done)
+        if udp is None:
             return
         rid = udp.new_request_id()
         try:
@@ -126,15 +120,12 @@ class _CommunitySender:
                 body = ber.encode_null_varbinds([oid for oid, _, _ in varbinds])
             else:
                 body = ber.encode_varbinds(varbinds)
-            if pdu_tag == ber.GET_BULK_REQUEST:
-                status, index = non_repeaters, max_repetitions
-            else:
-                status = index = 0
+            status, index = self._header(pdu_tag, non_repeaters, max_repetitions)
             datagram = ber.encode_request_raw(
                 self._version, self._community, pdu_tag, rid, status, index, body
             )
         except ValueError as exc:
-            loop.call_soon(done, PduResult(ConfigurationError(f"cannot encode request: {exc}")))
+            self._fail_soon(done, ConfigurationError(f"cannot encode request: {exc}"))
             return
         udp.send(
             rid,
@@ -146,11 +137,6 @@ class _CommunitySender:
             retries=self._retries,
             done=done,
         )
-
-    def close(self) -> None:
-        udp, self._transport = self._transport, None
-        if udp is not None:
-            transport.release(self._owner, udp)
 
 
 class _Job:
@@ -635,10 +621,7 @@ class _Actor:
         if cmd in ("walk", "bulkwalk"):
             split = job.non_repeaters if cmd == "bulkwalk" else 0
             job.nonrep_oids = job.oids[:split]
-            job.walks = [
-                self._new_walk(oid)
-                for oid in job.oids[split:]
-            ]
+            job.walks = [self._new_walk(oid) for oid in job.oids[split:]]
         else:
             job.varbinds = [(oid, ber.NULL, None) for oid in job.oids]
 
@@ -654,9 +637,7 @@ class _Actor:
         job.table = spec = table_spec(names.mib_index(), args[0], columns)
         reps = args[2] if len(args) > 2 and args[2] is not None else TABLE_MAX_REPETITIONS
         job.max_repetitions = _count("table", "maxrepetitions", reps) or 1
-        job.walks = [
-            self._new_walk(root) for root in spec.roots
-        ]
+        job.walks = [self._new_walk(root) for root in spec.roots]
 
     # ------------------------------------------------------------ running
 

@@ -37,6 +37,7 @@ from .errors import (
     ConfigurationError,
     DecodeError,
     ShutdownError,
+    SNMPError,
     SNMPTimeoutError,
     TransportError,
 )
@@ -403,6 +404,44 @@ class UdpTransport:
         family = "udp6" if self.family == socket.AF_INET6 else "udp"
         state = "closed" if self._sock is None else "open"
         return f"<UdpTransport {family} pending={len(self._pending)} users={self.users} {state}>"
+
+
+class SharedSocketSender:
+    """Base of the senders that put one component's PDUs on its kernel's shared socket."""
+
+    def __init__(
+        self, owner: object, family: int, address: Address, timeout: float, retries: int
+    ) -> None:
+        self._owner = owner
+        self._address = address
+        self._timeout = timeout
+        self._retries = retries
+        self._transport: UdpTransport | None = acquire(owner, family)
+
+    def _socket(self, done: Done) -> UdpTransport | None:
+        """The open transport; or None, after ``done`` was scheduled with a ShutdownError."""
+        udp = self._transport
+        if udp is None or udp.closed:
+            self._fail_soon(done, ShutdownError("the component was closed"))
+            return None
+        return udp
+
+    @staticmethod
+    def _fail_soon(done: Done, error: SNMPError) -> None:
+        asyncio.get_running_loop().call_soon(done, PduResult(error))
+
+    @staticmethod
+    def _header(pdu_tag: int, non_repeaters: int, max_repetitions: int) -> tuple[int, int]:
+        """The PDU's error-status and error-index fields (GETBULK's counts go there)."""
+        if pdu_tag == ber.GET_BULK_REQUEST:
+            return non_repeaters, max_repetitions
+        return 0, 0
+
+    def close(self) -> None:
+        """Release this sender's share of the socket (the last one closes it)."""
+        udp, self._transport = self._transport, None
+        if udp is not None:
+            release(self._owner, udp)
 
 
 _registry: weakref.WeakKeyDictionary[object, dict[int, UdpTransport]] = weakref.WeakKeyDictionary()

@@ -18,7 +18,6 @@ Invariants:
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ from ._core import ber
 from ._core.pdu import PduResult, RawVarbind
 from ._core.usm import UsmUser
 from ._core.v3msg import RemoteEngine
-from .errors import ShutdownError, SNMPError
+from .errors import ConfigurationError, ShutdownError, SNMPError
 from .options import SessionOptions
 from .transport import RESEND, Done
 
@@ -76,14 +75,11 @@ class _Request:
         return PduResult(None, msg.error_status, msg.error_index, msg.varbinds)
 
 
-class V3Sender:
+class V3Sender(transport.SharedSocketSender):
     """Sends one component's SNMPv3 PDUs (the component's ``_Sender``)."""
 
     def __init__(self, owner: object, opts: SessionOptions, family: int, address: Any) -> None:
-        self._owner = owner
-        self._address = address
-        self._timeout = opts.timeout
-        self._retries = opts.retries
+        super().__init__(owner, family, address, opts.timeout, opts.retries)
         user = UsmUser(
             opts.sec_name,
             opts.auth_proto if opts.sec_level != "noAuthNoPriv" else None,
@@ -97,7 +93,6 @@ class V3Sender:
             context_name=opts.context.encode(),
             context_engine_id=opts.context_engine_id,
         )
-        self._transport: transport.UdpTransport | None = transport.acquire(owner, family)
         self._waiting: list[tuple[bytes, Done]] | None = None  # requests behind discovery
 
     def send(
@@ -109,19 +104,15 @@ class V3Sender:
         non_repeaters: int = 0,
         max_repetitions: int = 0,
     ) -> None:
-        udp = self._transport
-        loop = asyncio.get_running_loop()
-        if udp is None or udp.closed:
-            loop.call_soon(done, PduResult(ShutdownError("the component was closed")))
+        udp = self._socket(done)
+        if udp is None:
             return
         try:
             body = ber.encode_varbinds(varbinds)
-            status, index = (
-                (non_repeaters, max_repetitions) if pdu_tag == ber.GET_BULK_REQUEST else (0, 0)
-            )
+            status, index = self._header(pdu_tag, non_repeaters, max_repetitions)
             pdu = ber.encode_pdu(pdu_tag, udp.new_request_id(), status, index, body)
         except ValueError as exc:
-            loop.call_soon(done, PduResult(SNMPError(f"cannot encode request: {exc}")))
+            self._fail_soon(done, ConfigurationError(f"cannot encode request: {exc}"))
             return
         if self._engine.discovered:
             self._send(udp, pdu, done)
@@ -158,9 +149,7 @@ class V3Sender:
                 self._send(udp, pdu, done)
 
     def close(self) -> None:
-        udp, self._transport = self._transport, None
-        if udp is not None:
-            transport.release(self._owner, udp)
+        super().close()
         waiting, self._waiting = self._waiting or [], None
         for _, done in waiting:
             done(PduResult(ShutdownError("the component was closed")))
