@@ -12,8 +12,12 @@ Invariants:
   through the same callback, before anything is sent.
 * Bookkeeping (pending counts, reference counts) is settled before user code runs; a
   callback that raises cannot leak a request.
-* Requests wait FIFO in the component and at most ``MaxInFlight`` are on the wire at
-  once; walks hold one slot for all their PDUs.
+* Requests wait FIFO in the component; at most ``MaxInFlight`` of a component's and
+  ``SNMPComponent.set_kernel_limit`` of a kernel's are on the wire at once; walks hold one
+  slot for all their PDUs.
+* An answer read off the wire is dispatched to its requester at once, with the component
+  as sender (POE's ``callback()``); an answer produced inside a handler (bad input, say)
+  is posted, so a requester is never re-entered from its own request.
 * ``finish`` removes the alias (later posts return ``False``), lets every accepted request
   (queued or in flight) complete, answers request *events* that were already on their way
   to the component with a :class:`~snmp_component.errors.ShutdownError`, then the session
@@ -75,7 +79,7 @@ _DELIVER = "_snmp_deliver"
 _PUMP = "_snmp_pump"
 _NO_ERROR = "(noError) No Error"
 
-Done = Callable[[PduResult], None]
+Done = transport.Done
 
 
 class _Sender(Protocol):
