@@ -29,6 +29,7 @@ def main() -> None:
     run_peers.CLIENTS[:0] = [
         ("snmp_component-post", ["env", "SNMPC_API=post", python, OURS]),
         ("snmp_component-await", ["env", "SNMPC_API=await", python, OURS]),
+        ("snmp_component-post-uvloop", ["env", "SNMPC_API=post", "SNMPC_UVLOOP=1", python, OURS]),
     ]
     if not any(arg == "--out" or arg.startswith("--out=") for arg in sys.argv):
         stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -1,6 +1,7 @@
 """snmp_component as a client of the peer benchmark kit (``../shared/bench``).
 
-Two clients, chosen by the environment variable ``SNMPC_API``:
+Two clients, chosen by the environment variable ``SNMPC_API`` (``SNMPC_UVLOOP=1`` runs
+either on uvloop, the ``fast`` extra):
 
 * ``post`` (default): the POE path. One component, a requester session that keeps
   ``conc`` requests in flight with ``kernel.post`` and re-posts from each callback.
@@ -28,7 +29,12 @@ import common  # noqa: E402  (the peer kit)
 from snmp_component import Event, Kernel, Session, SNMPComponent, SNMPSession, names  # noqa: E402
 
 API = os.environ.get("SNMPC_API", "post")
-CLIENT = f"snmp_component-{API}"
+UVLOOP = os.environ.get("SNMPC_UVLOOP") == "1"  # the 'fast' extra's event loop
+CLIENT = f"snmp_component-{API}" + ("-uvloop" if UVLOOP else "")
+if UVLOOP:
+    import uvloop
+
+    uvloop.install()
 UPTIME = "." + common.UPTIME
 WALK_ROOT = ".1.3"  # the agent has nothing outside 1.3 (as the aiosnmp client walks)
 
