@@ -472,6 +472,26 @@ def _bad_pdu(version: int, pdu_tag: int) -> ValueError:
     return ValueError(f"PDU tag must be an int, not {type(pdu_tag).__name__}")
 
 
+def _pdu_fields(request_id: int, error_status: int, error_index: int, varbind_list: bytes) -> bytes:
+    """A PDU's contents: request-id, error-status, error-index (checked) and varbinds."""
+    if not _MIN_I32 <= request_id <= _MAX_I32:
+        raise ValueError(f"request_id {request_id} out of range {_MIN_I32}..{_MAX_I32}")
+    if 0 <= request_id < 0x80:
+        pdu = _SMALL_INT[request_id]
+    else:
+        n = ((request_id if request_id >= 0 else ~request_id).bit_length() >> 3) + 1
+        pdu = b"\x02" + _LEN1[n] + request_id.to_bytes(n, "big", signed=True)
+    if 0 <= error_status < 0x80:
+        pdu += _SMALL_INT[error_status]
+    else:
+        pdu += _int_tlv(_check_int("error_status", error_status, 0, _MAX_I32))
+    if 0 <= error_index < 0x80:
+        pdu += _SMALL_INT[error_index] + varbind_list
+    else:
+        pdu += _int_tlv(_check_int("error_index", error_index, 0, _MAX_I32)) + varbind_list
+    return pdu
+
+
 def encode_request_raw(
     version: int,
     community: bytes,
@@ -495,21 +515,7 @@ def encode_request_raw(
     if tag is None:
         _message_prefix(version, community)  # raises for a bad version
         raise _bad_pdu(version, pdu_tag)
-    if not _MIN_I32 <= request_id <= _MAX_I32:
-        raise ValueError(f"request_id {request_id} out of range {_MIN_I32}..{_MAX_I32}")
-    if 0 <= request_id < 0x80:
-        pdu = _SMALL_INT[request_id]
-    else:
-        n = ((request_id if request_id >= 0 else ~request_id).bit_length() >> 3) + 1
-        pdu = b"\x02" + _LEN1[n] + request_id.to_bytes(n, "big", signed=True)
-    if 0 <= error_status < 0x80:
-        pdu += _SMALL_INT[error_status]
-    else:
-        pdu += _int_tlv(_check_int("error_status", error_status, 0, _MAX_I32))
-    if 0 <= error_index < 0x80:
-        pdu += _SMALL_INT[error_index] + varbind_list
-    else:
-        pdu += _int_tlv(_check_int("error_index", error_index, 0, _MAX_I32)) + varbind_list
+    pdu = _pdu_fields(request_id, error_status, error_index, varbind_list)
     body = _message_prefix(version, community) + tag + _enc_len(len(pdu)) + pdu
     return b"\x30" + _enc_len(len(body)) + body
 
@@ -1078,21 +1084,7 @@ def encode_pdu(
     tag = _PDU_TAG_BYTES.get(pdu_tag)
     if tag is None:
         raise _bad_pdu(VERSION_2C, pdu_tag)
-    if not _MIN_I32 <= request_id <= _MAX_I32:
-        raise ValueError(f"request_id {request_id} out of range {_MIN_I32}..{_MAX_I32}")
-    if 0 <= request_id < 0x80:
-        pdu = _SMALL_INT[request_id]
-    else:
-        n = ((request_id if request_id >= 0 else ~request_id).bit_length() >> 3) + 1
-        pdu = b"\x02" + _LEN1[n] + request_id.to_bytes(n, "big", signed=True)
-    if 0 <= error_status < 0x80:
-        pdu += _SMALL_INT[error_status]
-    else:
-        pdu += _int_tlv(_check_int("error_status", error_status, 0, _MAX_I32))
-    if 0 <= error_index < 0x80:
-        pdu += _SMALL_INT[error_index] + varbind_list
-    else:
-        pdu += _int_tlv(_check_int("error_index", error_index, 0, _MAX_I32)) + varbind_list
+    pdu = _pdu_fields(request_id, error_status, error_index, varbind_list)
     return tag + _enc_len(len(pdu)) + pdu
 
 
