@@ -88,7 +88,7 @@ from pysnmp.smi.error import MibLoadError, MibNotFoundError
 from pysnmp.smi.instrum import MibInstrumController
 
 from .. import errors
-from .._core import ber
+from .._core import ber, usm
 from .._core.pdu import PduResult, RawValue, RawVarbind
 
 __all__ = ["ROTATE_AFTER_TARGETS", "V3Client", "V3Credentials"]
@@ -110,14 +110,6 @@ _AUTH_PROTOCOLS: Final = {
     "SHA-384": "USM_AUTH_HMAC256_SHA384",
     "SHA-512": "USM_AUTH_HMAC384_SHA512",
 }
-_AUTH_ALIASES: Final = {
-    "SHA1": "SHA",
-    "SHA-1": "SHA",
-    "SHA224": "SHA-224",
-    "SHA256": "SHA-256",
-    "SHA384": "SHA-384",
-    "SHA512": "SHA-512",
-}
 # net-snmp AES-192/AES-256 use the Blumenthal key extension, AES-192-C/AES-256-C ("Cisco") the
 # Reeder one (pysnmp.md 1.3). 3DES exists in pysnmp only (net-snmp 5.9.3 has none).
 _PRIV_PROTOCOLS: Final = {
@@ -129,36 +121,21 @@ _PRIV_PROTOCOLS: Final = {
     "AES-192-C": "USM_PRIV_CFB192_AES",
     "AES-256-C": "USM_PRIV_CFB256_AES",
 }
-_PRIV_ALIASES: Final = {
-    "AES-128": "AES",
-    "AES128": "AES",
-    "AES192": "AES-192",
-    "AES256": "AES-256",
-    "AES192-C": "AES-192-C",
-    "AES256-C": "AES-256-C",
-    "AES192C": "AES-192-C",
-    "AES256C": "AES-256-C",
-    "DES-EDE": "3DES",
-}
 _DEFAULT_AUTH: Final = "MD5"  # SNMP::Session's AuthProto default (and pysnmp's)
 _DEFAULT_PRIV: Final = "DES"  # SNMP::Session's PrivProto default (and pysnmp's)
 _MIN_PASS_OCTETS: Final = 8  # net-snmp's USM_LENGTH_P_MIN; pysnmp raises WrongValueError below
 
 
-def _canonical_proto(
-    field: str, value: object, table: dict[str, str], aliases: dict[str, str]
-) -> str:
+def _canonical_proto(field: str, value: object, canonical: Callable[[str], str]) -> str:
+    """net-snmp spelling via the USM core's alias rules, the error naming ``field``."""
     if not isinstance(value, str):
         raise errors.ConfigurationError(
             f"{field}: must be a protocol name string, not {type(value).__name__}"
         )
-    upper = value.strip().upper()
-    name = aliases.get(upper, upper)
-    if name not in table:
-        raise errors.ConfigurationError(
-            f"{field}: unknown protocol {value!r}; expected one of {', '.join(table)}"
-        )
-    return name
+    try:
+        return canonical(value)
+    except errors.ConfigurationError as exc:
+        raise errors.ConfigurationError(f"{field}: {exc}") from None
 
 
 def _check_pass(field: str, value: object, level: str) -> None:
@@ -240,13 +217,13 @@ class V3Credentials:
                 setf(name, None)
         else:
             auth = _DEFAULT_AUTH if self.auth_proto is None else self.auth_proto
-            setf("auth_proto", _canonical_proto("auth_proto", auth, _AUTH_PROTOCOLS, _AUTH_ALIASES))
+            setf("auth_proto", _canonical_proto("auth_proto", auth, usm.canonical_auth))
             _check_pass("auth_pass", self.auth_pass, level)
             if level == "authPriv":
                 priv = _DEFAULT_PRIV if self.priv_proto is None else self.priv_proto
                 setf(
                     "priv_proto",
-                    _canonical_proto("priv_proto", priv, _PRIV_PROTOCOLS, _PRIV_ALIASES),
+                    _canonical_proto("priv_proto", priv, usm.canonical_priv),
                 )
                 _check_pass("priv_pass", self.priv_pass, level)
             else:
