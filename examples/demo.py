@@ -1,8 +1,9 @@
 """The demo: a POE-style poller printing live interface rates from a loopback agent.
 
-It starts a private net-snmp agent on a free 127.0.0.1 port (no root, no network),
-then a poller session walks the interface table every second with ``bulkwalk`` and
-prints each interface's traffic rates, for a few seconds, and exits cleanly.
+It starts a built-in SNMP agent (:class:`~snmp_component.testing.agent.DemoAgent`) on a
+free 127.0.0.1 port (no device, no root, no network), then a poller session walks the
+interface table every second with ``bulkwalk`` and prints each interface's traffic
+rates, for a few seconds, and exits cleanly.  Agent and poller share one event loop.
 
     python examples/demo.py [--seconds 5]
 """
@@ -10,15 +11,14 @@ prints each interface's traffic rates, for a few seconds, and exits cleanly.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from typing import Any
 
 from snmp_component import Event, Kernel, Session, SNMPComponent
-from snmp_component.testing import SnmpdAgent
+from snmp_component.testing.agent import DemoAgent
 
-IF_DESCR = ".1.3.6.1.2.1.2.2.1.2"
-IF_IN_OCTETS = ".1.3.6.1.2.1.2.2.1.10"
-IF_OUT_OCTETS = ".1.3.6.1.2.1.2.2.1.16"
+COLUMNS = ("ifDescr", "ifHCInOctets", "ifHCOutOctets")  # names resolve offline
 
 
 def start(ev: Event) -> None:
@@ -27,11 +27,21 @@ def start(ev: Event) -> None:
 
 
 def poll(ev: Event) -> None:
-    ev.kernel.post("agent", "bulkwalk", "on_table", 0, 20, [IF_DESCR, IF_IN_OCTETS, IF_OUT_OCTETS])
+    ev.kernel.post("agent", "bulkwalk", "on_table", 0, 20, *COLUMNS)
     if time.monotonic() - ev.heap["started"] < ev.heap["seconds"]:
         ev.kernel.delay("poll", 1.0)  # POE style: the timer keeps this session alive
     else:
         ev.kernel.post("agent", "finish")
+
+
+def rate(octets_per_second: float) -> str:
+    """Bits per second, human-readable."""
+    bits = octets_per_second * 8
+    for unit in ("", "k", "M", "G"):
+        if bits < 1000 or unit == "G":
+            break
+        bits /= 1000
+    return f"{bits:,.1f} {unit}bit/s"
 
 
 def on_table(ev: Event) -> None:
@@ -44,24 +54,22 @@ def on_table(ev: Event) -> None:
     last: dict[str, Any] = ev.heap.setdefault("last", {})
     rows = []
     for d, i, o in zip(descr, in_octets, out_octets, strict=True):
-        before = last.get(d.name)
+        before = last.get(d.iid)
         if before is not None:
             elapsed = now - before[0]
             rows.append((d.val, (i.val - before[1]) / elapsed, (o.val - before[2]) / elapsed))
-        last[d.name] = (now, i.val, o.val)
+        last[d.iid] = (now, i.val, o.val)
     if rows:
-        print(f"{'interface':<12} {'in B/s':>12} {'out B/s':>12}   (polled {request.host})")
+        print(f"t={now - ev.heap['started']:.1f}s  interface rates polled from {request.host}")
+        print(f"  {'interface':<10} {'in':>16} {'out':>16}")
         for name, rate_in, rate_out in rows:
-            print(f"{name:<12} {rate_in:>12.1f} {rate_out:>12.1f}")
+            print(f"  {name:<10} {rate(rate_in):>16} {rate(rate_out):>16}")
         print()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0)
-    seconds = parser.parse_args().seconds
-    with SnmpdAgent() as agent:
-        print(f"started a net-snmp agent on 127.0.0.1:{agent.port}\n")
+async def run(seconds: float) -> None:
+    async with DemoAgent() as agent:
+        print(f"started the demo agent on 127.0.0.1:{agent.port}\n")
         kernel = Kernel()
         SNMPComponent.create(
             kernel, Alias="agent", DestHost="127.0.0.1", RemotePort=agent.port, Version="2c",
@@ -72,8 +80,14 @@ def main() -> None:
             inline_states={"_start": start, "poll": poll, "on_table": on_table},
             heap={"seconds": seconds},
         )
-        kernel.run()
+        await kernel.run_async()
     print("done: every component finished, run() returned")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    asyncio.run(run(parser.parse_args().seconds))
 
 
 if __name__ == "__main__":

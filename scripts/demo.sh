@@ -1,14 +1,9 @@
 #!/usr/bin/env bash
-# The main job (README): installs what it needs on a fresh Debian machine, then runs the
-# demo poller against a private loopback agent. Extra arguments go to the demo.
+# The main job (README): installs the package and runs the demo -- a POE-style poller
+# printing live interface rates from the package's built-in loopback agent (no device, no
+# root, no network, no snmpd). Extra arguments go to the demo, e.g. `--seconds 10`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-if { ! command -v snmpd >/dev/null && [ ! -x /usr/sbin/snmpd ]; }; then
-  echo "== installing Debian's snmpd (the loopback agent the demo polls)"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends snmpd snmp
-fi
 "$PYTHON" -m pip install -q --disable-pip-version-check -e .
 exec "$PYTHON" examples/demo.py "$@"
