@@ -6,11 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 
-if ! command -v snmpd >/dev/null && [ ! -x /usr/sbin/snmpd ] || ! command -v snmpget >/dev/null; then
-  echo "== installing Debian's snmpd and snmp (net-snmp agent and command-line tools)"
+# net-snmp's agent, command-line tools and trap receiver: the real peers of the tests.
+missing=""
+for pkg in snmpd snmp snmptrapd; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  echo "== installing Debian's$missing (net-snmp)"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends snmpd snmp
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
 echo "== installing the package with its test extras"

@@ -1,0 +1,879 @@
+"""Notifications: sending traps and informs, and a kernel session that receives them.
+
+Sending (:class:`TrapSender`, awaitable, no kernel session needed)::
+
+    sender = TrapSender(kernel, DestHost="192.0.2.9", Version="2c", Community="public")
+    await sender.send_trap("linkDown", [["ifIndex", 3, 3, "INTEGER"]])
+    await sender.send_v1_trap(".1.3.6.1.4.1.8072", "192.0.2.1", 6, 17, [])   # Version 1
+    varlist = await sender.inform("linkUp", [["ifIndex", 3, 3, "INTEGER"]])  # acknowledged
+    sender.close()
+
+* Varbinds take the forms of the component's ``set``: ``[tag, iid, val(, type)]`` lists
+  (``Varbind``/``VarList`` too) or flat ``"oid", value`` pairs when a MIB gives the type.
+* SNMPv2 notifications start with ``sysUpTime.0`` and ``snmpTrapOID.0`` (RFC 3416 4.2.6);
+  ``uptime`` (TimeTicks) defaults to the hundredths of a second since the sender was made.
+* A trap is one datagram, never answered. An inform is sent on the kernel's shared UDP
+  socket like a request (``Timeout`` microseconds per attempt, ``Retries``) and ends in one
+  answer: the receiver's Response as a ``VarList``, or :class:`SNMPTimeoutError` (an
+  error-status in the Response raises its :class:`ErrorStatusError`).
+* On a ``Version=1`` sender, ``send_trap`` converts to a Trap-PDU (RFC 3584 3.2); on a
+  v2c/v3 sender ``send_v1_trap`` converts to an SNMPv2 trap (RFC 3584 3.1).
+* SNMPv3: informs discover the receiver's engine like requests do (``SecName``,
+  ``SecLevel``, ``AuthProto`` ...); traps are sent with the sender as the authoritative
+  engine, whose ID is ``LocalEngineId`` (bytes or hex; the receiver must know the user
+  under that engine ID, as snmptrapd's ``createUser -e``).
+
+Receiving (:class:`SNMPTrapListener`, a kernel session with its own UDP socket)::
+
+    SNMPTrapListener.create(kernel, Alias="traps", LocalAddr="0.0.0.0", LocalPort=162,
+                            Communities=["public"], Users=[{"SecName": "u", ...}])
+    kernel.post("traps", "subscribe", "on_trap")     # from a handler of the subscriber
+    def on_trap(ev):
+        (host, port), version, varlist, info = ev.arg0, ev.arg1, ev.arg2, ev.arg3
+
+* Every subscriber gets exactly one ``on_trap`` event per notification received:
+  ``(source, version, varlist, info)`` with ``version`` ``"1"``, ``"2c"`` or ``"3"`` and
+  ``varlist`` in the SNMPv2 form (SNMPv1 traps converted as RFC 3584 3.1 says, followed
+  by ``snmpTrapAddress.0`` and ``snmpTrapEnterprise.0``); ``info`` is a :class:`TrapInfo`.
+* Informs (v2c, and v3 ones sent at our engine as authoritative are not supported: see
+  below) are acknowledged with a Response before the subscribers are told.
+* Unknown communities and users, undecodable or unauthentic datagrams and non-notification
+  PDUs are dropped and counted in :attr:`SNMPTrapListener.stats`; the socket reader never
+  raises.
+* Lifetime: each subscription holds a reference count on the listener and on the
+  subscriber, so both live while it lasts; without subscribers the listener lives while
+  it holds its alias and other sessions are alive (the kernel's rules). ``unsubscribe``
+  ends a subscription (a subscriber that stops loses its own), ``finish`` ends them all
+  and closes the socket.
+
+Not supported: SNMPv3 informs *received* (they need us as an authoritative engine:
+discovery Reports, engine boots/time); SNMPv3 timeliness checks of received traps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import names, transport
+from ._core import ber
+from ._core.oid import Oid
+from ._core.pdu import PduResult, RawVarbind
+from ._core.usm import UsmKeys, UsmUser
+from ._core.v3msg import V3Message, encode_message
+from ._core.v3msg import decode_message as decode_v3
+from ._core.values import to_netsnmp
+from ._core.vars import parse_set_vars
+from .errors import (
+    ConfigurationError,
+    ErrorStatusError,
+    SNMPError,
+    TransportError,
+)
+from .kernel import Event, Kernel, Session
+from .options import SessionOptions, parse_options, split_host
+from .transport import UdpTransport
+from .v3sender import V3Sender
+from .varbind import Varbind, VarList
+
+__all__ = [
+    "SNMP_TRAP_ADDRESS",
+    "SNMP_TRAP_COMMUNITY",
+    "SNMP_TRAP_ENTERPRISE",
+    "SNMP_TRAP_OID",
+    "SYS_UP_TIME",
+    "ListenerStats",
+    "SNMPTrapListener",
+    "TrapInfo",
+    "TrapSender",
+    "v1_to_v2",
+    "v2_to_v1",
+]
+
+log = logging.getLogger("snmp_component.traps")
+
+SYS_UP_TIME: Oid = (1, 3, 6, 1, 2, 1, 1, 3, 0)
+SNMP_TRAP_OID: Oid = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)
+SNMP_TRAP_ENTERPRISE: Oid = (1, 3, 6, 1, 6, 3, 1, 1, 4, 3, 0)
+SNMP_TRAP_ADDRESS: Oid = (1, 3, 6, 1, 6, 3, 18, 1, 3, 0)
+SNMP_TRAP_COMMUNITY: Oid = (1, 3, 6, 1, 6, 3, 18, 1, 4, 0)
+_SNMP_TRAPS: Oid = (1, 3, 6, 1, 6, 3, 1, 1, 5)  # coldStart.. are snmpTraps.1 ..
+_MAX_DATAGRAM = 65535
+_MAX_READS = 256
+
+
+# ====================================================================== conversions
+def v1_to_v2(
+    enterprise: Oid,
+    agent_addr: bytes,
+    generic: int,
+    specific: int,
+    timestamp: int,
+    varbinds: Sequence[RawVarbind],
+) -> list[RawVarbind]:
+    """An SNMPv1 trap's contents as SNMPv2 notification varbinds (RFC 3584 3.1).
+
+    ``sysUpTime.0``, ``snmpTrapOID.0`` (``snmpTraps.(generic+1)`` for generic traps 0..5,
+    else ``enterprise.0.specific``), the trap's varbinds, then ``snmpTrapAddress.0`` and
+    ``snmpTrapEnterprise.0`` unless already present.
+    """
+    if 0 <= generic <= 5:
+        trap_oid: Oid = (*_SNMP_TRAPS, generic + 1)
+    else:
+        trap_oid = (*enterprise, 0, specific)
+    out: list[RawVarbind] = [
+        (SYS_UP_TIME, ber.TIMETICKS, timestamp),
+        (SNMP_TRAP_OID, ber.OBJECT_IDENTIFIER, trap_oid),
+        *varbinds,
+    ]
+    present = {vb[0] for vb in varbinds}
+    if SNMP_TRAP_ADDRESS not in present:
+        out.append((SNMP_TRAP_ADDRESS, ber.IPADDRESS, agent_addr))
+    if SNMP_TRAP_ENTERPRISE not in present:
+        out.append((SNMP_TRAP_ENTERPRISE, ber.OBJECT_IDENTIFIER, enterprise))
+    return out
+
+
+def v2_to_v1(
+    trap_oid: Oid, varbinds: Sequence[RawVarbind]
+) -> tuple[Oid, int, int, list[RawVarbind]]:
+    """``(enterprise, generic, specific, varbinds)`` of an SNMPv2 trap (RFC 3584 3.2).
+
+    ``varbinds`` are those after ``sysUpTime.0`` and ``snmpTrapOID.0``; an
+    ``snmpTrapEnterprise.0`` among them gives a generic trap's enterprise.
+    """
+    rest = list(varbinds)
+    if trap_oid[:-1] == _SNMP_TRAPS and 1 <= trap_oid[-1] <= 6:
+        enterprise: Oid = _SNMP_TRAPS
+        for vb in rest:
+            if vb[0] == SNMP_TRAP_ENTERPRISE and isinstance(vb[2], tuple):
+                enterprise = vb[2]
+        return enterprise, trap_oid[-1] - 1, 0, rest
+    if len(trap_oid) >= 3 and trap_oid[-2] == 0:
+        return trap_oid[:-2], 6, trap_oid[-1], rest
+    return trap_oid[:-1], 6, trap_oid[-1], rest
+
+
+def _oid(value: Any, what: str) -> Oid:
+    """An OID from a name, a dotted string or a sequence of ints."""
+    if isinstance(value, str):
+        return names.resolve(value)
+    if isinstance(value, tuple | list) and all(
+        isinstance(x, int) and not isinstance(x, bool) for x in value
+    ):
+        return tuple(value)
+    raise ConfigurationError(f"{what} must be an OID or a name, not {value!r}")
+
+
+def _varbinds(varbinds: Sequence[Any] | None) -> list[RawVarbind]:
+    if not varbinds:
+        return []
+    if isinstance(varbinds, str):
+        raise ConfigurationError("varbinds must be a list ([tag, iid, val, type] or pairs)")
+    return parse_set_vars(list(varbinds), names.resolve, names.type_of, names.object_of)
+
+
+def _ipv4(value: Any) -> bytes:
+    if isinstance(value, bytes) and len(value) == 4:
+        return value
+    try:
+        return ipaddress.IPv4Address(value).packed
+    except (ValueError, TypeError):
+        raise ConfigurationError(f"agent_addr must be an IPv4 address, not {value!r}") from None
+
+
+def _engine_id(value: Any) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value[2:] if value.lower().startswith("0x") else value
+        try:
+            value = bytes.fromhex(text)
+        except ValueError:
+            raise ConfigurationError(f"engine ID {value!r} is not hex") from None
+    if not isinstance(value, bytes) or not 5 <= len(value) <= 32:
+        raise ConfigurationError("an engine ID must be 5..32 octets (bytes or hex)")
+    return value
+
+
+# ====================================================================== sending
+class TrapSender:
+    """Sends traps and informs to one receiver (awaitable; see the module doc).
+
+    Args:
+        kernel: the kernel whose shared UDP socket informs use (any object works as the
+            owner of that socket; ``None``: the sender itself).
+        options: the component's keywords (``DestHost``, ``RemotePort`` (default 162),
+            ``Version`` (default ``"2c"``), ``Community``, ``Timeout`` (microseconds),
+            ``Retries`` (default 1), SNMPv3's ``SecName`` ...), plus ``LocalEngineId``
+            (v3 traps) and ``EngineBoots`` (default 1).
+
+    Raises:
+        ConfigurationError: an invalid option.
+    """
+
+    def __init__(self, kernel: Kernel | object | None = None, **options: Any) -> None:
+        opts = dict(options)
+        self._local_engine_id = _engine_id(opts.pop("LocalEngineId", None))
+        boots = opts.pop("EngineBoots", 1)
+        if isinstance(boots, bool) or not isinstance(boots, int) or not 0 <= boots < 2**31:
+            raise ConfigurationError(f"EngineBoots must be an int 0..2**31-1, not {boots!r}")
+        self._boots = boots
+        opts.setdefault("Version", "2c")
+        opts.setdefault("Retries", 1)
+        dest = opts.get("DestHost", opts.get("hostname"))
+        if isinstance(dest, str) and dest:
+            host, port = split_host(dest, opts.pop("RemotePort", 162))
+            opts["DestHost"] = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        self.opts: SessionOptions = parse_options(opts)
+        self._owner: object = self if kernel is None else kernel
+        self._started = time.monotonic()
+        self._address: Any = None
+        self._family = 0
+        self._sock: socket.socket | None = None
+        self._udp: UdpTransport | None = None
+        self._v3: V3Sender | None = None
+        self._user: UsmUser | None = None
+        self._msg_ids = 0
+        self._closed = False
+
+    @property
+    def version(self) -> str:
+        """``"1"``, ``"2c"`` or ``"3"``."""
+        return {1: "1", 2: "2c", 3: "3"}[self.opts.version]
+
+    def uptime(self) -> int:
+        """TimeTicks (1/100 s) since the sender was made: the default ``sysUpTime.0``."""
+        return int((time.monotonic() - self._started) * 100) & 0xFFFFFFFF
+
+    # ------------------------------------------------------------------ API
+    async def send_trap(
+        self, trap_oid: Any, varbinds: Sequence[Any] | None = None, uptime: int | None = None
+    ) -> None:
+        """Send an SNMPv2 trap (a Trap-PDU on a ``Version=1`` sender, RFC 3584 3.2).
+
+        Raises:
+            ConfigurationError / UnknownObjectError / BadTypeError: bad arguments.
+            TransportError: the datagram could not be sent.
+        """
+        oid = _oid(trap_oid, "trap_oid")
+        vbs = _varbinds(varbinds)
+        ticks = self.uptime() if uptime is None else uptime
+        if self.opts.version == 1:
+            enterprise, generic, specific, rest = v2_to_v1(oid, vbs)
+            await self._send_v1(enterprise, b"\0\0\0\0", generic, specific, ticks, rest)
+            return
+        full = self._notification(oid, vbs, ticks)
+        if self.opts.version == 3:
+            await self._send_v3_trap(full)
+            return
+        try:
+            datagram = ber.encode_request(
+                ber.VERSION_2C, self.opts.community, ber.SNMPV2_TRAP, self._next_id(), full
+            )
+        except ValueError as exc:
+            raise ConfigurationError(f"cannot encode the trap: {exc}") from None
+        await self._sendto(datagram)
+
+    async def send_v1_trap(
+        self,
+        enterprise: Any,
+        agent_addr: Any,
+        generic: int,
+        specific: int,
+        varbinds: Sequence[Any] | None = None,
+        uptime: int | None = None,
+    ) -> None:
+        """Send an SNMPv1 Trap-PDU (converted to an SNMPv2 trap on a v2c/v3 sender).
+
+        Raises:
+            as :meth:`send_trap`.
+        """
+        ent = _oid(enterprise, "enterprise")
+        addr = _ipv4(agent_addr)
+        vbs = _varbinds(varbinds)
+        ticks = self.uptime() if uptime is None else uptime
+        if self.opts.version == 1:
+            await self._send_v1(ent, addr, generic, specific, ticks, vbs)
+            return
+        full = v1_to_v2(ent, addr, generic, specific, ticks, vbs)
+        await self.send_trap(full[1][2], full[2:], ticks)
+
+    async def inform(
+        self, trap_oid: Any, varbinds: Sequence[Any] | None = None, uptime: int | None = None
+    ) -> VarList:
+        """Send an InformRequest and wait for its acknowledgement.
+
+        Returns:
+            The varbinds of the receiver's Response.
+
+        Raises:
+            SNMPTimeoutError: no Response after ``Retries`` + 1 attempts.
+            ErrorStatusError: the Response carried an error-status.
+            ConfigurationError: a ``Version=1`` sender (SNMPv1 has no informs), bad args.
+            SecurityError: SNMPv3 security failures (wrong digest, unknown user ...).
+        """
+        if self.opts.version == 1:
+            raise ConfigurationError("SNMPv1 has no InformRequest; use Version 2c or 3")
+        oid = _oid(trap_oid, "trap_oid")
+        full = self._notification(oid, _varbinds(varbinds), self.uptime() if uptime is None
+                                  else uptime)  # fmt: skip
+        await self._connect()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[PduResult] = loop.create_future()
+
+        def done(result: PduResult) -> None:
+            if not future.done():
+                future.set_result(result)
+
+        if self._v3 is not None:
+            self._v3.send(ber.INFORM_REQUEST, full, done)
+        else:
+            udp = self._udp
+            assert udp is not None
+            rid = udp.new_request_id()
+            try:
+                datagram = ber.encode_request(
+                    ber.VERSION_2C, self.opts.community, ber.INFORM_REQUEST, rid, full
+                )
+            except ValueError as exc:
+                raise ConfigurationError(f"cannot encode the inform: {exc}") from None
+            udp.send(
+                rid,
+                self._address,
+                datagram,
+                version=ber.VERSION_2C,
+                community=self.opts.community,
+                timeout=self.opts.timeout,
+                retries=self.opts.retries,
+                done=done,
+            )
+        result = await future
+        if result.error is not None:
+            raise result.error
+        if result.error_status:
+            index = result.error_index
+            oid_text = None
+            if 0 < index <= len(result.varbinds):
+                oid_text = "." + ".".join(map(str, result.varbinds[index - 1][0]))
+            raise ErrorStatusError.from_status(result.error_status, index, oid_text)
+        return format_varlist(result.varbinds)
+
+    def close(self) -> None:
+        """Release the sockets; later calls raise :class:`TransportError`."""
+        self._closed = True
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            sock.close()
+        v3, self._v3 = self._v3, None
+        if v3 is not None:
+            v3.close()
+        udp, self._udp = self._udp, None
+        if udp is not None:
+            transport.release(self._owner, udp)
+
+    async def __aenter__(self) -> TrapSender:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        opts = self.opts
+        return f"<TrapSender v{self.version} to {opts.host} port {opts.port}>"
+
+    # ------------------------------------------------------------------ internals
+    @staticmethod
+    def _notification(oid: Oid, vbs: list[RawVarbind], ticks: int) -> list[RawVarbind]:
+        head: list[RawVarbind] = [
+            (SYS_UP_TIME, ber.TIMETICKS, ticks),
+            (SNMP_TRAP_OID, ber.OBJECT_IDENTIFIER, oid),
+        ]
+        return head + [vb for vb in vbs if vb[0] not in (SYS_UP_TIME, SNMP_TRAP_OID)]
+
+    def _next_id(self) -> int:
+        self._msg_ids = self._msg_ids % (2**31 - 1) + 1
+        return self._msg_ids
+
+    async def _resolve(self) -> None:
+        if self._closed:
+            raise TransportError("the trap sender was closed")
+        if self._address is not None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(self.opts.host, self.opts.port, type=socket.SOCK_DGRAM)
+        except (OSError, UnicodeError) as exc:
+            raise TransportError(f"cannot resolve {self.opts.host!r}: {exc}") from None
+        self._family, self._address = infos[0][0], infos[0][4]
+
+    async def _connect(self) -> None:
+        """The shared transport (informs): acquired once."""
+        await self._resolve()
+        if self._udp is not None and not self._udp.closed:
+            return
+        if self.opts.version == 3:
+            if self._v3 is None:
+                self._v3 = V3Sender(self._owner, self.opts, self._family, self._address)
+            return
+        self._udp = transport.acquire(self._owner, self._family)
+
+    async def _sendto(self, datagram: bytes) -> None:
+        await self._resolve()
+        if self._sock is None:
+            sock = socket.socket(self._family, socket.SOCK_DGRAM)
+            sock.setblocking(False)
+            self._sock = sock
+        try:
+            self._sock.sendto(datagram, self._address)
+        except OSError as exc:
+            raise TransportError(f"sending the trap failed: {exc}") from None
+
+    async def _send_v1(
+        self,
+        enterprise: Oid,
+        agent_addr: bytes,
+        generic: int,
+        specific: int,
+        ticks: int,
+        vbs: list[RawVarbind],
+    ) -> None:
+        try:
+            datagram = ber.encode_v1_trap(
+                self.opts.community, enterprise, agent_addr, generic, specific, ticks, vbs
+            )
+        except ValueError as exc:
+            raise ConfigurationError(f"cannot encode the trap: {exc}") from None
+        await self._sendto(datagram)
+
+    async def _send_v3_trap(self, full: list[RawVarbind]) -> None:
+        engine_id = self._local_engine_id
+        if engine_id is None:
+            raise ConfigurationError("SNMPv3 traps need LocalEngineId (the sender's engine ID)")
+        opts = self.opts
+        if self._user is None:
+            auth = opts.sec_level != "noAuthNoPriv"
+            priv = opts.sec_level == "authPriv"
+            self._user = UsmUser(
+                opts.sec_name,
+                opts.auth_proto if auth else None,
+                opts.auth_pass if auth else None,
+                opts.priv_proto if priv else None,
+                opts.priv_pass if priv else None,
+            )
+        keys = self._user.localize(engine_id)
+        engine_time = int(time.monotonic() - self._started)
+        try:
+            pdu = ber.encode_pdu(ber.SNMPV2_TRAP, self._next_id(), 0, 0, ber.encode_varbinds(full))
+            datagram = encode_message(
+                self._next_id(),
+                pdu,
+                keys,
+                self._boots,
+                engine_time,
+                level=self._user.level,
+                context_engine_id=opts.context_engine_id or engine_id,
+                context_name=opts.context.encode(),
+            )
+        except ValueError as exc:
+            raise ConfigurationError(f"cannot encode the trap: {exc}") from None
+        await self._sendto(datagram)
+
+
+def format_varlist(
+    varbinds: Iterable[RawVarbind], numeric: bool = False, long_names: bool = False
+) -> VarList:
+    """Raw ``(oid, tag, value)`` triples as a ``VarList``, formatted like the component's."""
+    varlist = VarList()
+    for oid, tag, value in varbinds:
+        label, iid, mib_type = names.describe(oid, numeric, long_names)
+        val, kind = to_netsnmp(tag, value, mib_type)
+        varlist.append(Varbind(label, iid, val, kind))
+    return varlist
+
+
+# ====================================================================== receiving
+@dataclass
+class ListenerStats:
+    """Counters of one listener (monotonic)."""
+
+    received: int = 0  # datagrams read
+    traps: int = 0  # notifications accepted (v1 + v2c + v3 traps and informs)
+    informs: int = 0  # informs accepted (and acknowledged)
+    acks_failed: int = 0  # acknowledgements that could not be sent
+    delivered: int = 0  # trap events posted to subscribers
+    bad_community: int = 0  # v1/v2c with a community not in Communities
+    unknown_user: int = 0  # v3 user (or engine) not configured
+    auth_failures: int = 0  # v3 digest, decryption or security-level failures
+    malformed: int = 0  # datagrams that do not decode
+    unexpected_pdu: int = 0  # well-formed, but not a notification (GET, Response ...)
+    errors: int = 0  # anything else that went wrong handling a datagram (a bug)
+
+
+@dataclass(frozen=True)
+class TrapInfo:
+    """What a trap event's fourth argument tells beyond the varbinds.
+
+    Attributes:
+        pdu: ``"trap-v1"``, ``"trap"`` or ``"inform"``.
+        community: the v1/v2c community (``None`` for v3).
+        user: the v3 user name (``None`` for v1/v2c).
+        engine_id: the v3 authoritative engine ID (``None`` for v1/v2c).
+        request_id: the PDU's request-id (0 for v1 traps).
+    """
+
+    pdu: str
+    community: bytes | None = None
+    user: bytes | None = None
+    engine_id: bytes | None = None
+    request_id: int = 0
+
+
+@dataclass(frozen=True)
+class _User:
+    user: UsmUser
+    engine_id: bytes | None  # None: any engine
+
+
+_SUBSCRIPTION = "snmp trap subscription"
+
+
+class SNMPTrapListener:
+    """A kernel session receiving SNMP notifications on its own UDP socket.
+
+    Create it with :meth:`create`; requests (``kernel.post(alias, request, ...)``):
+
+    * ``subscribe`` ``state``: the sender gets ``state`` for every notification;
+      again from the same session, it changes the state (still one event per trap).
+    * ``unsubscribe``: ends the sender's subscription.
+    * ``finish``: ends every subscription, closes the socket, drops the alias.
+
+    Attributes:
+        session: the listener's kernel session.
+        alias: its alias (``None`` without one).
+        port: the bound UDP port; ``address`` the bound ``(host, port, ...)``.
+        stats: a :class:`ListenerStats`.
+    """
+
+    def __init__(self, kernel: Kernel, **options: Any) -> None:
+        opts = {k.lower().replace("_", "").replace("-", ""): v for k, v in options.items()}
+        known = {"alias", "localaddr", "localport", "communities", "users", "usenumeric",
+                 "uselongnames"}  # fmt: skip
+        unknown = set(opts) - known
+        if unknown:
+            raise ConfigurationError(
+                f"unknown keyword(s) {sorted(unknown)}; valid: Alias, LocalAddr, LocalPort, "
+                "Communities, Users, UseNumeric, UseLongNames"
+            )
+        alias = opts.get("alias", "traps")
+        if alias is not None and (not isinstance(alias, str) or not alias):
+            raise ConfigurationError(f"Alias must be a non-empty str or None, not {alias!r}")
+        if alias is not None and kernel.alias_resolve(alias) is not None:
+            raise ConfigurationError(f"alias {alias!r} is in use")
+        self.alias: str | None = alias
+        self.kernel = kernel
+        communities = opts.get("communities", ["public"])
+        if isinstance(communities, str | bytes):
+            communities = [communities]
+        self.communities: frozenset[bytes] = frozenset(
+            c.encode() if isinstance(c, str) else bytes(c) for c in communities
+        )
+        self._users = [_parse_user(u) for u in opts.get("users") or ()]
+        self._numeric = bool(opts.get("usenumeric", False))
+        self._long_names = bool(opts.get("uselongnames", False))
+        self.stats = ListenerStats()
+        self._subscribers: dict[int, tuple[Session, str]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._sock: socket.socket | None = self._bind(
+            opts.get("localaddr", "127.0.0.1"), opts.get("localport", 0)
+        )
+        self.address: tuple[Any, ...] = self._sock.getsockname()
+        self.port: int = self.address[1]
+        self.session: Session | None = None
+
+    @classmethod
+    def create(cls, kernel: Kernel, **options: Any) -> SNMPTrapListener:
+        """Bind the socket and start the listener session (see the module doc).
+
+        Options: ``Alias`` (default ``"traps"``; ``None`` for none), ``LocalAddr``
+        (default ``"127.0.0.1"``; ``"::"`` etc. for IPv6), ``LocalPort`` (default 0: a free
+        port; 162 needs privileges), ``Communities`` (default ``["public"]``), ``Users``
+        (SNMPv3 user dicts: ``SecName``, ``AuthProto``, ``AuthPass``, ``PrivProto``,
+        ``PrivPass``, optional ``EngineId``: the sender's engine ID, any when absent),
+        ``UseNumeric``, ``UseLongNames``.
+
+        Raises:
+            ConfigurationError: a bad option or an alias in use.
+            TransportError: the socket could not be bound.
+        """
+        listener = cls(kernel, **options)
+        states = {
+            "_start": listener._on_start,
+            "_stop": listener._on_stop,
+            "_listen": listener._on_listen,
+            "subscribe": listener._on_subscribe,
+            "unsubscribe": listener._on_unsubscribe,
+            "finish": listener._on_finish,
+        }
+        listener.session = Session.create(kernel, inline_states=states)
+        return listener
+
+    @property
+    def subscribers(self) -> int:
+        """Sessions subscribed now."""
+        return len(self._subscribers)
+
+    @property
+    def closed(self) -> bool:
+        return self._sock is None
+
+    def __repr__(self) -> str:
+        state = "closed" if self._sock is None else "open"
+        return (
+            f"<SNMPTrapListener alias={self.alias!r} port={self.port} "
+            f"subscribers={len(self._subscribers)} {state}>"
+        )
+
+    # ------------------------------------------------------------------ session states
+    @staticmethod
+    def _bind(host: Any, port: Any) -> socket.socket:
+        if not isinstance(host, str):
+            raise ConfigurationError(f"LocalAddr must be a str, not {host!r}")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port < 65536:
+            raise ConfigurationError(f"LocalPort must be an int 0..65535, not {port!r}")
+        host = host.strip("[]")
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.setblocking(False)
+            sock.bind((host, port))
+        except OSError as exc:
+            sock.close()
+            raise TransportError(f"cannot listen on {host} port {port}: {exc}") from None
+        return sock
+
+    def _on_start(self, ev: Event) -> None:
+        if self.alias is not None:
+            ev.kernel.alias_set(self.alias)
+        ev.kernel.events.add_listener("session_stopped", self._on_session_stopped)
+        ev.kernel.yield_("_listen")  # dispatched once the kernel's loop runs
+
+    def _on_listen(self, ev: Event) -> None:
+        sock = self._sock
+        if sock is None or self._loop is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(sock.fileno(), self._on_readable)
+
+    def _on_subscribe(self, ev: Event) -> None:
+        sender = ev.sender
+        state = ev.arg0
+        if sender is None or not isinstance(state, str) or not state or self._sock is None:
+            log.warning("subscribe ignored: from %r with state %r", sender, state)
+            return
+        if sender.id not in self._subscribers:
+            ev.kernel.refcount_increment(sender, _SUBSCRIPTION)
+            ev.kernel.refcount_increment(ev.session, _SUBSCRIPTION)
+        self._subscribers[sender.id] = (sender, state)
+
+    def _on_unsubscribe(self, ev: Event) -> None:
+        if ev.sender is not None:
+            self._drop(ev.sender.id)
+
+    def _on_finish(self, ev: Event) -> None:
+        for sid in list(self._subscribers):
+            self._drop(sid)
+        self._close()
+        if self.alias is not None:
+            ev.kernel.alias_remove(self.alias)
+
+    def _on_stop(self, ev: Event) -> None:
+        self._subscribers.clear()
+        self._close()
+        ev.kernel.events.remove_listener("session_stopped", self._on_session_stopped)
+
+    def _on_session_stopped(self, session: Session) -> None:
+        if session is not self.session and session.id in self._subscribers:
+            self._drop(session.id)
+
+    def _drop(self, sid: int) -> None:
+        entry = self._subscribers.pop(sid, None)
+        if entry is None:
+            return
+        kernel = self.kernel
+        kernel.refcount_decrement(entry[0], _SUBSCRIPTION)
+        if self.session is not None:
+            kernel.refcount_decrement(self.session, _SUBSCRIPTION)
+
+    def _close(self) -> None:
+        sock, self._sock = self._sock, None
+        if sock is None:
+            return
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(sock.fileno())
+        sock.close()
+
+    # ------------------------------------------------------------------ datagrams
+    def _on_readable(self) -> None:
+        for _ in range(_MAX_READS):
+            sock = self._sock
+            if sock is None:
+                return
+            try:
+                data, source = sock.recvfrom(_MAX_DATAGRAM)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.debug("recvfrom: %s", exc)
+                continue
+            self.stats.received += 1
+            try:
+                self._datagram(data, source)
+            except Exception:  # never out of the reader
+                self.stats.errors += 1
+                log.exception("handling a datagram from %s failed", source[0])
+
+    def _datagram(self, data: bytes, source: Any) -> None:
+        stats = self.stats
+        if _is_v3(data):
+            self._datagram_v3(data, source)
+            return
+        try:
+            msg = ber.decode_message(data)
+        except ber.BERDecodeError as exc:
+            stats.malformed += 1
+            log.debug("undecodable datagram from %s: %s", source[0], exc)
+            return
+        if msg.community not in self.communities:
+            stats.bad_community += 1
+            return
+        if isinstance(msg, ber.TrapV1):
+            varbinds = v1_to_v2(
+                msg.enterprise,
+                msg.agent_addr,
+                msg.generic_trap,
+                msg.specific_trap,
+                msg.timestamp,
+                msg.varbinds,
+            )
+            info = TrapInfo("trap-v1", community=msg.community)
+            self._deliver(source, "1", varbinds, info)
+            return
+        if msg.pdu_tag not in (ber.SNMPV2_TRAP, ber.INFORM_REQUEST):
+            stats.unexpected_pdu += 1
+            return
+        if msg.pdu_tag == ber.INFORM_REQUEST:
+            stats.informs += 1
+            try:
+                ack = ber.encode_request(
+                    msg.version, msg.community, ber.RESPONSE, msg.request_id, msg.varbinds
+                )
+            except ValueError:
+                stats.acks_failed += 1
+            else:
+                self._send(ack, source)
+        pdu = "inform" if msg.pdu_tag == ber.INFORM_REQUEST else "trap"
+        info = TrapInfo(pdu, community=msg.community, request_id=msg.request_id)
+        self._deliver(source, "2c", msg.varbinds, info)
+
+    def _datagram_v3(self, data: bytes, source: Any) -> None:
+        stats = self.stats
+        try:
+            msg: V3Message = decode_v3(data, self._keys_for)
+        except SNMPError as exc:
+            name = type(exc).__name__
+            if name in ("UnknownUserName", "UnknownEngineID"):
+                stats.unknown_user += 1
+            elif name in ("WrongDigest", "DecryptionError", "UnsupportedSecurityLevel"):
+                stats.auth_failures += 1
+            else:
+                stats.malformed += 1
+            log.debug("SNMPv3 datagram from %s dropped: %s", source[0], exc)
+            return
+        except ber.BERDecodeError:
+            stats.malformed += 1
+            return
+        user = self._find_user(msg.engine_id, msg.user_name)
+        if user is None:
+            stats.unknown_user += 1
+            return
+        if msg.level != user.user.level:
+            stats.auth_failures += 1  # below (or above) what the user is configured for
+            return
+        if msg.pdu_tag != ber.SNMPV2_TRAP:
+            stats.unexpected_pdu += 1  # informs need us as the authoritative engine
+            return
+        info = TrapInfo(
+            "trap", user=msg.user_name, engine_id=msg.engine_id, request_id=msg.request_id
+        )
+        self._deliver(source, "3", msg.varbinds, info)
+
+    def _find_user(self, engine_id: bytes, user_name: bytes) -> _User | None:
+        for user in self._users:
+            if user.user.name == user_name and user.engine_id in (None, engine_id):
+                return user
+        return None
+
+    def _keys_for(self, engine_id: bytes, user_name: bytes) -> UsmKeys | None:
+        user = self._find_user(engine_id, user_name)
+        if user is None or not engine_id:
+            return None
+        return user.user.localize(engine_id)
+
+    def _send(self, datagram: bytes, destination: Any) -> None:
+        sock = self._sock
+        if sock is None:
+            self.stats.acks_failed += 1
+            return
+        try:
+            sock.sendto(datagram, destination)
+        except OSError as exc:
+            self.stats.acks_failed += 1
+            log.debug("acknowledging an inform to %s failed: %s", destination[0], exc)
+
+    def _deliver(
+        self, source: Any, version: str, varbinds: Sequence[RawVarbind], info: TrapInfo
+    ) -> None:
+        self.stats.traps += 1
+        if not self._subscribers:
+            return
+        where = (source[0], source[1])
+        for session, state in list(self._subscribers.values()):
+            varlist = format_varlist(varbinds, self._numeric, self._long_names)
+            if self.kernel.post_as(self.session, session, state, where, version, varlist, info):
+                self.stats.delivered += 1
+
+
+def _is_v3(data: bytes) -> bool:
+    """True when the datagram's version field says 3 (cheap header peek)."""
+    try:
+        i = 2 if data[1] < 0x80 else 2 + (data[1] & 0x7F)
+        return data[0] == 0x30 and data[i] == 0x02 and data[i + 1] == 1 and data[i + 2] == 3
+    except IndexError:
+        return False
+
+
+def _parse_user(spec: Any) -> _User:
+    if isinstance(spec, UsmUser):
+        return _User(spec, None)
+    if not isinstance(spec, Mapping):
+        raise ConfigurationError(f"a user must be a dict of SecName, AuthProto ..., not {spec!r}")
+    given = {k.lower().replace("_", "").replace("-", ""): v for k, v in spec.items()}
+    known = {"secname", "authproto", "authpass", "privproto", "privpass", "engineid"}
+    unknown = set(given) - known
+    if unknown:
+        raise ConfigurationError(f"unknown user keyword(s) {sorted(unknown)}")
+    name = given.get("secname")
+    if not isinstance(name, str | bytes) or not name:
+        raise ConfigurationError("a user needs a SecName")
+    auth_pass, priv_pass = given.get("authpass"), given.get("privpass")
+    auth = given.get("authproto", "MD5" if auth_pass else None)
+    priv = given.get("privproto", "DES" if priv_pass else None)
+    user = UsmUser(name, auth, auth_pass if auth else None, priv, priv_pass if priv else None)
+    return _User(user, _engine_id(given.get("engineid")))

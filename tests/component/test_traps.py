@@ -1,0 +1,326 @@
+"""Traps and informs against net-snmp, both ways: TrapSender -> snmptrapd, and
+snmptrap/snmpinform -> SNMPTrapListener."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from snmp_component import Event, Kernel, Session
+from snmp_component.errors import ConfigurationError, SNMPTimeoutError
+from snmp_component.traps import SNMPTrapListener, TrapSender
+from tests.trapd import Received, SnmpTrapd
+
+ENGINE = "0x8000000001020304"
+AUTH, PRIV = "authpass123", "privpass123"
+TRAP_OID = "1.3.6.1.4.1.8072.2.3.0.1"
+V3_ARGS = ["-u", "tuser", "-l", "authPriv", "-a", "SHA", "-A", AUTH, "-x", "AES", "-X", PRIV]
+V3_USER = {"SecName": "tuser", "AuthProto": "SHA", "AuthPass": AUTH, "PrivProto": "AES",
+           "PrivPass": PRIV}  # fmt: skip
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+    if path is None:
+        raise RuntimeError(f"{name} is not installed")
+    return path
+
+
+# ================================================================== TrapSender -> snmptrapd
+@pytest.fixture(scope="module")
+def trapd() -> Iterator[SnmpTrapd]:
+    daemon = SnmpTrapd(
+        [
+            f"createUser -e {ENGINE} tuser SHA {AUTH} AES {PRIV}",
+            f"createUser iuser SHA {AUTH} AES {PRIV}",  # informs: snmptrapd's own engine
+        ]
+    )
+    daemon.start()
+    try:
+        yield daemon
+    finally:
+        daemon.stop()
+
+
+def _find(daemon: SnmpTrapd, marker: str) -> Received:
+    for _ in range(50):
+        for got in daemon.wait_for(len(daemon.received) + 1, timeout=0.2):
+            if any(marker in val for _, val in got.varbinds):
+                return got
+    raise AssertionError(f"snmptrapd did not print {marker!r}: {daemon.lines[-10:]}")
+
+
+def _sender(daemon: SnmpTrapd, **opts: Any) -> TrapSender:
+    return TrapSender(DestHost="127.0.0.1", RemotePort=daemon.port, Timeout=500_000, **opts)
+
+
+def test_v2c_trap_to_snmptrapd(trapd: SnmpTrapd) -> None:
+    async def main() -> None:
+        async with _sender(trapd, Version="2c") as sender:
+            await sender.send_trap(TRAP_OID, [["sysName", 0, "v2c-trap", "OCTETSTR"]], 4242)
+
+    asyncio.run(main())
+    got = _find(trapd, "v2c-trap")
+    assert got.security.startswith("TRAP2, SNMP v2c, community public")
+    assert got.varbinds[0] == (".1.3.6.1.2.1.1.3.0", "Timeticks: (4242) 0:00:42.42")
+    assert got.varbinds[1] == (".1.3.6.1.6.3.1.1.4.1.0", f"OID: .{TRAP_OID}")
+    assert got.varbinds[2] == (".1.3.6.1.2.1.1.5.0", 'STRING: "v2c-trap"')
+
+
+def test_v1_trap_to_snmptrapd(trapd: SnmpTrapd) -> None:
+    async def main() -> None:
+        async with _sender(trapd, Version=1) as sender:
+            await sender.send_v1_trap(
+                ".1.3.6.1.4.1.8072", "192.0.2.7", 6, 17, ["sysName.0", "v1-trap"], 55
+            )
+
+    asyncio.run(main())
+    got = _find(trapd, "v1-trap")
+    assert got.security.startswith("TRAP, SNMP v1, community public")
+    assert (got.enterprise, got.generic, got.specific.lstrip(".")) == (".1.3.6.1.4.1.8072",
+                                                                       "6", "17")  # fmt: skip
+    assert got.varbinds == [(".1.3.6.1.2.1.1.5.0", 'STRING: "v1-trap"')]
+
+
+def test_v2c_inform_acknowledged_by_snmptrapd(trapd: SnmpTrapd) -> None:
+    async def main() -> Any:
+        async with _sender(trapd, Version="2c") as sender:
+            return await sender.inform(TRAP_OID, [["sysName", 0, "v2c-inform", "OCTETSTR"]])
+
+    varlist = asyncio.run(main())
+    assert [vb.tag for vb in varlist] == ["sysUpTimeInstance", "snmpTrapOID", "sysName"]
+    assert varlist[1].val == f".{TRAP_OID}"
+    assert varlist[2].val == "v2c-inform"
+    got = _find(trapd, "v2c-inform")
+    assert got.security.startswith("INFORM, SNMP v2c")
+
+
+def test_v3_trap_to_snmptrapd(trapd: SnmpTrapd) -> None:
+    async def main() -> None:
+        async with _sender(trapd, Version=3, SecName="tuser", SecLevel="authPriv",
+                           AuthProto="SHA", AuthPass=AUTH, PrivProto="AES", PrivPass=PRIV,
+                           LocalEngineId=ENGINE) as sender:  # fmt: skip
+            await sender.send_trap(TRAP_OID, [["sysName", 0, "v3-trap", "OCTETSTR"]])
+
+    asyncio.run(main())
+    got = _find(trapd, "v3-trap")
+    assert got.security.startswith("TRAP2, SNMP v3, user tuser")
+
+
+def test_v3_inform_acknowledged_by_snmptrapd(trapd: SnmpTrapd) -> None:
+    async def main() -> Any:
+        async with _sender(trapd, Version=3, SecName="iuser", SecLevel="authPriv",
+                           AuthProto="SHA", AuthPass=AUTH, PrivProto="AES",
+                           PrivPass=PRIV) as sender:  # fmt: skip
+            return await sender.inform(TRAP_OID, [["sysName", 0, "v3-inform", "OCTETSTR"]])
+
+    varlist = asyncio.run(main())
+    assert varlist[2].val == "v3-inform"
+    got = _find(trapd, "v3-inform")
+    assert got.security.startswith("INFORM, SNMP v3, user iuser")
+
+
+def test_inform_without_receiver_times_out() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))  # receives, never answers
+        port = silent.getsockname()[1]
+
+        async def main() -> None:
+            sender = TrapSender(DestHost="127.0.0.1", RemotePort=port, Version="2c",
+                                Timeout=100_000, Retries=2)  # fmt: skip
+            try:
+                await sender.inform(TRAP_OID)
+            finally:
+                sender.close()
+
+        with pytest.raises(SNMPTimeoutError) as info:
+            asyncio.run(main())
+        assert info.value.attempts == 3
+        silent.setblocking(False)
+        datagrams = []
+        while True:
+            try:
+                datagrams.append(silent.recv(65535))
+            except BlockingIOError:
+                break
+        assert len(datagrams) == 3 and len(set(datagrams)) == 1  # same request-id
+
+
+def test_inform_on_v1_sender_is_refused() -> None:
+    async def main() -> None:
+        sender = TrapSender(DestHost="127.0.0.1", Version=1)
+        await sender.inform(TRAP_OID)
+
+    with pytest.raises(ConfigurationError, match="SNMPv1 has no InformRequest"):
+        asyncio.run(main())
+
+
+# ================================================================== net-snmp -> listener
+def _run_listener(
+    commands: list[list[str]],
+    expect: int,
+    *,
+    raw: Sequence[bytes] = (),
+    subscribers: int = 1,
+    **opts: Any,
+) -> tuple[list[list[tuple[Any, ...]]], SNMPTrapListener, list[int]]:
+    """Run a listener, one or more subscribers; send ``raw`` datagrams then run each
+    command (with ``{port}`` filled in); wait for ``expect`` events per subscriber."""
+    kernel = Kernel()
+    listener = SNMPTrapListener.create(kernel, Alias="traps", **opts)
+    events: list[list[tuple[Any, ...]]] = [[] for _ in range(subscribers)]
+    rcs: list[int] = []
+
+    def make(index: int) -> dict[str, Any]:
+        def start(ev: Event) -> None:
+            ev.kernel.post("traps", "subscribe", "on_trap")
+            if index == 0:
+                ev.kernel.post("traps", "subscribe", "on_trap")  # twice: still one event
+                ev.kernel.yield_("go")
+
+        def on_trap(ev: Event) -> None:
+            assert ev.sender is listener.session
+            events[index].append(ev.args)
+
+        async def go(ev: Event) -> None:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                for datagram in raw:
+                    sock.sendto(datagram, ("127.0.0.1", listener.port))
+            for cmd in commands:
+                argv = [_tool(cmd[0]), *(a.format(port=listener.port) for a in cmd[1:])]
+                proc = await asyncio.create_subprocess_exec(
+                    *argv, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+                )
+                rcs.append(await proc.wait())
+            for _ in range(200):
+                if all(len(e) >= expect for e in events):
+                    break
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.1)  # a duplicate would show now
+            ev.kernel.post("traps", "finish")
+
+        return {"_start": start, "on_trap": on_trap, "go": go}
+
+    for i in range(subscribers):
+        Session.create(kernel, inline_states=make(i))
+    asyncio.run(asyncio.wait_for(kernel.run_async(), 30))
+    assert listener.closed
+    return events, listener, rcs
+
+
+def _snmptrap(version: str, *rest: str, community: str = "public") -> list[str]:
+    return ["snmptrap", "-v", version, "-c", community, "udp:127.0.0.1:{port}", *rest]
+
+
+V2_TRAP = ["123", TRAP_OID, "1.3.6.1.2.1.1.5.0", "s", "from-net-snmp"]
+
+
+def test_v2c_trap_from_snmptrap() -> None:
+    events, listener, rcs = _run_listener([_snmptrap("2c", *V2_TRAP)], 1)
+    assert rcs == [0]
+    [(source, version, varlist, info)] = events[0]
+    assert source[0] == "127.0.0.1" and isinstance(source[1], int)
+    assert version == "2c" and info.pdu == "trap" and info.community == b"public"
+    assert [(vb.tag, vb.iid, vb.val, vb.type) for vb in varlist] == [
+        ("sysUpTimeInstance", "", 123, "TICKS"),
+        ("snmpTrapOID", "0", f".{TRAP_OID}", "OBJECTID"),
+        ("sysName", "0", "from-net-snmp", "OCTETSTR"),
+    ]
+    assert listener.stats.traps == 1 and listener.stats.delivered == 1
+
+
+def test_v1_trap_from_snmptrap() -> None:
+    cmd = _snmptrap("1", ".1.3.6.1.4.1.8072", "192.0.2.7", "6", "17", "55",
+                    "1.3.6.1.2.1.1.5.0", "s", "v1-from-net-snmp")  # fmt: skip
+    events, _, rcs = _run_listener([cmd], 1)
+    assert rcs == [0]
+    [(_, version, varlist, info)] = events[0]
+    assert version == "1" and info.pdu == "trap-v1"
+    values = {(vb.tag, vb.iid): vb.val for vb in varlist}
+    assert varlist[0].tag == "sysUpTimeInstance" and varlist[0].val == 55
+    assert varlist[1].tag == "snmpTrapOID" and varlist[1].val == ".1.3.6.1.4.1.8072.0.17"
+    assert values[("sysName", "0")] == "v1-from-net-snmp"
+    assert values[("snmpTrapAddress", "0")] == "192.0.2.7"
+    assert values[("snmpTrapEnterprise", "0")] == ".1.3.6.1.4.1.8072"
+
+
+def test_v1_generic_trap_maps_to_snmp_traps() -> None:
+    cmd = _snmptrap("1", ".1.3.6.1.4.1.8072", "192.0.2.7", "2", "0", "55")  # linkDown
+    events, _, _ = _run_listener([cmd], 1)
+    assert events[0][0][2][1].val == ".1.3.6.1.6.3.1.1.5.3"
+
+
+def test_v2c_inform_from_snmpinform_is_acknowledged() -> None:
+    cmd = ["snmpinform", "-v", "2c", "-c", "public", "-t", "2", "-r", "0",
+           "udp:127.0.0.1:{port}", *V2_TRAP]  # fmt: skip
+    events, listener, rcs = _run_listener([cmd], 1)
+    assert rcs == [0]  # snmpinform exits 0 only when acknowledged
+    [(_, version, varlist, info)] = events[0]
+    assert version == "2c" and info.pdu == "inform"
+    assert varlist[2].val == "from-net-snmp"
+    assert listener.stats.informs == 1 and listener.stats.acks_failed == 0
+
+
+def test_v3_trap_from_snmptrap() -> None:
+    good = ["snmptrap", "-v", "3", "-e", ENGINE, *V3_ARGS, "udp:127.0.0.1:{port}", *V2_TRAP]
+    wrong_pass = [a if a != PRIV else "wrongpass99" for a in good]
+    wrong_pass = [a if a != AUTH else "wrongpass98" for a in wrong_pass]
+    unknown = [a if a != "tuser" else "nobody" for a in good]
+    events, listener, rcs = _run_listener(
+        [wrong_pass, unknown, good], 1, Users=[{**V3_USER, "EngineId": ENGINE}]
+    )
+    assert rcs == [0, 0, 0]
+    [(_, version, varlist, info)] = events[0]
+    assert version == "3" and info.user == b"tuser"
+    assert info.engine_id == bytes.fromhex(ENGINE[2:])
+    assert varlist[2].val == "from-net-snmp"
+    assert listener.stats.auth_failures == 1
+    assert listener.stats.unknown_user == 1
+
+
+def test_one_event_per_trap_per_subscriber_and_drops_counted() -> None:
+    garbage = [b"\x00garbage", b"\x30\x03\x02\x01\x01", b""]
+    cmds = [
+        _snmptrap("2c", *V2_TRAP, community="wrong"),
+        _snmptrap("2c", *V2_TRAP),
+        _snmptrap("2c", *V2_TRAP),
+        _snmptrap("2c", *V2_TRAP),
+    ]
+    events, listener, _ = _run_listener(cmds, 3, raw=garbage, subscribers=2)
+    assert [len(e) for e in events] == [3, 3]
+    stats = listener.stats
+    assert stats.bad_community == 1
+    assert stats.malformed == len(garbage)
+    assert stats.traps == 3 and stats.delivered == 6
+    assert stats.errors == 0
+
+
+def test_listener_alone_does_not_keep_the_kernel_alive() -> None:
+    kernel = Kernel()
+    listener = SNMPTrapListener.create(kernel, Alias="traps")
+    assert listener.port > 0
+    asyncio.run(asyncio.wait_for(kernel.run_async(), 5))
+    assert listener.closed and kernel.sessions == ()
+
+
+def test_unsubscribe_releases_the_listener() -> None:
+    kernel = Kernel()
+    listener = SNMPTrapListener.create(kernel, Alias="traps")
+
+    def start(ev: Event) -> None:
+        ev.kernel.post("traps", "subscribe", "on_trap")
+        ev.kernel.delay_set("leave", 0.05)
+
+    def leave(ev: Event) -> None:
+        assert listener.subscribers == 1
+        ev.kernel.post("traps", "unsubscribe")
+
+    Session.create(kernel, inline_states={"_start": start, "leave": leave,
+                                          "on_trap": lambda ev: None})  # fmt: skip
+    asyncio.run(asyncio.wait_for(kernel.run_async(), 5))
+    assert listener.closed and listener.subscribers == 0
