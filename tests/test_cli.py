@@ -1,0 +1,268 @@
+"""The ``snmpc`` command line (``python -m snmp_component``) against net-snmp's own tools.
+
+Each test runs our CLI and the net-snmp tool with the same options against the session's
+``snmpd`` and compares stdout, stderr and the exit code. net-snmp's tools load the MIB texts
+the package's compiled MIBs come from (``-m ALL -M ../shared/mibs``), so names must match
+exactly. Values that move between the two runs (TimeTicks, counters) are masked.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from snmp_component.testing import V3_USERS, SnmpdAgent
+
+REPO = Path(__file__).resolve().parent.parent
+MIB_DIR = (REPO / ".." / "shared" / "mibs").resolve()
+NET_SNMP = {"get": "snmpget", "getnext": "snmpgetnext", "walk": "snmpwalk",
+            "bulkwalk": "snmpbulkwalk", "set": "snmpset", "table": "snmptable"}  # fmt: skip
+
+needs_net_snmp = pytest.mark.skipif(
+    shutil.which("snmpget") is None or not MIB_DIR.is_dir(),
+    reason="net-snmp's CLI tools (or the MIB texts for -m ALL) are missing",
+)
+
+_TICKS = re.compile(r"Timeticks: \(\d+\) [\d:.days, ]+$")
+
+
+def _mask(text: str) -> list[str]:
+    """Lines with moving values masked: TimeTicks and snmpEngineTime."""
+    lines = []
+    for line in text.splitlines():
+        line = _TICKS.sub("Timeticks: (T) T", line)
+        line = re.sub(r"(snmpEngineTime\.0 = INTEGER: )\d+", r"\1N", line)
+        lines.append(line)
+    return lines
+
+
+def ours(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "snmp_component", command, *args],
+        capture_output=True, text=True, timeout=60, cwd=REPO, check=False,
+    )  # fmt: skip
+
+
+def theirs(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NET_SNMP[command], "-m", "ALL", "-M", str(MIB_DIR), *args],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def compare(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run both; assert the same (masked) stdout and stderr lines and exit code."""
+    mine, ref = ours(command, *args), theirs(command, *args)
+    assert _mask(mine.stdout) == _mask(ref.stdout)
+    assert mine.stderr.splitlines() == ref.stderr.splitlines()
+    assert mine.returncode == ref.returncode
+    return mine
+
+
+def agent_of(snmpd: SnmpdAgent) -> str:
+    return f"127.0.0.1:{snmpd.port}"
+
+
+def v2c(snmpd: SnmpdAgent, community: str = "public") -> list[str]:
+    return ["-v2c", "-c", community, agent_of(snmpd)]
+
+
+GET_OIDS = [
+    "sysDescr.0",
+    "sysObjectID.0",
+    "sysUpTime.0",
+    "sysContact.0",
+    "sysName.0",
+    "ifDescr.1",
+    "ifType.1",
+    "ifAdminStatus.1",
+    "hrStorageDescr.1",
+    "ifDescr.9999",  # noSuchInstance
+    ".1.9",  # noSuchObject
+]
+
+
+@needs_net_snmp
+@pytest.mark.parametrize("oid", GET_OIDS)
+def test_get_matches_net_snmp(snmpd: SnmpdAgent, oid: str) -> None:
+    result = compare("get", *v2c(snmpd), oid)
+    assert result.returncode == 0 and result.stdout.strip()
+
+
+@needs_net_snmp
+def test_get_many_and_exact_lines(snmpd: SnmpdAgent) -> None:
+    result = compare("get", *v2c(snmpd), *GET_OIDS)
+    lines = result.stdout.splitlines()
+    assert "SNMPv2-MIB::sysName.0 = STRING: anchor-agent" in lines
+    assert "SNMPv2-MIB::sysObjectID.0 = OID: NET-SNMP-TC::linux" in lines
+    assert "IF-MIB::ifType.1 = INTEGER: softwareLoopback(24)" in lines
+    assert "IF-MIB::ifDescr.9999 = No Such Instance currently exists at this OID" in lines
+    assert "iso.9 = No Such Object available on this agent at this OID" in lines
+    assert any(re.fullmatch(r".*::sysUpTimeInstance = Timeticks: \(\d+\) .*", x) for x in lines)
+
+
+@needs_net_snmp
+def test_get_phys_address_of_an_interface_with_a_mac(snmpd: SnmpdAgent) -> None:
+    walked = theirs("walk", "-On", *v2c(snmpd), "ifPhysAddress").stdout.splitlines()
+    with_mac = [line.split()[0] for line in walked if re.search(r"STRING: \w+:", line)]
+    if not with_mac:
+        pytest.skip("no interface with a MAC address on this machine")
+    result = compare("get", *v2c(snmpd), with_mac[0])
+    assert re.search(r"IF-MIB::ifPhysAddress\.\d+ = STRING: [0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$",
+                     result.stdout.strip())  # fmt: skip
+
+
+@needs_net_snmp
+def test_numeric_output(snmpd: SnmpdAgent) -> None:
+    result = compare("get", "-On", *v2c(snmpd), "sysName.0", "sysObjectID.0", "sysUpTime.0")
+    lines = result.stdout.splitlines()
+    assert lines[0] == ".1.3.6.1.2.1.1.5.0 = STRING: anchor-agent"
+    assert lines[1] == ".1.3.6.1.2.1.1.2.0 = OID: .1.3.6.1.4.1.8072.3.2.10"
+
+
+@needs_net_snmp
+def test_getnext(snmpd: SnmpdAgent) -> None:
+    result = compare("getnext", *v2c(snmpd), "sysName.0", "ifDescr.1", ".1.9")
+    assert result.stdout.splitlines()[0] == "SNMPv2-MIB::sysLocation.0 = STRING: Anchor Lab"
+
+
+@needs_net_snmp
+@pytest.mark.parametrize("version", ["1", "2c"])
+def test_walk_system(snmpd: SnmpdAgent, version: str) -> None:
+    result = compare("walk", f"-v{version}", "-c", "public", agent_of(snmpd), "system")
+    assert "SNMPv2-MIB::sysName.0 = STRING: anchor-agent" in result.stdout.splitlines()
+
+
+@needs_net_snmp
+@pytest.mark.parametrize(
+    "oid",
+    [
+        "sysName.0",  # nothing below a scalar instance: snmpwalk GETs the root
+        ".1.3.6.1.6.9",  # endOfMibView inside the subtree is printed
+        "vacmAccessTable",  # string and enum indexes: ."grpcomm1"."".0.noAuthNoPriv
+        "usmUserSecurityName",  # non-printable string indexes
+    ],
+)
+def test_walk_edge_cases(snmpd: SnmpdAgent, oid: str) -> None:
+    compare("walk", *v2c(snmpd), oid)
+
+
+@needs_net_snmp
+def test_walk_v1_end_of_mib(snmpd: SnmpdAgent) -> None:
+    result = compare("walk", "-v1", "-c", "public", agent_of(snmpd), ".1.9")
+    assert result.stdout == "End of MIB\n"
+
+
+@needs_net_snmp
+def test_bulkwalk_ifdescr(snmpd: SnmpdAgent) -> None:
+    result = compare("bulkwalk", "-Cr10", *v2c(snmpd), "ifDescr")
+    assert result.stdout.splitlines()[0] == "IF-MIB::ifDescr.1 = STRING: lo"
+
+
+@needs_net_snmp
+def test_bulkwalk_snmp_modules(snmpd: SnmpdAgent) -> None:
+    compare("bulkwalk", "-Cr25", *v2c(snmpd), ".1.3.6.1.6.3")
+
+
+@needs_net_snmp
+@pytest.mark.parametrize("table", ["sysORTable", "hrStorageTable", "ipAddrTable"])
+def test_table(snmpd: SnmpdAgent, table: str) -> None:
+    compare("table", *v2c(snmpd), table)
+
+
+@needs_net_snmp
+def test_v3_auth_priv_get(snmpd: SnmpdAgent) -> None:
+    user = next(u for u in V3_USERS if u.name == "privAES256User")
+    args = [*user.net_snmp_args(), agent_of(snmpd), "sysName.0", "sysUpTime.0"]
+    result = compare("get", *args)
+    assert result.stdout.splitlines()[0] == "SNMPv2-MIB::sysName.0 = STRING: anchor-agent"
+
+
+@needs_net_snmp
+@pytest.mark.parametrize("command", ["get", "walk"])
+def test_timeout_to_a_dead_port(command: str) -> None:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))  # held, so nothing else answers on it
+        port = sock.getsockname()[1]
+        args = ["-v2c", "-c", "public", "-t", "0.2", "-r", "1", f"127.0.0.1:{port}", "sysName.0"]
+        result = compare(command, *args)
+    assert result.returncode == 1
+    dot = "." if command == "get" else ""
+    assert result.stderr == f"Timeout: No Response from 127.0.0.1:{port}{dot}\n"
+
+
+@needs_net_snmp
+def test_set_with_read_only_community(snmpd: SnmpdAgent) -> None:
+    result = compare("set", *v2c(snmpd), "sysName.0", "s", "new-name")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[:3] == [
+        "Error in packet.",
+        "Reason: noAccess",
+        "Failed object: SNMPv2-MIB::sysName.0",
+    ]
+    assert result.stdout == ""
+
+
+@needs_net_snmp
+def test_set_not_writable(snmpd: SnmpdAgent) -> None:
+    result = compare("set", *v2c(snmpd, "private"), "sysContact.0", "s", "x")
+    assert result.returncode == 2
+
+
+@needs_net_snmp
+def test_v1_no_such_name_reports_and_retries(snmpd: SnmpdAgent) -> None:
+    result = compare("get", "-v1", "-c", "public", agent_of(snmpd), "sysName.0", "ifDescr.9999")
+    assert result.returncode == 2
+    assert result.stdout == "SNMPv2-MIB::sysName.0 = STRING: anchor-agent\n"
+
+
+def test_no_progress_output_when_stderr_is_not_a_terminal(snmpd: SnmpdAgent) -> None:
+    result = ours("walk", *v2c(snmpd), ".1.3.6.1.2.1")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) > 50
+
+
+def test_in_process_main(snmpd: SnmpdAgent, capsys: pytest.CaptureFixture[str]) -> None:
+    from snmp_component.cli import main
+
+    assert main(["get", *v2c(snmpd), "sysName.0"]) == 0
+    assert capsys.readouterr().out == "SNMPv2-MIB::sysName.0 = STRING: anchor-agent\n"
+
+
+def test_unknown_object(snmpd: SnmpdAgent) -> None:
+    result = ours("get", *v2c(snmpd), "noSuchThing.0")
+    assert result.returncode == 1
+    assert result.stderr.startswith("noSuchThing.0: Unknown Object Identifier")
+
+
+@needs_net_snmp
+@pytest.mark.parametrize(
+    "triple",
+    [
+        ["sysName.0", "i", "5"],
+        ["sysName.0", "o", ".1.3"],
+        ["ifInOctets.1", "u", "1"],
+        ["sysORLastChange.0", "u", "1"],
+        ["sysName.0", "q", "5"],
+        ["sysName.0", "s"],
+        ["sysName.0"],
+    ],
+)
+def test_set_checked_before_sending(snmpd: SnmpdAgent, triple: list[str]) -> None:
+    result = compare("set", *v2c(snmpd, "private"), *triple)
+    assert result.returncode == 1 and result.stdout == ""
+
+
+@needs_net_snmp
+def test_set_success_prints_the_response(snmpd: SnmpdAgent) -> None:
+    # versionClearCache.0 (UCD-SNMP-MIB): writable and harmless, the agent just drops caches
+    result = compare("set", *v2c(snmpd, "private"), "versionClearCache.0", "i", "1")
+    assert result.stdout == "UCD-SNMP-MIB::versionClearCache.0 = INTEGER: 1\n"
