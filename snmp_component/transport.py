@@ -296,9 +296,7 @@ class UdpTransport:
                     stats.unmatched += 1
                 continue
             address = ex.address
-            if source[1] != address[1] or (
-                source[0] != address[0] and not _same_scoped_host(source, address)
-            ):
+            if source[0] != address[0] or source[1] != address[1]:
                 stats.wrong_source += 1
                 continue
             if ex.codec is not None:
@@ -406,13 +404,6 @@ class UdpTransport:
         family = "udp6" if self.family == socket.AF_INET6 else "udp"
         state = "closed" if self._sock is None else "open"
         return f"<UdpTransport {family} pending={len(self._pending)} users={self.users} {state}>"
-
-
-def _same_scoped_host(source: Address, address: Address) -> bool:
-    """``recvfrom`` names a scoped IPv6 peer ``fe80::1%lo``; getaddrinfo's address says
-    ``fe80::1`` with the scope as a number."""
-    host, _, _ = str(source[0]).partition("%")
-    return host == address[0] and len(source) == 4 and len(address) == 4 and source[3] == address[3]
 
 
 class SharedSocketSender:
