@@ -161,8 +161,8 @@ class UdpTransport:
 
     @property
     def pending(self) -> int:
-        """Requests on the wire now."""
-        return len(self._pending)
+        """Requests on the wire now (an SNMPv3 request has an id per attempt: count once)."""
+        return len({id(ex) for ex in self._pending.values()})
 
     @property
     def closed(self) -> bool:
@@ -403,7 +403,7 @@ class UdpTransport:
     def __repr__(self) -> str:
         family = "udp6" if self.family == socket.AF_INET6 else "udp"
         state = "closed" if self._sock is None else "open"
-        return f"<UdpTransport {family} pending={len(self._pending)} users={self.users} {state}>"
+        return f"<UdpTransport {family} pending={self.pending} users={self.users} {state}>"
 
 
 class SharedSocketSender:
