@@ -284,13 +284,17 @@ def test_every_value_of_the_agent_prints_as_net_snmp(snmpd: SnmpdAgent) -> None:
 
 
 def parse_walk(output: str, keys: list[str]) -> dict[str, str]:
-    """``key value`` lines of ``-Oq`` output; a hex string may continue on further lines."""
+    """``key value`` lines of ``-Oq`` output.
+
+    A value may continue on further lines: a hex string, or a quoted string holding a newline
+    (a process's ``hrSWRunParameters``, say).
+    """
     known = set(keys)
     values: dict[str, str] = {}
     last = None
     for line in output.split("\n"):
         key, sep, value = line.partition(" ")
-        if last is not None and HEX_LINE.fullmatch(line):
+        if last is not None and (HEX_LINE.fullmatch(line) or open_quote(values[last])):
             values[last] += "\n" + line
         elif sep and key in known and key not in values:
             values[key] = value
@@ -301,6 +305,19 @@ def parse_walk(output: str, keys: list[str]) -> dict[str, str]:
 
 
 HEX_LINE = re.compile(r'([0-9A-F]{2} )+"?')
+
+
+def test_parse_walk_keeps_values_that_span_lines() -> None:
+    output = 'a "-c x\n"\nb 01 02 \n03 \nc "say \\"hi\\""\nd "\nlast"\n'
+    assert parse_walk(output, ["a", "b", "c", "d"]) == {
+        "a": '"-c x\n"', "b": "01 02 \n03 ", "c": '"say \\"hi\\""', "d": '"\nlast"',
+    }  # fmt: skip
+
+
+def open_quote(value: str) -> bool:
+    """Whether a printed value is a quoted string whose closing quote is still to come."""
+    body = value[1:]
+    return value.startswith('"') and not (body.endswith('"') and not body.endswith('\\"'))
 
 
 # -- UseEnums, UseLongNames -----------------------------------------------------------------------
