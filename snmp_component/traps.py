@@ -35,8 +35,14 @@ Receiving (:class:`SNMPTrapListener`, a kernel session with its own UDP socket):
   ``(source, version, varlist, info)`` with ``version`` ``"1"``, ``"2c"`` or ``"3"`` and
   ``varlist`` in the SNMPv2 form (SNMPv1 traps converted as RFC 3584 3.1 says, followed
   by ``snmpTrapAddress.0`` and ``snmpTrapEnterprise.0``); ``info`` is a :class:`TrapInfo`.
-* Informs (v2c, and v3 ones sent at our engine as authoritative are not supported: see
-  below) are acknowledged with a Response before the subscribers are told.
+* Informs are acknowledged with a Response before the subscribers are told.
+* SNMPv3 (RFC 3414): for traps the sender is authoritative (``Users`` with an
+  ``EngineId``, or any engine without one); an authentic trap from an earlier boot of its
+  engine, or more than 150 s behind the latest one, is a replay and is dropped. For
+  informs the listener is authoritative (:attr:`~SNMPTrapListener.engine_id`, set with
+  ``LocalEngineId``; ``EngineBoots``): it answers discovery probes, stale clocks and
+  failures of reportable messages with Reports, as an agent does, so ``snmpinform -v3``
+  and :class:`TrapSender` informs work without configuring our engine ID anywhere.
 * Unknown communities and users, undecodable or unauthentic datagrams and non-notification
   PDUs are dropped and counted in :attr:`SNMPTrapListener.stats`; the socket reader never
   raises.
@@ -45,9 +51,6 @@ Receiving (:class:`SNMPTrapListener`, a kernel session with its own UDP socket):
   it holds its alias and other sessions are alive (the kernel's rules). ``unsubscribe``
   ends a subscription (a subscriber that stops loses its own), ``finish`` ends them all
   and closes the socket.
-
-Not supported: SNMPv3 informs *received* (they need us as an authoritative engine:
-discovery Reports, engine boots/time); SNMPv3 timeliness checks of received traps.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import os
 import socket
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,14 +70,13 @@ from ._core import ber
 from ._core.oid import Oid
 from ._core.pdu import PduResult, RawVarbind
 from ._core.usm import UsmKeys, UsmUser
-from ._core.v3msg import V3Message, encode_message
-from ._core.v3msg import decode_message as decode_v3
+from ._core.v3msg import MAX_ENGINE_BOOTS, encode_message
+from ._core.v3receiver import V3Receiver
 from ._core.values import to_netsnmp
 from ._core.vars import parse_set_vars
 from .errors import (
     ConfigurationError,
     ErrorStatusError,
-    SNMPError,
     TransportError,
 )
 from .kernel import Event, Kernel, Session
@@ -506,11 +509,14 @@ class ListenerStats:
     received: int = 0  # datagrams read
     traps: int = 0  # notifications accepted (v1 + v2c + v3 traps and informs)
     informs: int = 0  # informs accepted (and acknowledged)
-    acks_failed: int = 0  # acknowledgements that could not be sent
+    acks_failed: int = 0  # acknowledgements and Reports that could not be sent
     delivered: int = 0  # trap events posted to subscribers
     bad_community: int = 0  # v1/v2c with a community not in Communities
     unknown_user: int = 0  # v3 user (or engine) not configured
     auth_failures: int = 0  # v3 digest, decryption or security-level failures
+    not_in_time_window: int = 0  # v3: a replayed trap, or an inform with a stale clock
+    discoveries: int = 0  # v3 probes for our engine ID (answered with a Report)
+    reports: int = 0  # v3 Reports sent (discoveries and failures of informs)
     malformed: int = 0  # datagrams that do not decode
     unexpected_pdu: int = 0  # well-formed, but not a notification (GET, Response ...)
     errors: int = 0  # anything else that went wrong handling a datagram (a bug)
@@ -564,12 +570,12 @@ class SNMPTrapListener:
     def __init__(self, kernel: Kernel, **options: Any) -> None:
         opts = {k.lower().replace("_", "").replace("-", ""): v for k, v in options.items()}
         known = {"alias", "localaddr", "localport", "communities", "users", "usenumeric",
-                 "uselongnames"}  # fmt: skip
+                 "uselongnames", "localengineid", "engineboots"}  # fmt: skip
         unknown = set(opts) - known
         if unknown:
             raise ConfigurationError(
                 f"unknown keyword(s) {sorted(unknown)}; valid: Alias, LocalAddr, LocalPort, "
-                "Communities, Users, UseNumeric, UseLongNames"
+                "Communities, Users, UseNumeric, UseLongNames, LocalEngineId, EngineBoots"
             )
         alias = opts.get("alias", "traps")
         if alias is not None and (not isinstance(alias, str) or not alias):
@@ -585,6 +591,13 @@ class SNMPTrapListener:
             c.encode() if isinstance(c, str) else bytes(c) for c in communities
         )
         self._users = [_parse_user(u) for u in opts.get("users") or ()]
+        boots = opts.get("engineboots", 1)
+        if type(boots) is not int or not 0 < boots < MAX_ENGINE_BOOTS:
+            raise ConfigurationError(f"EngineBoots must be an int 1..2**31-2, not {boots!r}")
+        engine_id = _engine_id(opts.get("localengineid"))
+        if engine_id is None:  # like net-snmp's default: 80001f8880 + random octets
+            engine_id = bytes.fromhex("80001f8880") + os.urandom(8)
+        self._v3 = V3Receiver(engine_id, boots, time.monotonic(), self._keys_for)
         self._numeric = bool(opts.get("usenumeric", False))
         self._long_names = bool(opts.get("uselongnames", False))
         self.stats = ListenerStats()
@@ -606,7 +619,9 @@ class SNMPTrapListener:
         port; 162 needs privileges), ``Communities`` (default ``["public"]``), ``Users``
         (SNMPv3 user dicts: ``SecName``, ``AuthProto``, ``AuthPass``, ``PrivProto``,
         ``PrivPass``, optional ``EngineId``: the sender's engine ID, any when absent),
-        ``UseNumeric``, ``UseLongNames``.
+        ``UseNumeric``, ``UseLongNames``, ``LocalEngineId`` (our engine ID for SNMPv3
+        informs, bytes or hex; default random), ``EngineBoots`` (default 1; keep it growing
+        across restarts with a fixed ``LocalEngineId``).
 
         Raises:
             ConfigurationError: a bad option or an alias in use.
@@ -623,6 +638,11 @@ class SNMPTrapListener:
         }
         listener.session = Session.create(kernel, inline_states=states)
         return listener
+
+    @property
+    def engine_id(self) -> bytes:
+        """Our SNMPv3 engine ID: senders of informs discover it (``LocalEngineId``)."""
+        return self._v3.engine_id
 
     @property
     def subscribers(self) -> int:
@@ -784,34 +804,23 @@ class SNMPTrapListener:
 
     def _datagram_v3(self, data: bytes, source: Any) -> None:
         stats = self.stats
-        try:
-            msg: V3Message = decode_v3(data, self._keys_for)
-        except SNMPError as exc:
-            name = type(exc).__name__
-            if name in ("UnknownUserName", "UnknownEngineID"):
-                stats.unknown_user += 1
-            elif name in ("WrongDigest", "DecryptionError", "UnsupportedSecurityLevel"):
-                stats.auth_failures += 1
-            else:
-                stats.malformed += 1
-            log.debug("SNMPv3 datagram from %s dropped: %s", source[0], exc)
+        received = self._v3.receive(data, time.monotonic())
+        if received.reply is not None:
+            if received.message is None:
+                stats.reports += 1
+            self._send(received.reply, source)
+        msg = received.message
+        if msg is None:
+            problem = received.problem or "errors"
+            setattr(stats, problem, getattr(stats, problem) + 1)
+            log.debug("SNMPv3 datagram from %s not accepted: %s", source[0], problem)
             return
-        except ber.BERDecodeError:
-            stats.malformed += 1
-            return
-        user = self._find_user(msg.engine_id, msg.user_name)
-        if user is None:
-            stats.unknown_user += 1
-            return
-        if msg.level != user.user.level:
-            stats.auth_failures += 1  # below (or above) what the user is configured for
-            return
-        if msg.pdu_tag != ber.SNMPV2_TRAP:
-            stats.unexpected_pdu += 1  # informs need us as the authoritative engine
-            return
-        info = TrapInfo(
-            "trap", user=msg.user_name, engine_id=msg.engine_id, request_id=msg.request_id
-        )
+        pdu = "trap"
+        if msg.pdu_tag == ber.INFORM_REQUEST:
+            pdu = "inform"
+            stats.informs += 1
+        info = TrapInfo(pdu, user=msg.user_name, engine_id=msg.engine_id,
+                        request_id=msg.request_id)  # fmt: skip
         self._deliver(source, "3", msg.varbinds, info)
 
     def _find_user(self, engine_id: bytes, user_name: bytes) -> _User | None:

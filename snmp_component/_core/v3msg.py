@@ -12,6 +12,8 @@ Sans-IO and pure: bytes in, bytes or plain values out.  A transport drives it:
   message into a :class:`V3Message`;
 * :func:`report_error` -- the error a Report PDU stands for;
 * :func:`peek_msg_id` -- the msgID of a datagram, reading the header only;
+* :func:`peek_header` / :func:`encode_report` -- the authoritative side's Reports
+  (a receiver of informs answers discovery and failures with them);
 * :class:`TimeWindow` -- timeliness bookkeeping of one authoritative engine
   (RFC 3414 3.2.7 b), with the local clock passed in as *now*;
 * :class:`RemoteEngine` -- the state of one (agent, user) pair tying it all
@@ -66,6 +68,7 @@ from ..errors import (
     WrongDigest,
 )
 from .ber import (
+    COUNTER32,
     GET_BULK_REQUEST,
     GET_NEXT_REQUEST,
     GET_REQUEST,
@@ -81,6 +84,7 @@ from .ber import (
     encode_length,
     encode_octets,
     encode_pdu,
+    encode_varbinds,
 )
 from .oid import Oid
 from .usm import (
@@ -108,10 +112,13 @@ __all__ = [
     "RemoteEngine",
     "TimeWindow",
     "V3DecodeError",
+    "V3Header",
     "V3Message",
     "decode_message",
     "encode_discovery",
     "encode_message",
+    "encode_report",
+    "peek_header",
     "peek_msg_id",
     "report_error",
 ]
@@ -306,10 +313,15 @@ def _int(data: bytes, i: int, limit: int, what: str) -> tuple[int, int]:
     return decode_integer(data, i, limit, what)
 
 
-def _decode(data: bytes, keys: UsmKeys | KeyResolver | None) -> V3Message:
+_Header: TypeAlias = tuple[int, int, int, bytes, int, int, bytes, int, int, int, int, int]
+
+
+def _header(data: bytes) -> _Header:
+    """The checked header: (msgID, msgMaxSize, msgFlags, engine ID, boots, time, user name,
+    auth params start/end, priv params start/end, msgData start)."""
     # Every helper is bounded by its parent's end, and each parent by len(data):
     # an IndexError can only come from reading past the end of data, which the
-    # caller turns into V3DecodeError.
+    # callers turn into V3DecodeError.
     total = len(data)
     s, e = _tlv(data, 0, total, 0x30, "message")
     if e != total:
@@ -361,7 +373,14 @@ def _decode(data: bytes, keys: UsmKeys | KeyResolver | None) -> V3Message:
         raise V3DecodeError(f"msgAuthoritativeEngineTime {engine_time} out of range 0..{_MAX_I31}")
     if se >= total:
         raise V3DecodeError("msgData missing")
+    return (msg_id, max_size, flags, engine_id, boots, engine_time, user_name,
+            auth_s, auth_e, priv_s, priv_e, se)  # fmt: skip
 
+
+def _decode(data: bytes, keys: UsmKeys | KeyResolver | None) -> V3Message:
+    (msg_id, max_size, flags, engine_id, boots, engine_time, user_name,
+     auth_s, auth_e, priv_s, priv_e, se) = _header(data)  # fmt: skip
+    total = len(data)
     if flags & FLAG_AUTH:
         k_ = _resolve(keys, engine_id, user_name)
         auth = k_.auth
@@ -504,6 +523,46 @@ def peek_msg_id(data: bytes | bytearray | memoryview) -> int | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class V3Header:
+    """What :func:`peek_header` reads without keys: enough to answer with a Report.
+
+    Attributes:
+        msg_id, max_size, flags, engine_id, user_name: as in :class:`V3Message`.
+        request_id: the PDU's request-id when the ScopedPDU is in plaintext, else 0.
+    """
+
+    msg_id: int
+    max_size: int
+    flags: int
+    engine_id: bytes
+    user_name: bytes
+    request_id: int
+
+    @property
+    def reportable(self) -> bool:
+        """The msgFlags reportable bit: the sender expects a Report on failure."""
+        return bool(self.flags & FLAG_REPORTABLE)
+
+
+def peek_header(data: bytes) -> V3Header | None:
+    """The header of an SNMPv3 datagram, checked as :func:`decode_message` does, but not
+    authenticated or decrypted; None if it is malformed.  Never raises."""
+    try:
+        msg_id, max_size, flags, engine_id, _, _, user_name, _, _, _, _, se = _header(data)
+        request_id = 0
+        if not flags & FLAG_PRIV:
+            total = len(data)
+            s, e = _tlv(data, se, total, 0x30, "ScopedPDU")
+            _, b = _tlv(data, s, e, 0x04, "contextEngineID")
+            _, d = _tlv(data, b, e, 0x04, "contextName")
+            ps, pe = _tlv(data, d, e, data[d], "PDU")
+            request_id = _int(data, ps, pe, "request-id")[0]
+    except (BERDecodeError, IndexError, TypeError, ValueError):
+        return None
+    return V3Header(msg_id, max_size, flags, engine_id, user_name, request_id)
+
+
 # ====================================================================== encoding
 _VERSION_TLV: Final = b"\x02\x01\x03"
 _MODEL_TLV: Final = b"\x02\x01\x03"
@@ -634,6 +693,36 @@ def encode_discovery(msg_id: int, request_id: int, *, max_size: int = DEFAULT_MA
     body = _EMPTY_GET_PREFIX + encode_pdu(GET_REQUEST, request_id, 0, 0, b"\x30\x00")
     scoped = b"\x30" + encode_length(len(body)) + body
     return _assemble(msg_id, max_size, FLAG_REPORTABLE, b"", 0, 0, b"", scoped, None)
+
+
+def encode_report(
+    header: V3Header,
+    oid: Oid,
+    count: int,
+    engine_id: bytes,
+    boots: int,
+    engine_time: int,
+    *,
+    keys: UsmKeys | None = None,
+    request_id: int | None = None,
+) -> bytes:
+    """A Report answering the message *header* came from, sent as its authoritative engine.
+
+    RFC 3412 7.1.3 and RFC 3414 3.2: the varbind is the usmStats counter *oid* with value
+    *count* (Counter32), msgID is echoed, msgAuthoritativeEngineID/Boots/Time are ours
+    (*engine_id*, *boots*, *engine_time*, also the contextEngineID), not reportable.
+    noAuthNoPriv with the request's user name, or authNoPriv with *keys* (the
+    notInTimeWindow Report, which the sender must be able to trust to resynchronise).
+    request-id: *request_id*, else the header's (0 when the request was encrypted).
+    """
+    rid = header.request_id if request_id is None else request_id
+    pdu = encode_pdu(REPORT, rid, 0, 0, encode_varbinds([(oid, COUNTER32, count & 0xFFFFFFFF)]))
+    body = b"\x04" + encode_length(len(engine_id)) + engine_id + b"\x04\x00" + pdu
+    scoped = b"\x30" + encode_length(len(body)) + body
+    flags = FLAG_AUTH if keys is not None else 0
+    user = keys.user_name if keys is not None else header.user_name
+    return _assemble(header.msg_id, DEFAULT_MAX_SIZE, flags, engine_id, boots, engine_time, user,
+                     scoped, keys)  # fmt: skip
 
 
 # ====================================================================== timeliness

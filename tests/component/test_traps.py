@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 
 from snmp_component import Event, Kernel, Session
+from snmp_component._core import ber
+from snmp_component._core.usm import UsmUser
+from snmp_component._core.v3msg import encode_message
 from snmp_component.errors import ConfigurationError, SNMPTimeoutError
-from snmp_component.traps import SNMPTrapListener, TrapSender
+from snmp_component.traps import SYS_UP_TIME, SNMPTrapListener, TrapSender
 from tests.trapd import Received, SnmpTrapd
 
 ENGINE = "0x8000000001020304"
@@ -283,6 +286,20 @@ def test_v3_trap_from_snmptrap() -> None:
     assert listener.stats.unknown_user == 1
 
 
+def test_replayed_v3_trap_is_dropped() -> None:
+    keys = UsmUser("tuser", "SHA", AUTH, "AES", PRIV).localize(bytes.fromhex(ENGINE[2:]))
+    varbinds = ber.encode_varbinds([(SYS_UP_TIME, ber.TIMETICKS, 1)])
+
+    def trap(request_id: int, engine_time: int) -> bytes:
+        pdu = ber.encode_pdu(ber.SNMPV2_TRAP, request_id, 0, 0, varbinds)
+        return encode_message(request_id, pdu, keys, 9, engine_time)
+
+    raw = [trap(1, 5000), trap(2, 4000), trap(3, 5010)]  # the second is 1000 s old
+    events, listener, _ = _run_listener([], 2, raw=raw, Users=[{**V3_USER, "EngineId": ENGINE}])
+    assert [info.request_id for *_, info in events[0]] == [1, 3]
+    assert listener.stats.not_in_time_window == 1 and listener.stats.traps == 2
+
+
 def test_one_event_per_trap_per_subscriber_and_drops_counted() -> None:
     garbage = [b"\x00garbage", b"\x30\x03\x02\x01\x01", b""]
     cmds = [
@@ -324,3 +341,103 @@ def test_unsubscribe_releases_the_listener() -> None:
                                           "on_trap": lambda ev: None})  # fmt: skip
     asyncio.run(asyncio.wait_for(kernel.run_async(), 5))
     assert listener.closed and listener.subscribers == 0
+
+
+# ================================================================== SNMPv3 informs received
+def _snmpinform_v3(user: str, level: str, *security: str) -> list[str]:
+    return ["snmpinform", "-v", "3", "-u", user, "-l", level, *security, "-t", "2", "-r", "0",
+            "udp:127.0.0.1:{port}", *V2_TRAP]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("auth", "priv"),
+    [
+        (None, None),
+        ("MD5", None),
+        ("SHA", "AES"),
+        ("MD5", "DES"),
+        ("SHA-512", "AES-256"),
+        ("SHA-256", "AES-192"),
+    ],
+)
+def test_v3_inform_from_snmpinform_is_acknowledged(auth: str | None, priv: str | None) -> None:
+    """snmpinform discovers our engine ID and clock, then gets its Response: exit 0."""
+    level = "authPriv" if priv else "authNoPriv" if auth else "noAuthNoPriv"
+    security = ["-a", auth, "-A", AUTH] if auth else []
+    security += ["-x", priv, "-X", PRIV] if priv else []
+    user: dict[str, Any] = {"SecName": "iuser"}
+    if auth:
+        user.update(AuthProto=auth, AuthPass=AUTH)
+    if priv:
+        user.update(PrivProto=priv, PrivPass=PRIV)
+    events, listener, rcs = _run_listener(
+        [_snmpinform_v3("iuser", level, *security)], 1, Users=[user]
+    )
+    assert rcs == [0]  # snmpinform exits 0 only when acknowledged
+    [(_, version, varlist, info)] = events[0]
+    assert version == "3" and info.pdu == "inform" and info.user == b"iuser"
+    assert info.engine_id == listener.engine_id
+    assert varlist[2].val == "from-net-snmp"
+    stats = listener.stats
+    assert stats.informs == 1 and stats.discoveries >= 1 and stats.acks_failed == 0
+    assert stats.auth_failures == stats.unknown_user == stats.malformed == stats.errors == 0
+
+
+def test_v3_inform_failures_are_reported_to_snmpinform() -> None:
+    """Wrong passwords and an unknown user get USM Reports: snmpinform fails at once."""
+    good = _snmpinform_v3("iuser", "authPriv", "-a", "SHA", "-A", AUTH, "-x", "AES", "-X", PRIV)
+    wrong_auth = [a if a != AUTH else "wrongpass98" for a in good]
+    unknown = [a if a != "iuser" else "nobody" for a in good]
+    events, listener, rcs = _run_listener(
+        [wrong_auth, unknown, good], 1, Users=[{**V3_USER, "SecName": "iuser"}]
+    )
+    assert rcs[0] != 0 and rcs[1] != 0 and rcs[2] == 0
+    assert len(events[0]) == 1
+    stats = listener.stats
+    assert stats.auth_failures >= 1 and stats.unknown_user >= 1 and stats.informs == 1
+    assert stats.reports == stats.discoveries + stats.auth_failures + stats.unknown_user + (
+        stats.not_in_time_window
+    )
+
+
+def test_v3_inform_from_trap_sender_to_listener_survives_a_restart() -> None:
+    """Our TrapSender informs our listener; the listener restarts (EngineBoots 2): the
+    sender gets an authenticated notInTimeWindow Report, resynchronises, and succeeds."""
+    engine = "0x80001f88800102030405060708"
+    kernel = Kernel()
+    first = SNMPTrapListener.create(kernel, Alias="first", LocalEngineId=engine,
+                                    Users=[V3_USER])  # fmt: skip
+    port = first.port
+    received: list[Any] = []
+
+    async def main() -> None:
+        sender = TrapSender(kernel, DestHost="127.0.0.1", RemotePort=port, Version=3,
+                            SecName="tuser", SecLevel="authPriv", AuthProto="SHA",
+                            AuthPass=AUTH, PrivProto="AES", PrivPass=PRIV,
+                            Timeout=500_000, Retries=1)  # fmt: skip
+        try:
+            received.append(await sender.inform(TRAP_OID, [["sysName", 0, "one", "OCTETSTR"]]))
+            kernel.post("first", "finish")
+            await asyncio.sleep(0.05)
+            assert first.closed
+            second = SNMPTrapListener.create(kernel, Alias="second", LocalEngineId=engine,
+                                             LocalPort=port, EngineBoots=2,
+                                             Users=[V3_USER])  # fmt: skip
+            await asyncio.sleep(0.05)
+            received.append(await sender.inform(TRAP_OID, [["sysName", 0, "two", "OCTETSTR"]]))
+            assert second.stats.not_in_time_window == 1 and second.stats.informs == 1
+        finally:
+            sender.close()
+            kernel.stop()
+
+    # a session with a timer keeps the kernel running while main() works
+    Session.create(kernel, inline_states={"_start": lambda ev: ev.kernel.delay_set("hold", 30),
+                                          "hold": lambda ev: None})  # fmt: skip
+
+    async def run() -> None:
+        task = asyncio.ensure_future(kernel.run_async())
+        await asyncio.wait_for(main(), 10)
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(run())
+    assert [r[2].val for r in received] == ["one", "two"]
