@@ -28,4 +28,4 @@ echo "== mypy --strict"
 
 echo "== pytest"
 # pytest exits 5 when it collects no test: that fails this script too (set -e).
-"$PYTHON" -m pytest -q -p no:cacheprovider "$@"
+HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" "$PYTHON" -m pytest -q -p no:cacheprovider "$@"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from snmp_component.testing import SnmpdAgent
 
@@ -27,3 +29,11 @@ def snmpd() -> Iterator[SnmpdAgent]:
         yield agent
     finally:
         agent.stop()
+
+
+# ------------------------------------------------------------------------------------------------
+# Hypothesis: scripts/test.sh (CI) runs the "ci" profile: the same examples every run, no
+# example database, so a CI result does not depend on luck. Plain `pytest` explores at random.
+# ------------------------------------------------------------------------------------------------
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -10,8 +10,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from snmp_component import Kernel, SNMPComponent, transport
+from snmp_component import Kernel, SNMPComponent, VarList, transport
 from snmp_component._core import ber
+from snmp_component.errors import SNMPError
 
 OID = (1, 3, 6, 1, 2, 1, 1, 5, 0)
 
@@ -96,7 +97,8 @@ def test_noise_before_each_reply_never_raises_and_never_loses_a_request(noise: l
             Version=2, Timeout=1_000_000, Retries=0, MaxInFlight=5,
         )  # fmt: skip
         try:
-            results = await asyncio.gather(*(snmp.get(".1.3.6.1.2.1.1.5.0") for _ in range(5)))
+            gets = (snmp.get(".1.3.6.1.2.1.1.5.0") for _ in range(5))
+            results = await asyncio.gather(*gets, return_exceptions=True)
             stats = transport._registry[kernel][socket.AF_INET].stats
             snmp.finish()
             return results, stats, agent.sent
@@ -107,7 +109,11 @@ def test_noise_before_each_reply_never_raises_and_never_loses_a_request(noise: l
         results, stats, sent = asyncio.run(asyncio.wait_for(main(), 10))
     finally:
         logging.getLogger().removeHandler(handler)
-    assert [r[0].val for r in results] == ["ok"] * 5
+    # A mutation may make a valid reply with another value or an error-status (the agent
+    # "said" so): each request still ends once, with a VarList or a typed SNMPError.
+    assert len(results) == 5
+    for result in results:
+        assert isinstance(result, VarList | SNMPError), repr(result)
     assert stats.completed == 5
     assert stats.received == sent  # every datagram was read (loopback does not drop these)
     assert not errors and not loop_errors
