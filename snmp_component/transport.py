@@ -21,14 +21,16 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import logging
 import random
 import socket
 import weakref
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ._core import ber
 from ._core.pdu import PduResult
@@ -53,6 +55,18 @@ Address = tuple[Any, ...]  # a socket address as getaddrinfo/recvfrom give it
 
 RESEND = object()
 """What :meth:`Codec.read` returns to have the request re-built and sent again now."""
+
+
+@runtime_checkable
+class Batching(Protocol):
+    """An owner (the kernel) that groups what the completions of one wake-up post.
+
+    ``batch()`` wraps each socket wake-up and each timer expiry: the events the completion
+    callbacks post are dispatched when it ends, in the same loop turn, after every reply
+    of the wake-up was read (so the sends they cause go out together).
+    """
+
+    def batch(self) -> AbstractContextManager[None]: ...
 
 
 class Codec(Protocol):
@@ -145,6 +159,7 @@ class UdpTransport:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         self._next_id = random.randrange(1, 2**31 - 1)
+        self.batch: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext
         sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
             sock.setblocking(False)
@@ -267,6 +282,10 @@ class UdpTransport:
     # ---------------------------------------------------------------- receiving
 
     def _on_readable(self) -> None:
+        with self.batch():
+            self._read_all()
+
+    def _read_all(self) -> None:
         sock = self._sock
         if sock is None:
             return
@@ -354,6 +373,10 @@ class UdpTransport:
         self._timer = self.loop.call_at(when, self._on_timer)
 
     def _on_timer(self) -> None:
+        with self.batch():
+            self._expire()
+
+    def _expire(self) -> None:
         self._timer = None
         heap = self._heap
         now = self.loop.time()
@@ -457,6 +480,8 @@ def acquire(owner: object, family: int) -> UdpTransport:
     transport = transports.get(family)
     if transport is None or transport.closed or transport.loop is not loop:
         transport = transports[family] = UdpTransport(loop, family)
+        if isinstance(owner, Batching):
+            transport.batch = owner.batch
     transport.users += 1
     return transport
 

@@ -24,12 +24,13 @@ Only ``post_threadsafe`` may be used from another thread.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 from pyee import EventEmitter
@@ -429,14 +430,38 @@ class Kernel:
     ) -> None:
         self.post_as(None, dest, state, *args, **kwargs)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Dispatch what is posted inside the block when it ends, not one loop turn later.
+
+        For I/O callbacks (outside any handler) that deliver several results with
+        :meth:`call_as`: the events those handlers post are dispatched right after the
+        block, in the same loop turn, in FIFO order, still after the handler that posted
+        them. Inside a handler, or with a drain already scheduled, it changes nothing.
+        """
+        if self._current is not None or self._drain_scheduled or self._loop is None:
+            yield
+            return
+        self._drain_scheduled = True  # posts inside the block do not schedule a drain
+        try:
+            yield
+        finally:
+            self._drain_scheduled = False
+            if self._queue:
+                self._dispatch_queued()
+
     def _schedule_drain(self) -> None:
         if not self._drain_scheduled and self._loop is not None:
             self._drain_scheduled = True
             self._loop.call_soon(self._drain)
 
     def _drain(self) -> None:
-        """Dispatch the events queued before this drain began (rule 1)."""
+        """The scheduled drain (rule 1)."""
         self._drain_scheduled = False
+        self._dispatch_queued()
+
+    def _dispatch_queued(self) -> None:
+        """Dispatch the events queued before this began; schedule a drain for later ones."""
         queue = self._queue
         for _ in range(len(queue)):
             if not queue:  # stop() emptied it

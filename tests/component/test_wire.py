@@ -196,6 +196,9 @@ def test_poe_callbacks_from_a_fake_agent_come_from_the_component() -> None:
 
         def on_resp(ev: Event) -> None:
             got.append((ev.sender is not None, ev.arg1.varlist[0].val))
+            # what this handler posts is dispatched when the socket wake-up ends
+            udp = transport._registry[ev.kernel][socket.AF_INET]
+            got.append(udp.batch == ev.kernel.batch)
             ev.kernel.post("snmp", "finish")
 
         Session.create(
@@ -213,7 +216,7 @@ def test_poe_callbacks_from_a_fake_agent_come_from_the_component() -> None:
         assert snmp.pending == 0
         return got
 
-    assert run(main()) == [(True, "ok")]
+    assert run(main()) == [(True, "ok"), True]
 
 
 def test_v1_walk_of_the_last_leaf_returns_the_instance() -> None:

@@ -67,6 +67,56 @@ def test_post_is_never_inline_and_call_is() -> None:
     assert order == ["after post", "now 2", "after call", "later 1"]
 
 
+def test_batch_dispatches_what_io_deliveries_post_when_it_ends() -> None:
+    """An I/O callback's deliveries: their posts run at the end of the block, in FIFO order,
+    after the delivering handler returned; in a handler, or with a drain pending, batch()
+    changes nothing."""
+    kernel = Kernel()
+    order: list[str] = []
+    checked: list[bool] = []
+
+    def deliver(ev: Event) -> None:
+        ev.kernel.yield_("follow", ev.arg0)
+        order.append(f"delivered {ev.arg0}")
+
+    def io_callback() -> None:
+        assert order == ["go done", "follow in handler"]
+        order.clear()
+        with kernel.batch():
+            kernel.call_as(None, "worker", "deliver", 1)
+            kernel.call_as(None, "worker", "deliver", 2)
+            assert order == ["delivered 1", "delivered 2"]
+        assert order == ["delivered 1", "delivered 2", "follow 1", "follow 2"]
+        order.clear()
+        kernel.post("worker", "follow", "queued")  # a drain is now pending: it keeps FIFO
+        with kernel.batch():
+            kernel.call_as(None, "worker", "deliver", 3)
+        assert order == ["delivered 3"]
+        checked.append(True)  # an assert above fails only the loop callback, not the test
+
+    def go(ev: Event) -> None:
+        with ev.kernel.batch():  # inside a handler: posts stay for later
+            ev.kernel.yield_("follow", "in handler")
+        order.append("go done")
+        asyncio.get_running_loop().call_soon(io_callback)
+        ev.kernel.delay_set("end", 0.05)
+
+    def start(ev: Event) -> None:
+        ev.kernel.alias_set("worker")
+        ev.kernel.yield_("go")
+
+    Session.create(kernel, inline_states={
+        "_start": start,
+        "go": go,
+        "deliver": deliver,
+        "follow": lambda ev: order.append(f"follow {ev.arg0}"),
+        "end": lambda ev: ev.kernel.alias_remove("worker"),
+    })  # fmt: skip
+    run(kernel)
+    assert checked == [True]
+    assert order == ["delivered 3", "follow queued", "follow 3"]
+
+
 def test_ten_thousand_posts_from_several_sessions_keep_per_sender_fifo() -> None:
     kernel = Kernel()
     received: list[tuple[int, int]] = []
