@@ -24,7 +24,7 @@ Data format (``"format": 1``), one JSON object:
 * ``nodes``: one array per (module, named OID), in module priority order then OID order::
 
     [name, module#, oid, kind, type, access, tc, hint, enums#, indexes, implied,
-     augments, units]
+     augments, units, limits]
 
   trailing nulls dropped. ``kind`` is ``scalar``/``column``/``table``/``row`` for
   OBJECT-TYPEs, ``notification``, ``group``, ``compliance``, ``capabilities`` or ``module``
@@ -35,7 +35,8 @@ Data format (``"format": 1``), one JSON object:
   textual convention named by the SYNTAX, ``hint`` its DISPLAY-HINT (the first one along a
   chain of conventions). ``indexes`` are the names of a row's INDEX objects (for an
   AUGMENTS row: those of the augmented row, which ``augments`` names); ``implied`` is 1 when
-  the last index is IMPLIED.
+  the last index is IMPLIED. ``limits`` is the SYNTAX's SIZE or range as
+  ``["size" | "range", [[min, max], ...]]`` (the object's own, else its nearest convention's).
 
 Besides the modules' own nodes the data holds net-snmp's three roots ``ccitt(0)``,
 ``iso(1)`` and ``joint-iso-ccitt(2)`` (as SNMPv2-SMI nodes: pysmi treats them as built in).

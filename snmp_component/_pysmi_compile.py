@@ -224,9 +224,14 @@ class _Resolver:
         return None
 
     def syntax(self, module: str, syntax: Mapping[str, Any], where: str) -> dict[str, Any]:
-        """net-snmp type, TC name, hint and named numbers of a SYNTAX clause."""
+        """net-snmp type, TC name, hint, named numbers and SIZE/range of a SYNTAX clause.
+
+        The object's own constraint wins over its conventions' (it may only narrow them,
+        RFC 2578 9 (3)); along a chain of conventions the nearest one wins.
+        """
         name = syntax["type"]
         enums = _named_numbers(syntax)
+        limits = _limits(syntax)
         tc: str | None = None
         hint: str | None = None
         seen: set[tuple[str, str]] = set()
@@ -245,10 +250,13 @@ class _Resolver:
             inner = definition.get("type") or {}
             if enums is None:
                 enums = _named_numbers(inner)
+            if limits is None:
+                limits = _limits(inner)
             if "type" not in inner:
                 raise CompileError(f"{where}: type {module}::{name} has no base type")
             name = inner["type"]
-        return {"type": BASE_TYPES[name], "tc": tc, "hint": hint, "enums": enums}
+        return {"type": BASE_TYPES[name], "tc": tc, "hint": hint, "enums": enums,
+                "limits": limits}  # fmt: skip
 
 
 def _symbol(doc: Mapping[str, Any], name: str) -> dict[str, Any] | None:
@@ -265,6 +273,16 @@ def _named_numbers(syntax: Mapping[str, Any]) -> list[tuple[str, int]] | None:
     if not named:
         return None
     return sorted(((str(k), int(v)) for k, v in named.items()), key=lambda kv: (kv[1], kv[0]))
+
+
+def _limits(syntax: Mapping[str, Any]) -> list[Any] | None:
+    """``["size" | "range", [[min, max], ...]]`` of a SYNTAX's SIZE or range, or None."""
+    constraints = syntax.get("constraints") or {}
+    for kind in ("size", "range"):
+        pairs = constraints.get(kind)
+        if pairs:
+            return [kind, [[int(p["min"]), int(p["max"])] for p in pairs]]
+    return None
 
 
 def module_order(modules: Iterable[str], smiv1: Iterable[str]) -> list[str]:
@@ -324,6 +342,7 @@ def build_data(
                 1 if fields.get("implied") else None,
                 fields.get("augments"),
                 fields.get("units"),
+                fields.get("limits"),
             ]
             while record[-1] is None:
                 record.pop()

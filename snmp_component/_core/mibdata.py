@@ -84,9 +84,16 @@ def _nodes(data: Mapping[str, Any]) -> list[MibNode]:
         if n <= 3:
             append(MibNode(record[0], modules[record[1]], oid))
             continue
-        record = record + [None] * (13 - n)
+        record = record + [None] * (14 - n)
         (name, module, _, kind, type_, access, tc, hint, enum, indexes, implied, augments,
-         units) = record  # fmt: skip
+         units, limits) = record  # fmt: skip
+        sizes = ranges = None
+        if limits is not None:
+            pairs = tuple((int(low), int(high)) for low, high in limits[1])
+            if limits[0] == "size":
+                sizes = pairs
+            else:
+                ranges = pairs
         append(
             MibNode(
                 name,
@@ -102,6 +109,8 @@ def _nodes(data: Mapping[str, Any]) -> list[MibNode]:
                 bool(implied),
                 augments,
                 units,
+                sizes,
+                ranges,
             )
         )
     return nodes

@@ -108,6 +108,12 @@ class MibNode:
     """For an AUGMENTS row: the name of the row it augments."""
     units: str | None = None
     """UNITS clause of a scalar or column (``"kB"``, ``"seconds"``...), or ``None``."""
+    sizes: tuple[tuple[int, int], ...] | None = None
+    """The SIZE of an OCTET STRING SYNTAX as ``(min, max)`` ranges (``((0, 255),)`` for a
+    DisplayString), its own or its textual convention's; ``None`` without one."""
+    ranges: tuple[tuple[int, int], ...] | None = None
+    """The value range of an INTEGER-like SYNTAX as ``(min, max)`` ranges
+    (``((1, 255),)`` for ipDefaultTTL); ``None`` without one."""
 
     def __post_init__(self) -> None:
         if self.enums is not None and not isinstance(self.enums, MappingProxyType):

@@ -18,7 +18,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from . import ber
 from .oid import format_oid, parse_oid
@@ -169,13 +169,16 @@ def from_netsnmp(
     *,
     enums: Mapping[str, int] | None = None,
     tc: str | None = None,
+    sizes: Sequence[tuple[int, int]] | None = None,
+    ranges: Sequence[tuple[int, int]] | None = None,
     resolve: Callable[[str], Oid] | None = None,
 ) -> tuple[int, RawValue]:
     """``(tag, raw)`` for a set value ``val`` of net-snmp type ``type_``.
 
     The keywords come from the MIB object being set: ``enums`` (labels accepted for an
     INTEGER, bit names for BITS), ``tc`` (its textual convention, for known sizes and
-    ranges) and ``resolve`` (names an OBJECTID value may use, e.g. ``"hrStorageRam"``).
+    ranges), ``sizes`` / ``ranges`` (its SYNTAX's SIZE or range, as net-snmp checks them)
+    and ``resolve`` (names an OBJECTID value may use, e.g. ``"hrStorageRam"``).
 
     Raises:
         SetValueError: unknown type name, or a value that does not fit the type.
@@ -191,7 +194,10 @@ def from_netsnmp(
         val = _bits(val, enums)
     if tag in _RANGES:
         low, high = TC_RANGES.get(tc or "", _RANGES[tag])
-        return tag, _to_int(val, canonical, max(low, _RANGES[tag][0]), min(high, _RANGES[tag][1]))
+        number = _to_int(val, canonical, max(low, _RANGES[tag][0]), min(high, _RANGES[tag][1]))
+        if ranges and not _within(number, ranges):
+            raise SetValueError(f"{canonical} value {number} out of range {_spans(ranges)}")
+        return tag, number
     if tag == ber.OCTET_STRING or tag == ber.OPAQUE:
         if isinstance(val, str):
             raw = val.encode()
@@ -200,6 +206,10 @@ def from_netsnmp(
         else:
             raise SetValueError(f"{canonical} value must be str or bytes, not {val!r}")
         _check_size(raw, tc)
+        if sizes and not _within(len(raw), sizes):
+            raise SetValueError(
+                f"{canonical} value is {len(raw)} octets, the size must be {_spans(sizes)}"
+            )
         return tag, raw
     if tag == ber.OBJECT_IDENTIFIER:
         if isinstance(val, tuple) and all(isinstance(x, int) for x in val):
@@ -220,6 +230,15 @@ def from_netsnmp(
     if val not in (None, "", b""):
         raise SetValueError(f"NULL value must be empty, not {val!r}")
     return tag, None
+
+
+def _within(number: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(low <= number <= high for low, high in spans)
+
+
+def _spans(spans: Sequence[tuple[int, int]]) -> str:
+    """net-snmp's way of writing a SIZE or range: ``0..255``, ``4 | 16``."""
+    return " | ".join(f"{low}..{high}" if low != high else str(low) for low, high in spans)
 
 
 def _enum_value(val: str, enums: Mapping[str, int]) -> int | str:

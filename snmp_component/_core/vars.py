@@ -157,7 +157,9 @@ def parse_set_vars(
             if node is None:
                 tag, raw = from_netsnmp(val, type_, resolve=resolve)
             else:
-                tag, raw = from_netsnmp(val, type_, enums=node.enums, tc=node.tc, resolve=resolve)
+                tag, raw = from_netsnmp(val, type_, enums=node.enums, tc=node.tc,
+                                        sizes=node.sizes, ranges=node.ranges,
+                                        resolve=resolve)  # fmt: skip
         except SetValueError as exc:
             raise BadTypeError(f"Bad variable type: {label}: {exc}") from None
         out.append((oid, tag, raw))

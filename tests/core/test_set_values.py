@@ -38,6 +38,9 @@ def oid(text: str) -> tuple[int, ...]:
         (("sysORID.1", ".1.3.6.1"), (oid("sysORID.1"), ber.OBJECT_IDENTIFIER, (1, 3, 6, 1))),
         (("sysContact.0", "ops"), (oid("sysContact.0"), ber.OCTET_STRING, b"ops")),
         (("hrSystemDate.0", bytes(8)), (oid("hrSystemDate.0"), ber.OCTET_STRING, bytes(8))),
+        (("ifAlias.1", "x" * 64), (oid("ifAlias.1"), ber.OCTET_STRING, b"x" * 64)),
+        (("ipDefaultTTL.0", 255), (oid("ipDefaultTTL.0"), ber.INTEGER, 255)),
+        (("ipDefaultTTL.0", "1"), (oid("ipDefaultTTL.0"), ber.INTEGER, 1)),
     ],
 )  # fmt: skip
 def test_values_from_the_mib(args: tuple[Any, ...], expected: tuple[Any, ...]) -> None:
@@ -61,11 +64,28 @@ def test_values_from_the_mib(args: tuple[Any, ...], expected: tuple[Any, ...]) -
         (("ifSpeed.1", -1), "out of range 0..4294967295"),
         (("ifHCInOctets.1", 2**64), "out of range"),
         (("ifIndex.1", 0), "out of range 1..2147483647"),  # InterfaceIndex
+        # the object's own SIZE or range (RFC 2578 sub-typing), as net-snmp's snmpset checks
+        (("ifAlias.1", "x" * 65), "OCTETSTR value is 65 octets, the size must be 0..64"),
+        (("ipDefaultTTL.0", 0), "INTEGER32 value 0 out of range 1..255"),
+        (("ipDefaultTTL.0", "256"), "INTEGER32 value 256 out of range 1..255"),
+        (("sysServices.0", 128), "out of range 0..127"),
+        ((["snmpTargetAddrTAddress", 1, b""],), "the size must be 1..255"),
+        ((["ipDefaultTTL", 0, 300, "INTEGER"],), "out of range 1..255"),  # explicit type too
     ],
 )
 def test_values_that_do_not_fit_are_bad_type_errors(args: tuple[Any, ...], text: str) -> None:
     with pytest.raises(errors.BadTypeError, match=text.replace("(", r"\(").replace(")", r"\)")):
         set_vars(*args)
+
+
+def test_spans_with_several_parts() -> None:
+    spans = ((4, 4), (16, 16))
+    assert from_netsnmp(b"1234", "OCTETSTR", sizes=spans) == (ber.OCTET_STRING, b"1234")
+    with pytest.raises(SetValueError, match=r"the size must be 4 \| 16"):
+        from_netsnmp(b"12345", "OCTETSTR", sizes=spans)
+    assert from_netsnmp(7, "INTEGER", ranges=((0, 3), (7, 9))) == (ber.INTEGER, 7)
+    with pytest.raises(SetValueError, match=r"out of range 0..3 \| 7..9"):
+        from_netsnmp(5, "INTEGER", ranges=((0, 3), (7, 9)))
 
 
 def test_bits_by_name_or_number() -> None:
