@@ -6,6 +6,9 @@ Rules this module keeps (POE::Kernel's, mapped onto asyncio):
    scheduled with ``loop.call_soon`` dispatches the events that were queued when it
    started, then yields to the loop (so timers and socket callbacks run between
    batches) and reschedules itself if more arrived. Per-sender order is post order.
+   An I/O callback may wrap its deliveries in ``batch()``: what their handlers post is
+   then dispatched when the block ends, in the same loop turn (still after the posting
+   handler returned, still FIFO).
 2. ``call`` dispatches inline and returns the handler's value (with a depth guard).
 3. Timers are ``loop.call_later`` handles owned by a session; when one fires its event
    joins the FIFO like any post. Stopping a session cancels its timers.
