@@ -97,6 +97,7 @@ from .usm import (
 )
 
 __all__ = [
+    "CONFIRMED_PDUS",
     "DEFAULT_MAX_SIZE",
     "MAX_ENGINE_BOOTS",
     "SNMP_VERSION_3",
@@ -167,7 +168,7 @@ _REPORTS: Final[dict[int, tuple[type[SecurityError], int, str]]] = {
     6: (DecryptionError, _DECRYPTION_ERR, "Decryption error"),
 }
 
-_CONFIRMED: Final = frozenset(
+CONFIRMED_PDUS: Final = frozenset(
     (GET_REQUEST, GET_NEXT_REQUEST, GET_BULK_REQUEST, SET_REQUEST, INFORM_REQUEST)
 )
 
@@ -530,6 +531,7 @@ class V3Header:
     Attributes:
         msg_id, max_size, flags, engine_id, user_name: as in :class:`V3Message`.
         request_id: the PDU's request-id when the ScopedPDU is in plaintext, else 0.
+        pdu_tag: the PDU's tag when the ScopedPDU is in plaintext, else None.
     """
 
     msg_id: int
@@ -538,11 +540,20 @@ class V3Header:
     engine_id: bytes
     user_name: bytes
     request_id: int
+    pdu_tag: int | None = None
 
     @property
     def reportable(self) -> bool:
         """The msgFlags reportable bit: the sender expects a Report on failure."""
         return bool(self.flags & FLAG_REPORTABLE)
+
+    @property
+    def answerable(self) -> bool:
+        """Whether a failure of this message gets a Report (RFC 3412 7.1.3 b): by the PDU's
+        class when it is readable (confirmed class only), else by the reportable flag."""
+        if self.pdu_tag is not None:
+            return self.pdu_tag in CONFIRMED_PDUS
+        return self.reportable
 
 
 def peek_header(data: bytes) -> V3Header | None:
@@ -551,16 +562,18 @@ def peek_header(data: bytes) -> V3Header | None:
     try:
         msg_id, max_size, flags, engine_id, _, _, user_name, _, _, _, _, se = _header(data)
         request_id = 0
+        pdu_tag = None
         if not flags & FLAG_PRIV:
             total = len(data)
             s, e = _tlv(data, se, total, 0x30, "ScopedPDU")
             _, b = _tlv(data, s, e, 0x04, "contextEngineID")
             _, d = _tlv(data, b, e, 0x04, "contextName")
-            ps, pe = _tlv(data, d, e, data[d], "PDU")
+            pdu_tag = data[d]
+            ps, pe = _tlv(data, d, e, pdu_tag, "PDU")
             request_id = _int(data, ps, pe, "request-id")[0]
     except (BERDecodeError, IndexError, TypeError, ValueError):
         return None
-    return V3Header(msg_id, max_size, flags, engine_id, user_name, request_id)
+    return V3Header(msg_id, max_size, flags, engine_id, user_name, request_id, pdu_tag)
 
 
 # ====================================================================== encoding
@@ -661,7 +674,7 @@ def encode_message(
     flags = keys.level if level is None else level
     if flags & ~LEVEL_AUTH_PRIV or flags & ~keys.level or flags == FLAG_PRIV:
         raise ValueError(f"security level {level!r} not possible with {keys!r}")
-    if reportable if reportable is not None else (pdu[0] in _CONFIRMED):
+    if reportable if reportable is not None else (pdu[0] in CONFIRMED_PDUS):
         flags |= FLAG_REPORTABLE
     _check_u31(msg_id, "msg_id")
     _check_u31(boots, "boots")

@@ -3,15 +3,20 @@
 A notification receiver plays both USM roles (RFC 3414 3.2):
 
 * For **traps** (unconfirmed) the *sender* is authoritative.  The receiver knows the
-  sender's user under the sender's engine ID, and keeps a notion of each sending engine's
-  clock: an authentic trap from an earlier boot, or more than 150 s older than the latest
-  one seen, is a replay and is dropped (3.2.7 b).
+  sender's user under the sender's engine ID, and remembers each sending engine's latest
+  boots and time: an authentic trap from an earlier boot, or more than 150 s older than the
+  latest one received, is a replay and is dropped (3.2.7 b, measured as net-snmp measures
+  it: against the latest time received, not an estimate that runs on with our clock, so a
+  sender that restarts and counts its time from 0 again is locked out no longer than it
+  ran before).
 * For **informs** (confirmed) the *receiver* is authoritative, with its own engine ID,
   boots and time.  It answers the engine-ID discovery probe with a usmStatsUnknownEngineIDs
   Report, an authentic message whose clock is off by more than 150 s (net-snmp's
   time-discovery probe among them) with an *authenticated* usmStatsNotInTimeWindows Report
-  (3.2.7 a), other USM failures of a reportable message with their usmStats Report, and an
-  accepted InformRequest with its Response.
+  (3.2.7 a), other USM failures with their usmStats Report, and an accepted InformRequest
+  with its Response.  Reports answer only what RFC 3412 7.1.3 b allows: a confirmed-class
+  PDU, or an encrypted one whose reportable flag is set; a message for another engine is
+  answered before any key is derived for it (3.2.3).
 
 :class:`V3Receiver` holds that state; the caller owns the socket and the clock (*now*,
 monotonic seconds).
@@ -35,6 +40,7 @@ from .ber import INFORM_REQUEST, RESPONSE, SNMPV2_TRAP, encode_pdu, encode_varbi
 from .oid import Oid
 from .usm import FLAG_AUTH, UsmKeys
 from .v3msg import (
+    CONFIRMED_PDUS,
     DEFAULT_MAX_SIZE,
     MAX_ENGINE_BOOTS,
     TIME_WINDOW,
@@ -126,20 +132,21 @@ class V3Receiver:
         header = peek_header(data)
         if header is None:
             return Received(problem="malformed")
+        answerable = header.answerable
+        if answerable and header.engine_id != self.engine_id:
+            return self._report(header, USM_STATS_UNKNOWN_ENGINE_IDS, now, "discoveries")
         try:
             msg = decode_message(data, self._keys_for)
         except V3DecodeError:
             return Received(problem="malformed")
         except SecurityError as exc:
             oid, problem = _FAILURES.get(type(exc), (USM_STATS_WRONG_DIGESTS, "auth_failures"))
-            if not header.reportable:
+            if not answerable:
                 return Received(problem=problem)
-            if header.engine_id != self.engine_id:
-                oid, problem = USM_STATS_UNKNOWN_ENGINE_IDS, "discoveries"
             return self._report(header, oid, now, problem)
         if msg.pdu_tag == SNMPV2_TRAP:
             return self._trap(msg, now)
-        if header.reportable:
+        if msg.pdu_tag in CONFIRMED_PDUS:
             return self._confirmed(msg, header, now)
         return Received(problem="unexpected_pdu")  # a Response or Report: not for us
 
@@ -157,7 +164,14 @@ class V3Receiver:
                 if len(windows) >= MAX_ENGINES:
                     del windows[next(iter(windows))]
                 window = windows[msg.engine_id] = TimeWindow()
-            elif not window.in_window(msg.engine_boots, msg.engine_time, now):
+            elif (
+                window.boots == MAX_ENGINE_BOOTS
+                or msg.engine_boots < window.boots
+                or (
+                    msg.engine_boots == window.boots
+                    and msg.engine_time < window.latest_received - TIME_WINDOW
+                )
+            ):
                 return Received(problem="not_in_time_window")
             window.update(msg.engine_boots, msg.engine_time, now)
         return Received(msg)
