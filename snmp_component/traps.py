@@ -21,7 +21,10 @@ Sending (:class:`TrapSender`, awaitable, no kernel session needed)::
 * SNMPv3: informs discover the receiver's engine like requests do (``SecName``,
   ``SecLevel``, ``AuthProto`` ...); traps are sent with the sender as the authoritative
   engine, whose ID is ``LocalEngineId`` (bytes or hex; the receiver must know the user
-  under that engine ID, as snmptrapd's ``createUser -e``).
+  under that engine ID, as snmptrapd's ``createUser -e``). Its clock is the process's:
+  ``EngineBoots`` defaults to the seconds from 2020 to the process start and the engine
+  time counts from that start, so a restarted sender's boots grow without stored state and
+  receivers do not drop its traps as replays.
 
 Receiving (:class:`SNMPTrapListener`, a kernel session with its own UDP socket)::
 
@@ -109,6 +112,11 @@ SNMP_TRAP_COMMUNITY: Oid = (1, 3, 6, 1, 6, 3, 18, 1, 4, 0)
 _SNMP_TRAPS: Oid = (1, 3, 6, 1, 6, 3, 1, 1, 5)  # coldStart.. are snmpTraps.1 ..
 _MAX_DATAGRAM = 65535
 _MAX_READS = 256
+# Our engine clock for SNMPv3 traps, one per process: boots are the seconds from 2020 to the
+# start of this process (so a restarted sender's boots grow without stored state, and a
+# receiver does not take its traps for replays), time counts from that start.
+_PROCESS_STARTED = time.monotonic()
+_PROCESS_BOOTS = min(max(1, int(time.time()) - 1_577_836_800), MAX_ENGINE_BOOTS - 1)
 
 
 # ====================================================================== conversions
@@ -215,7 +223,7 @@ class TrapSender:
         options: the component's keywords (``DestHost``, ``RemotePort`` (default 162),
             ``Version`` (default ``"2c"``), ``Community``, ``Timeout`` (microseconds),
             ``Retries`` (default 1), SNMPv3's ``SecName`` ...), plus ``LocalEngineId``
-            (v3 traps) and ``EngineBoots`` (default 1).
+            (v3 traps) and ``EngineBoots`` (default: this process's, see the module doc).
 
     Raises:
         ConfigurationError: an invalid option.
@@ -224,9 +232,9 @@ class TrapSender:
     def __init__(self, kernel: Kernel | object | None = None, **options: Any) -> None:
         opts = dict(options)
         self._local_engine_id = _engine_id(opts.pop("LocalEngineId", None))
-        boots = opts.pop("EngineBoots", 1)
-        if isinstance(boots, bool) or not isinstance(boots, int) or not 0 <= boots < 2**31:
-            raise ConfigurationError(f"EngineBoots must be an int 0..2**31-1, not {boots!r}")
+        boots = opts.pop("EngineBoots", _PROCESS_BOOTS)
+        if type(boots) is not int or not 0 <= boots < MAX_ENGINE_BOOTS:
+            raise ConfigurationError(f"EngineBoots must be an int 0..2**31-2, not {boots!r}")
         self._boots = boots
         opts.setdefault("Version", "2c")
         opts.setdefault("Retries", 1)
@@ -471,7 +479,7 @@ class TrapSender:
                 opts.priv_pass if priv else None,
             )
         keys = self._user.localize(engine_id)
-        engine_time = int(time.monotonic() - self._started)
+        engine_time = int(time.monotonic() - _PROCESS_STARTED)
         try:
             pdu = ber.encode_pdu(ber.SNMPV2_TRAP, self._next_id(), 0, 0, ber.encode_varbinds(full))
             datagram = encode_message(

@@ -14,6 +14,7 @@ import pytest
 from snmp_component import Event, Kernel, Session
 from snmp_component._core import ber
 from snmp_component._core.usm import UsmUser
+from snmp_component._core.v3msg import decode_message as decode_v3
 from snmp_component._core.v3msg import encode_message
 from snmp_component.errors import ConfigurationError, SNMPTimeoutError
 from snmp_component.traps import SYS_UP_TIME, SNMPTrapListener, TrapSender
@@ -441,3 +442,31 @@ def test_v3_inform_from_trap_sender_to_listener_survives_a_restart() -> None:
 
     asyncio.run(run())
     assert [r[2].val for r in received] == ["one", "two"]
+
+
+def test_v3_traps_carry_the_process_clock() -> None:
+    """Two senders of one engine ID, made at different times, send the same boots and one
+    time base: a receiver never takes the younger one's traps for replays; and the boots
+    (seconds from 2020 to the process start) grow when the process restarts."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink:
+        sink.bind(("127.0.0.1", 0))
+        sink.settimeout(5)
+        port = sink.getsockname()[1]
+        options: dict[str, Any] = {
+            "DestHost": "127.0.0.1", "RemotePort": port, "Version": 3, "SecName": "tuser",
+            "SecLevel": "authNoPriv", "AuthProto": "SHA", "AuthPass": AUTH,
+            "LocalEngineId": ENGINE,
+        }  # fmt: skip
+
+        async def main() -> None:
+            async with TrapSender(**options) as first:
+                await first.send_trap(TRAP_OID)
+                await asyncio.sleep(1.1)
+                async with TrapSender(**options) as second:
+                    await second.send_trap(TRAP_OID)
+
+        asyncio.run(main())
+        keys = UsmUser("tuser", "SHA", AUTH).localize(bytes.fromhex(ENGINE[2:]))
+        one, two = (decode_v3(sink.recv(65535), keys) for _ in range(2))
+    assert one.engine_boots == two.engine_boots > 10**8  # seconds since 2020: years of them
+    assert two.engine_time >= one.engine_time + 1
