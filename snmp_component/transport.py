@@ -97,6 +97,10 @@ class TransportStats:
     send_errors: int = 0
 
 
+def _finished(result: PduResult) -> None:
+    """The completion of an exchange that has already completed."""
+
+
 class _Exchange:
     """One request on the wire (all attempts)."""
 
@@ -274,8 +278,11 @@ class UdpTransport:
         if ex.finished:
             return
         ex.finished = True
+        # A finished exchange may stay in the deadline heap for a while: drop what it holds
+        # of its requester (the completion, the codec), so it keeps nothing else alive.
+        done, ex.done, ex.codec = ex.done, _finished, None
         try:
-            ex.done(result)
+            done(result)
         except Exception:
             log.exception("transport completion callback raised")
 
@@ -481,9 +488,21 @@ def acquire(owner: object, family: int) -> UdpTransport:
     if transport is None or transport.closed or transport.loop is not loop:
         transport = transports[family] = UdpTransport(loop, family)
         if isinstance(owner, Batching):
-            transport.batch = owner.batch
+            transport.batch = _weak_batch(owner)
     transport.users += 1
     return transport
+
+
+def _weak_batch(owner: Batching) -> Callable[[], AbstractContextManager[None]]:
+    """``owner.batch`` without a strong reference to the owner: the registry is keyed
+    weakly by the owner, and a transport holding it would keep it alive for ever."""
+    method = weakref.WeakMethod(owner.batch)
+
+    def batch() -> AbstractContextManager[None]:
+        bound = method()
+        return bound() if bound is not None else contextlib.nullcontext()
+
+    return batch
 
 
 def release(owner: object, transport: UdpTransport) -> None:
