@@ -62,3 +62,13 @@ def test_awaitable(snmpd: SnmpdAgent) -> None:
 def test_demo(seconds: str) -> None:
     out = run_example("demo.py", "--seconds", seconds)
     assert "interface" in out and "lo " in out and "run() returned" in out
+
+
+def test_traps() -> None:
+    out = run_example("traps.py").splitlines()
+    assert out[:3] == [
+        "trap v2c from 127.0.0.1: .1.3.6.1.6.3.1.1.5.4 ifIndex.2=2",
+        "inform v2c from 127.0.0.1: .1.3.6.1.6.3.1.1.5.4 ifIndex.3=3",
+        "inform v3 from 127.0.0.1: .1.3.6.1.6.3.1.1.5.4 ifIndex.4=4",
+    ]
+    assert "errors=0" in out[3] and "discoveries=1" in out[3]
