@@ -85,7 +85,7 @@ from .errors import (
 from .kernel import Event, Kernel, Session
 from .options import SessionOptions, parse_options, split_host
 from .transport import UdpTransport
-from .v3sender import V3Sender
+from .v3sender import V3Sender, usm_user
 from .varbind import Varbind, VarList
 
 __all__ = [
@@ -469,15 +469,7 @@ class TrapSender:
             raise ConfigurationError("SNMPv3 traps need LocalEngineId (the sender's engine ID)")
         opts = self.opts
         if self._user is None:
-            auth = opts.sec_level != "noAuthNoPriv"
-            priv = opts.sec_level == "authPriv"
-            self._user = UsmUser(
-                opts.sec_name,
-                opts.auth_proto if auth else None,
-                opts.auth_pass if auth else None,
-                opts.priv_proto if priv else None,
-                opts.priv_pass if priv else None,
-            )
+            self._user = usm_user(opts)
         keys = self._user.localize(engine_id)
         engine_time = int(time.monotonic() - _PROCESS_STARTED)
         try:

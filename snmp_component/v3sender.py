@@ -75,20 +75,26 @@ class _Request:
         return PduResult(None, msg.error_status, msg.error_index, msg.varbinds)
 
 
+def usm_user(opts: SessionOptions) -> UsmUser:
+    """The USM user of a session's options, with the secrets its ``SecLevel`` uses."""
+    auth = opts.sec_level != "noAuthNoPriv"
+    priv = opts.sec_level == "authPriv"
+    return UsmUser(
+        opts.sec_name,
+        opts.auth_proto if auth else None,
+        opts.auth_pass if auth else None,
+        opts.priv_proto if priv else None,
+        opts.priv_pass if priv else None,
+    )
+
+
 class V3Sender(transport.SharedSocketSender):
     """Sends one component's SNMPv3 PDUs (the component's ``_Sender``)."""
 
     def __init__(self, owner: object, opts: SessionOptions, family: int, address: Any) -> None:
         super().__init__(owner, family, address, opts.timeout, opts.retries)
-        user = UsmUser(
-            opts.sec_name,
-            opts.auth_proto if opts.sec_level != "noAuthNoPriv" else None,
-            opts.auth_pass if opts.sec_level != "noAuthNoPriv" else None,
-            opts.priv_proto if opts.sec_level == "authPriv" else None,
-            opts.priv_pass if opts.sec_level == "authPriv" else None,
-        )
         self._engine = RemoteEngine(
-            user,
+            usm_user(opts),
             engine_id=opts.sec_engine_id,
             context_name=opts.context.encode(),
             context_engine_id=opts.context_engine_id,
