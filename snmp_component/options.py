@@ -4,7 +4,12 @@ Keyword names are net-snmp ``SNMP::Session`` names matched ignoring case, ``-`` 
 (``DestHost``, ``desthost``, ``dest_host``, ``-DestHost``); ``hostname`` is a synonym of
 ``DestHost``. Everything is checked here, before any socket or engine exists, and every
 problem is a :class:`~snmp_component.errors.ConfigurationError` that names the keyword.
-Secrets (community, passwords) never appear in messages or ``repr``.
+
+Secrets (communities, pass phrases) never appear in a message or a ``repr``: messages name
+the keyword, never echo a value that may be a secret (a pass phrase given to ``AuthProto`` by
+mistake included), and :class:`SessionOptions` keeps them as :class:`SecretBytes` /
+:class:`SecretStr`, whose ``repr`` is ``'***'`` wherever they travel (copies into senders,
+``dataclasses.asdict``, containers, exception arguments).
 """
 
 from __future__ import annotations
@@ -63,6 +68,53 @@ _VERSIONS: dict[Any, int] = {
 }  # fmt: skip
 
 
+REDACTED = "'***'"
+"""What the ``repr`` of a secret shows."""
+
+
+class SecretBytes(bytes):
+    """Secret octets (a community): the value for every use, ``'***'`` for ``repr``/``str``.
+
+    A ``bytes`` in every other respect (equality, hashing, encoding into messages), so code
+    that sends it needs no change; ``bytes(secret)`` gives plain bytes.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return REDACTED
+
+    __str__ = __repr__
+
+
+class SecretStr(str):
+    """Secret text (a pass phrase): the value for every use, ``'***'`` for ``repr``.
+
+    A ``str`` in every other respect; ``str()`` of it, ``secret.encode()`` and joins give
+    the plain value (that is how it is used), so only code that formats the secret itself
+    with ``{secret}`` or ``%s`` shows it -- never do that.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return REDACTED
+
+
+def secret_bytes(value: bytes | None) -> bytes | None:
+    """``value`` as :class:`SecretBytes` (``None`` stays ``None``)."""
+    if value is None or isinstance(value, SecretBytes):
+        return value
+    return SecretBytes(value)
+
+
+def secret_str(value: str | None) -> str | None:
+    """``value`` as :class:`SecretStr` (``None`` stays ``None``)."""
+    if value is None or isinstance(value, SecretStr):
+        return value
+    return SecretStr(value)
+
+
 def normalise_key(key: str) -> str:
     """``-Dest_Host`` -> ``desthost``."""
     return key.lower().replace("-", "").replace("_", "")
@@ -70,7 +122,12 @@ def normalise_key(key: str) -> str:
 
 @dataclass(frozen=True)
 class SessionOptions:
-    """The validated options of one component (net-snmp names, Python types)."""
+    """The validated options of one component (net-snmp names, Python types).
+
+    ``community``, ``auth_pass`` and ``priv_pass`` are left out of ``repr`` and stored as
+    :class:`SecretBytes` / :class:`SecretStr` (also when the options are made by hand or by
+    ``dataclasses.replace``), so no copy of them shows its value either.
+    """
 
     alias: str
     dest_host: str  # as given (ARG0's host)
@@ -99,6 +156,15 @@ class SessionOptions:
     use_long_names: bool = False
     use_sprint_value: bool = False
     use_enums: bool = False
+
+    def __post_init__(self) -> None:
+        """Wrap the secrets (see the class doc)."""
+        if isinstance(self.community, bytes | bytearray | memoryview):
+            object.__setattr__(self, "community", secret_bytes(bytes(self.community)))
+        for name in ("auth_pass", "priv_pass"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, secret_str(value))
 
 
 def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
@@ -300,6 +366,11 @@ def _flag(name: str, value: Any) -> bool:
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """The canonical spelling of ``value`` among ``choices``.
+
+    The message never echoes ``value``: ``SecLevel``/``AuthProto``/``PrivProto`` sit next to
+    the pass phrases, and a pass phrase given to one of them by mistake must not leak.
+    """
     if isinstance(value, str):
         for choice in choices:
             if value.replace("_", "-").lower() == choice.lower():
@@ -309,7 +380,8 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
             for choice in choices:
                 if compact == choice.replace("-", "").lower():
                     return choice
-    raise ConfigurationError(f"{name} {value!r} is not supported; use one of {', '.join(choices)}")
+    what = "value" if isinstance(value, str) else f"{type(value).__name__} value"
+    raise ConfigurationError(f"{name}: unsupported {what}; use one of {', '.join(choices)}")
 
 
 def _password(name: str, value: Any) -> str:

@@ -83,7 +83,16 @@ from .errors import (
     TransportError,
 )
 from .kernel import Event, Kernel, Session
-from .options import SessionOptions, parse_options, split_host
+from .options import (
+    AUTH_PROTOCOLS,
+    PRIV_PROTOCOLS,
+    SecretBytes,
+    SessionOptions,
+    _choice,
+    parse_options,
+    secret_bytes,
+    split_host,
+)
 from .transport import UdpTransport
 from .v3sender import V3Sender, usm_user
 from .varbind import Varbind, VarList
@@ -207,7 +216,7 @@ def _engine_id(value: Any) -> bytes | None:
         try:
             value = bytes.fromhex(text)
         except ValueError:
-            raise ConfigurationError(f"engine ID {value!r} is not hex") from None
+            raise ConfigurationError("an engine ID must be 5..32 octets (bytes or hex)") from None
     if not isinstance(value, bytes) or not 5 <= len(value) <= 32:
         raise ConfigurationError("an engine ID must be 5..32 octets (bytes or hex)")
     return value
@@ -526,6 +535,10 @@ class ListenerStats:
 class TrapInfo:
     """What a trap event's fourth argument tells beyond the varbinds.
 
+    The community is a secret: it is kept as :class:`~snmp_component.options.SecretBytes`
+    (equal to the plain bytes, shown as ``'***'`` by ``repr``), so the ``repr`` of the
+    event's arguments, of the ``TrapInfo`` or of ``dataclasses.asdict`` of it never shows it.
+
     Attributes:
         pdu: ``"trap-v1"``, ``"trap"`` or ``"inform"``.
         community: the v1/v2c community (``None`` for v3).
@@ -539,6 +552,22 @@ class TrapInfo:
     user: bytes | None = None
     engine_id: bytes | None = None
     request_id: int = 0
+
+    def __post_init__(self) -> None:
+        """Keep the community as :class:`~snmp_component.options.SecretBytes`."""
+        if isinstance(self.community, bytes):
+            object.__setattr__(self, "community", secret_bytes(self.community))
+
+
+class _Communities(frozenset[bytes]):
+    """The accepted communities of a listener: a ``frozenset`` whose ``repr`` is a count."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} communities>"
+
+    __str__ = __repr__
 
 
 @dataclass(frozen=True)
@@ -565,6 +594,8 @@ class SNMPTrapListener:
         alias: its alias (``None`` without one).
         port: the bound UDP port; ``address`` the bound ``(host, port, ...)``.
         stats: a :class:`ListenerStats`.
+        communities: the accepted communities (a ``frozenset`` of bytes; its ``repr`` and
+            the ``repr`` of each element hide them).
     """
 
     def __init__(self, kernel: Kernel, **options: Any) -> None:
@@ -584,13 +615,8 @@ class SNMPTrapListener:
             raise ConfigurationError(f"alias {alias!r} is in use")
         self.alias: str | None = alias
         self.kernel = kernel
-        communities = opts.get("communities", ["public"])
-        if isinstance(communities, str | bytes):
-            communities = [communities]
-        self.communities: frozenset[bytes] = frozenset(
-            c.encode() if isinstance(c, str) else bytes(c) for c in communities
-        )
-        self._users = [_parse_user(u) for u in opts.get("users") or ()]
+        self.communities: frozenset[bytes] = _parse_communities(opts.get("communities", ["public"]))
+        self._users = _parse_users(opts.get("users"))
         boots = opts.get("engineboots", 1)
         if type(boots) is not int or not 0 < boots < MAX_ENGINE_BOOTS:
             raise ConfigurationError(f"EngineBoots must be an int 1..2**31-2, not {boots!r}")
@@ -616,15 +642,19 @@ class SNMPTrapListener:
 
         Options: ``Alias`` (default ``"traps"``; ``None`` for none), ``LocalAddr``
         (default ``"127.0.0.1"``; ``"::"`` etc. for IPv6), ``LocalPort`` (default 0: a free
-        port; 162 needs privileges), ``Communities`` (default ``["public"]``), ``Users``
-        (SNMPv3 user dicts: ``SecName``, ``AuthProto``, ``AuthPass``, ``PrivProto``,
-        ``PrivPass``, optional ``EngineId``: the sender's engine ID, any when absent),
+        port; 162 needs privileges), ``Communities`` (str or bytes, or a list of them; default
+        ``["public"]``), ``Users`` (a list of SNMPv3 user dicts -- one dict alone is one
+        user: ``SecName``, ``AuthProto`` (default ``MD5`` with an ``AuthPass``),
+        ``AuthPass``, ``PrivProto`` (default ``DES`` with a ``PrivPass``), ``PrivPass`` (pass
+        phrases of 8 octets or more), optional ``EngineId``: the sender's engine ID, any
+        when absent),
         ``UseNumeric``, ``UseLongNames``, ``LocalEngineId`` (our engine ID for SNMPv3
         informs, bytes or hex; default random), ``EngineBoots`` (default 1; keep it growing
         across restarts with a fixed ``LocalEngineId``).
 
         Raises:
-            ConfigurationError: a bad option or an alias in use.
+            ConfigurationError: a bad option or an alias in use; the message names the
+                keyword (and the ``Users`` entry), never a community or pass phrase.
             TransportError: the socket could not be bound.
         """
         listener = cls(kernel, **options)
@@ -868,21 +898,98 @@ def _is_v3(data: bytes) -> bool:
         return False
 
 
-def _parse_user(spec: Any) -> _User:
+def _parse_communities(value: Any) -> frozenset[bytes]:
+    """``Communities``: a str or bytes, or an iterable of them (messages never echo one)."""
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        value = [value]
+    if isinstance(value, Mapping) or not isinstance(value, Iterable):
+        raise ConfigurationError(
+            f"Communities must be a list of str or bytes, not {type(value).__name__}"
+        )
+    out: list[bytes] = []
+    for i, community in enumerate(value, 1):
+        if isinstance(community, str):
+            community = community.encode()
+        elif isinstance(community, bytearray | memoryview):
+            community = bytes(community)
+        if not isinstance(community, bytes):
+            raise ConfigurationError(
+                f"Communities entry {i} must be a str or bytes, not {type(community).__name__}"
+            )
+        out.append(SecretBytes(community))
+    return _Communities(out)
+
+
+def _parse_users(value: Any) -> list[_User]:
+    """``Users``: a list of user dicts (or :class:`UsmUser`); one dict alone is one user."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping | UsmUser):
+        value = [value]
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ConfigurationError(f"Users must be a list of user dicts, not {type(value).__name__}")
+    return [_parse_user(spec, i) for i, spec in enumerate(value, 1)]
+
+
+_USER_KEYS = {"secname": "SecName", "authproto": "AuthProto", "authpass": "AuthPass",
+              "privproto": "PrivProto", "privpass": "PrivPass", "engineid": "EngineId"}  # fmt: skip
+
+
+def _parse_user(spec: Any, index: int = 1) -> _User:
+    """One ``Users`` entry. Messages name the entry and the keyword, never a value: an
+    entry of the wrong type, a protocol given a pass phrase ... may be carrying a secret."""
+    where = f"Users entry {index}"
     if isinstance(spec, UsmUser):
         return _User(spec, None)
     if not isinstance(spec, Mapping):
-        raise ConfigurationError(f"a user must be a dict of SecName, AuthProto ..., not {spec!r}")
-    given = {k.lower().replace("_", "").replace("-", ""): v for k, v in spec.items()}
-    known = {"secname", "authproto", "authpass", "privproto", "privpass", "engineid"}
-    unknown = set(given) - known
-    if unknown:
-        raise ConfigurationError(f"unknown user keyword(s) {sorted(unknown)}")
+        raise ConfigurationError(
+            f"{where} must be a dict of SecName, AuthProto, AuthPass, PrivProto, PrivPass, "
+            f"EngineId (or a UsmUser), not {type(spec).__name__}"
+        )
+    given: dict[str, Any] = {}
+    for key, val in spec.items():
+        if not isinstance(key, str):
+            raise ConfigurationError(f"{where}: keywords must be str, not {type(key).__name__}")
+        norm = key.lower().replace("_", "").replace("-", "")
+        if norm not in _USER_KEYS:
+            raise ConfigurationError(
+                f"{where}: unknown keyword {key!r}; valid: {', '.join(_USER_KEYS.values())}"
+            )
+        if norm in given:
+            raise ConfigurationError(f"{where}: {_USER_KEYS[norm]} given twice")
+        given[norm] = val
     name = given.get("secname")
     if not isinstance(name, str | bytes) or not name:
-        raise ConfigurationError("a user needs a SecName")
-    auth_pass, priv_pass = given.get("authpass"), given.get("privpass")
+        raise ConfigurationError(f"{where} needs a SecName (a non-empty str or bytes)")
+    auth_pass = _pass_phrase(where, "AuthPass", given.get("authpass"))
+    priv_pass = _pass_phrase(where, "PrivPass", given.get("privpass"))
     auth = given.get("authproto", "MD5" if auth_pass else None)
     priv = given.get("privproto", "DES" if priv_pass else None)
-    user = UsmUser(name, auth, auth_pass if auth else None, priv, priv_pass if priv else None)
+    if auth is not None:
+        auth = _choice(f"{where}: AuthProto", auth, AUTH_PROTOCOLS)
+        if auth_pass is None:
+            raise ConfigurationError(f"{where}: AuthProto needs an AuthPass")
+    if priv is not None:
+        priv = _choice(f"{where}: PrivProto", priv, PRIV_PROTOCOLS)
+        if priv_pass is None:
+            raise ConfigurationError(f"{where}: PrivProto needs a PrivPass")
+        if auth is None:
+            raise ConfigurationError(f"{where}: PrivProto needs an AuthProto")
+    try:
+        user = UsmUser(name, auth, auth_pass if auth else None, priv, priv_pass if priv else None)
+    except ConfigurationError as exc:  # the user name (no secret is checked there any more)
+        raise ConfigurationError(f"{where}: {exc}") from None
     return _User(user, _engine_id(given.get("engineid")))
+
+
+def _pass_phrase(where: str, name: str, value: Any) -> bytes | None:
+    """A ``Users`` pass phrase as bytes (USM: at least 8 octets); ``None`` when absent."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.encode()
+    if not isinstance(value, bytes):
+        raise ConfigurationError(f"{where}: {name} must be a str or bytes")
+    if len(value) < 8:
+        raise ConfigurationError(f"{where}: {name} must be at least 8 octets long")
+    return SecretBytes(value)

@@ -470,3 +470,30 @@ def test_v3_traps_carry_the_process_clock() -> None:
         one, two = (decode_v3(sink.recv(65535), keys) for _ in range(2))
     assert one.engine_boots == two.engine_boots > 10**8  # seconds since 2020: years of them
     assert two.engine_time >= one.engine_time + 1
+
+
+# ================================================================== listener options
+def test_listener_option_shapes() -> None:
+    """One user dict alone is one user; communities are str, bytes or bytearray; anything
+    else is a ConfigurationError naming the keyword (and entry), never a silent surprise."""
+    kernel = Kernel()
+    one = SNMPTrapListener(kernel, Alias=None, Users=V3_USER, Communities=bytearray(b"c1"))
+    assert [u.user.name for u in one._users] == [b"tuser"]
+    assert one.communities == {b"c1"}
+    one._close()
+    bad: list[tuple[dict[str, Any], str]] = [
+        ({"Communities": [b"ok", 42]}, "Communities entry 2 must be a str or bytes, not int"),
+        ({"Communities": 42}, "Communities must be a list of str or bytes, not int"),
+        ({"Users": "tuser"}, "Users must be a list of user dicts, not str"),
+        ({"Users": [V3_USER, ("tuser",)]}, "Users entry 2 must be a dict of SecName"),
+        ({"Users": [{**V3_USER, 1: "x"}]}, "Users entry 1: keywords must be str, not int"),
+        ({"Users": [{**V3_USER, "sec_name": "u"}]}, "Users entry 1: SecName given twice"),
+        ({"Users": [{"SecName": "u", "AuthProto": "SHA"}]}, "AuthProto needs an AuthPass"),
+        ({"Users": [{"SecName": "u", "PrivPass": "12345678"}]}, "PrivProto needs an AuthProto"),
+        ({"Users": [{**V3_USER, "AuthPass": "short"}]}, "AuthPass must be at least 8 octets"),
+        ({"Users": [{**V3_USER, "AuthProto": "SHA-1024"}]}, "AuthProto: unsupported value"),
+        ({"Users": [{**V3_USER, "EngineId": "0xZZ"}]}, "engine ID must be 5..32 octets"),
+    ]
+    for options, message in bad:
+        with pytest.raises(ConfigurationError, match=message.replace("(", r"\(")):
+            SNMPTrapListener(kernel, Alias=None, **options)
