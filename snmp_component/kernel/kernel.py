@@ -3,9 +3,11 @@
 Rules this module keeps (POE::Kernel's, mapped onto asyncio):
 
 1. ``post`` never dispatches inline. Events go to one kernel-wide FIFO deque; a drain
-   scheduled with ``loop.call_soon`` dispatches the events that were queued when it
-   started, then yields to the loop (so timers and socket callbacks run between
-   batches) and reschedules itself if more arrived. Per-sender order is post order.
+   scheduled with ``loop.call_soon`` dispatches at most the events that were queued when
+   it started, and stops early once it has run for :data:`SLICE_SECONDS`; then it yields
+   to the loop (so timers, socket callbacks and other tasks run between slices) and
+   reschedules itself if events are left. A burst of any size therefore never holds the
+   loop for longer than one slice plus one handler. Per-sender order is post order.
    An I/O callback may wrap its deliveries in ``batch()``: what their handlers post is
    then dispatched when the block ends, in the same loop turn (still after the posting
    handler returned, still FIFO).
@@ -20,6 +22,11 @@ Rules this module keeps (POE::Kernel's, mapped onto asyncio):
    state if it has one; the kernel keeps running. ``BaseException`` propagates.
 6. ``_start`` runs inside ``Session.create``; ``_stop`` runs once when a session stops,
    and posts made from ``_stop`` are dropped (``post`` returns ``False``).
+7. ``stop()`` (also when the task running ``run_async()`` is cancelled) has two phases.
+   First, while every session is still alive, each session with a ``_shutdown`` handler
+   gets it, with the events that were queued for it and are now dropped (``ev.arg0``, a
+   tuple of :class:`Event`), so that it can answer whatever it owes other sessions with
+   ``call``; ``post`` refuses new events from here on. Then every session stops.
 
 Only ``post_threadsafe`` may be used from another thread.
 """
@@ -53,6 +60,9 @@ Destination = str | int | Session
 """Where an event goes: an alias, a session id, or the session itself."""
 
 MAX_CALL_DEPTH = 64
+
+SLICE_SECONDS = 0.004
+"""How long one drain of the queue may dispatch before it yields to the loop (rule 1)."""
 
 _Queued = tuple[Session, Session | None, str, tuple[Any, ...], dict[str, Any] | None]
 """A queued event: destination, sender, state, args, kwargs (``None`` when empty)."""
@@ -103,6 +113,7 @@ class Kernel:
         self._done: asyncio.Future[None] | None = None
         self._drain_scheduled = False
         self._gc_scheduled = False
+        self._stopping = False  # inside stop(): posts are refused
         self._unstarted_timers: list[_Timer] = []
         self._unstarted_awaitables: list[tuple[Session, Awaitable[Any], Event]] = []
         self._threadsafe_lock = threading.Lock()
@@ -171,14 +182,41 @@ class Kernel:
             self._drain_scheduled = self._gc_scheduled = False
 
     def stop(self) -> None:
-        """Stop every session now (their ``_stop`` handlers run) and drop queued events.
+        """Stop every session now and drop queued events; ``run()`` returns afterwards.
 
-        ``run()`` returns afterwards. Safe to call from a handler.
+        First every session with a ``_shutdown`` handler gets it, while all sessions are
+        still alive, with the events queued for it that are being dropped (``ev.arg0``,
+        a tuple of :class:`Event`): a service answers what it owes its clients there, with
+        ``call``. Posts are refused (``False``) from then on. Then every session stops
+        (its ``_stop`` runs). Safe to call from a handler; a nested call does nothing.
         """
-        self._queue.clear()
-        for session in list(self._sessions.values()):
-            self._stop_session(session)
+        if self._stopping:
+            return
+        self._stopping = True
+        try:
+            queued = list(self._queue)
+            self._queue.clear()  # the same deque: a drain running now sees it empty
+            dropped: dict[int, list[Event]] = {}
+            for session, sender, state, args, kwargs in queued:
+                session._queued -= 1
+                dropped.setdefault(session.id, []).append(
+                    Event(self, session, sender, state, args, kwargs)
+                )
+            for session in list(self._sessions.values()):
+                if session._alive and session.handler("_shutdown") is not None:
+                    events = tuple(dropped.get(session.id, ()))
+                    self._dispatch(session, None, "_shutdown", (events,))
+            for session in list(self._sessions.values()):
+                self._stop_session(session)
+            self._queue.clear()
+        finally:
+            self._stopping = False
         self._check_done()
+
+    @property
+    def stopping(self) -> bool:
+        """True while :meth:`stop` runs (``_shutdown`` and ``_stop`` handlers)."""
+        return self._stopping
 
     # ------------------------------------------------------------------ sessions
 
@@ -356,6 +394,9 @@ class Kernel:
         if sender is not None and sender._stopping:
             log.debug("post of %r from the _stop of %r dropped", state, sender)
             return False
+        if self._stopping:
+            log.debug("post of %r to %r dropped: the kernel is stopping", state, session)
+            return False
         if not isinstance(state, str) or (
             session.handler(state) is None and session.handler("_default") is None
         ):
@@ -464,10 +505,13 @@ class Kernel:
         self._dispatch_queued()
 
     def _dispatch_queued(self) -> None:
-        """Dispatch the events queued before this began; schedule a drain for later ones."""
+        """Dispatch the events queued before this began, for one slice at most (rule 1);
+        schedule a drain for the rest."""
         queue = self._queue
+        clock = time.perf_counter
+        end = clock() + SLICE_SECONDS
         for _ in range(len(queue)):
-            if not queue:  # stop() emptied it
+            if not queue or clock() > end:  # stop() emptied it, or the slice is used up
                 break
             session, sender, state, args, kwargs = queue.popleft()
             session._queued -= 1

@@ -794,3 +794,77 @@ def test_handler_lookup_follows_pyee_public_api() -> None:
     assert session.handler("c") is None
     session.set_state("a", None)
     assert session.handler("a") is None and session.handler("_start") is None
+
+
+# ---------------------------------------------------------------- bounded slices, stop phases
+
+
+@pytest.mark.parametrize("burst", [10_000, 50_000])
+def test_a_burst_of_posts_is_dispatched_in_slices_that_let_the_loop_run(burst: int) -> None:
+    """No library-caused stall: between two ticks of a ticker task the loop's thread does
+    at most one slice of dispatching (measured in the thread's CPU time, so a busy
+    machine does not count), and FIFO order holds across slices."""
+    kernel = Kernel()
+    seen: list[int] = []
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        last = time.thread_time()
+        while len(seen) < burst:
+            await asyncio.sleep(0)
+            now = time.thread_time()
+            gaps.append(now - last)
+            last = now
+
+    def start(ev: Event) -> None:
+        for i in range(burst):
+            ev.kernel.yield_("tick", i)
+
+    Session.create(kernel, inline_states={"_start": start, "tick": lambda ev: seen.append(ev.arg0)})
+
+    async def main() -> None:
+        task = asyncio.ensure_future(ticker())
+        await kernel.run_async()
+        await task
+
+    asyncio.run(main())
+    assert seen == list(range(burst))
+    assert len(gaps) >= 2  # the ticker ran while the burst was dispatched
+    assert max(gaps) < 0.020, f"worst stall {max(gaps) * 1000:.1f} ms of CPU"
+
+
+def test_stop_gives_shutdown_handlers_the_dropped_events_while_all_sessions_live() -> None:
+    kernel = Kernel()
+    log_: list[Any] = []
+
+    def service_shutdown(ev: Event) -> None:
+        dropped = [(d.state, d.args, d.sender is client) for d in ev.arg0]
+        log_.append(("shutdown", dropped, client.alive, ev.kernel.stopping))
+        ev.kernel.call(client, "answer", "owed")  # the client is still alive
+        log_.append(("post during stop", ev.kernel.post(client, "answer", "late")))
+
+    service = Session.create(
+        kernel, inline_states={"_shutdown": service_shutdown, "work": lambda ev: None}
+    )
+
+    def go(ev: Event) -> None:
+        ev.kernel.post(service, "work", 1)
+        ev.kernel.post(service, "work", 2)
+        ev.kernel.stop()
+
+    client = Session.create(
+        kernel,
+        inline_states={
+            "go": go,
+            "answer": lambda ev: log_.append(("answer", ev.arg0)),
+            "_stop": lambda ev: log_.append(("client stop",)),
+        },
+    )
+    kernel.call(client, "go")
+    assert log_ == [
+        ("shutdown", [("work", (1,), True), ("work", (2,), True)], True, True),
+        ("answer", "owed"),
+        ("post during stop", False),
+        ("client stop",),
+    ]
+    assert not kernel.sessions and not kernel.stopping
