@@ -22,6 +22,17 @@ Invariants:
   (queued or in flight) complete, answers request *events* that were already on their way
   to the component with a :class:`~snmp_component.errors.ShutdownError`, then the session
   stops and releases its socket share.
+* ``kernel.stop()`` (also a cancelled ``run_async()``): in the kernel's ``_shutdown``
+  phase, while every session is still alive, the component answers every request it holds
+  (queued, in flight, answers posted but not yet run, request events still in the kernel's
+  queue) with a ``ShutdownError``, by direct call; replies that arrive later are dropped.
+* A cancelled awaitable is withdrawn at once: out of the queue, or its in-flight slot
+  freed; its reply, if one comes, is dropped.
+* Name resolution runs in :mod:`~snmp_component.resolver`'s threads and counts against
+  each waiting request's time (``Timeout`` x (``Retries`` + 1)): a request still waiting
+  for the address when that runs out is answered with a timeout.
+* A walk, bulkwalk or table that ends in an error carries what it had received on the
+  error's ``partial``.
 """
 
 from __future__ import annotations
@@ -30,12 +41,13 @@ import asyncio
 import itertools
 import logging
 import socket
+import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import names, transport
+from . import names, resolver, transport
 from ._core import ber
 from ._core.pdu import Oid, PduResult, RawVarbind
 from ._core.sprint import OidStyle, sprint_value
@@ -49,10 +61,12 @@ from .errors import (
     ErrorStatusError,
     ShutdownError,
     SNMPError,
+    SNMPTimeoutError,
     TransportError,
     VersionMismatchError,
     WalkError,
     WalkLimitExceeded,
+    as_snmp_error,
 )
 from .kernel import Event, Kernel, Session, state_table
 from .options import SessionOptions, parse_options
@@ -147,6 +161,7 @@ class _Job:
     """One accepted request, from acceptance to its single answer."""
 
     __slots__ = (
+        "accepted",
         "callback_args",
         "cmd",
         "converted",
@@ -181,6 +196,7 @@ class _Job:
         self.non_repeaters = 0
         self.max_repetitions = 0
         self.started_at = 0.0
+        self.accepted = 0.0  # time.monotonic() when it joined the queue
         self.nonrep_oids: list[Oid] = []
         self.nonrep_rows: list[RawVarbind] | None = None
         self.walks: list[SubtreeWalk] = []
@@ -355,7 +371,7 @@ class SNMPSession:
     @property
     def queued(self) -> int:
         """Requests waiting for a free in-flight slot."""
-        return len(self._actor.queue)
+        return self._actor.queued
 
     def __repr__(self) -> str:
         return (
@@ -438,8 +454,12 @@ class _Actor:
         self._budget = _budget_of(kernel)
         self.waiting_for_budget = False
         self._delivering: set[_Job] = set()  # answers posted to _DELIVER, not yet run
+        self._running: dict[int, _Job] = {}  # started, not answered: job id -> job
+        self._withdrawn = 0  # jobs in the queue whose awaitable was cancelled
         self._resolving = False
-        self._resolve_task: asyncio.Future[None] | None = None
+        self._lookup: asyncio.Future[resolver.AddrInfo] | None = None
+        self._time_budget = opts.timeout * (opts.retries + 1)  # of one request
+        self._expiry: asyncio.TimerHandle | None = None  # times out jobs awaiting the address
         self._closed = False
         self._plain = not (opts.use_sprint_value or opts.use_enums)
         style: OidStyle = (
@@ -493,7 +513,7 @@ class _Actor:
         try:
             self._prepare(job, request_args)
         except Exception as exc:
-            self._settle(job, None, _as_snmp_error(job.cmd, exc))
+            self._settle(job, None, as_snmp_error(exc, job.cmd))
             return None
         self._enqueue(job)
         return job.id
@@ -554,20 +574,34 @@ class _Actor:
         if sender is not None:
             sender.close()  # in-flight requests end with ShutdownError
 
+    def _on_shutdown(self, ev: Event) -> None:
+        """The kernel is stopping (rule 7 of the kernel): answer everything owed, now.
+
+        Request events still in the kernel's queue (``ev.arg0``) are answered like
+        requests to a finishing component; answers posted but not yet run, queued jobs
+        and jobs in flight are delivered by direct call while the requesters are alive.
+        """
+        self.finishing = True
+        for dropped in ev.arg0 or ():
+            if dropped.state in REQUESTS:
+                self._on_request(dropped)  # answered with a ShutdownError: finishing
+            elif dropped.state == _DELIVER:
+                self._on_deliver(dropped)
+        self._fail_all(lambda: ShutdownError("the kernel stopped"))
+
     def _on_stop(self, ev: Event) -> None:
         if not ev.session.stopping:
             log.warning("state _stop posted to component %r ignored", self.opts.alias)
             return
         self._closed = True
+        if self._lookup is not None:
+            self._lookup.cancel()
+        self._cancel_expiry()
         for job in list(self._delivering):  # the kernel stopped before they ran
             self._delivering.discard(job)
             self._release(job)
-        if self._resolve_task is not None:
-            self._resolve_task.cancel()
-        jobs = list(self.queue)
-        self.queue.clear()
-        for job in jobs:
-            self._settle(job, None, ShutdownError(f"component {self.opts.alias!r} stopped"))
+        alias = self.opts.alias
+        self._fail_all(lambda: ShutdownError(f"component {alias!r} stopped"))
         self._close_sender()
 
     # ------------------------------------------------------------ awaitable entry
@@ -580,11 +614,38 @@ class _Actor:
         try:
             self._prepare(job, args)  # bad input raises here, nothing is accepted
         except Exception as exc:
-            raise _as_snmp_error(cmd, exc) from None
+            raise as_snmp_error(exc, cmd) from None
         job.future = asyncio.get_running_loop().create_future()
         self._hold(job)
         self._enqueue(job)
-        return await job.future
+        try:
+            return await job.future
+        except asyncio.CancelledError:
+            self._withdraw(job)
+            raise
+
+    def _withdraw(self, job: _Job) -> None:
+        """A cancelled awaitable: out of the queue, or its slot freed (its reply dropped)."""
+        if job.settled:
+            return
+        job.settled = True
+        if job.started:
+            self._running.pop(job.id, None)
+            self.in_flight -= 1
+            self._budget.give()
+        else:
+            self._withdrawn += 1  # _pump skips it; compacted below when they pile up
+            if self._withdrawn > 64 and self._withdrawn * 2 > len(self.queue):
+                self.queue = deque(j for j in self.queue if not j.settled)
+                self._withdrawn = 0
+        self._release(job)
+        if not self._closed and self.queue:
+            self._pump()
+
+    @property
+    def queued(self) -> int:
+        """Jobs waiting in the queue (withdrawn ones not counted)."""
+        return len(self.queue) - self._withdrawn
 
     # ------------------------------------------------------------ preparing
 
@@ -652,10 +713,13 @@ class _Actor:
             self.kernel.refcount_increment(job.requester, CALLBACK_REF)
 
     def _enqueue(self, job: _Job) -> None:
+        job.accepted = time.monotonic()
         self.queue.append(job)
         self._pump()
 
     def _pump(self) -> None:
+        if self.kernel.stopping:
+            return  # every job is about to be answered with a ShutdownError
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # a request made by kernel.call before the kernel runs
@@ -667,29 +731,46 @@ class _Actor:
             try:
                 self._connect(loop)
             except Exception as exc:  # e.g. a name IDNA cannot encode, no file descriptors
-                self._fail_queue(TransportError(f"cannot reach {self.opts.host!r}: {exc}"))
+                failure, host = exc, self.opts.host
+                self._fail_queue(lambda: _unreachable(failure, f"cannot reach {host!r}"))
                 return
             if self._sender is None:
                 return
         queue = self.queue
         budget = self._budget
-        while queue and self.in_flight < self.opts.max_in_flight and budget.take(self):
+        while queue and self.in_flight < self.opts.max_in_flight:
+            if queue[0].settled:  # withdrawn while queued
+                queue.popleft()
+                self._withdrawn -= 1
+                continue
+            if not budget.take(self):
+                break
             job = queue.popleft()
             self.in_flight += 1
             job.started = True
+            self._running[job.id] = job
             try:
                 self._run(job)
             except Exception as exc:
-                self._settle(job, None, TransportError(f"cannot send: {exc}"))
+                self._settle(job, None, as_snmp_error(exc, "cannot send"))
 
-    def _fail_queue(self, error: SNMPError) -> None:
-        jobs = list(self.queue)
+    def _fail_queue(self, make_error: Callable[[], SNMPError]) -> None:
+        """Answer every queued job with an error of its own from ``make_error``."""
+        jobs = [job for job in self.queue if not job.settled]
         self.queue.clear()
+        self._withdrawn = 0
+        self._cancel_expiry()
         for job in jobs:
-            self._settle(job, None, error)
+            self._settle(job, None, make_error())
+
+    def _fail_all(self, make_error: Callable[[], SNMPError]) -> None:
+        """Answer every job, queued or in flight; late replies to them are dropped."""
+        self._fail_queue(make_error)
+        for job in list(self._running.values()):
+            self._settle(job, None, make_error())
 
     def _connect(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Resolve the target (without blocking) and create the sender."""
+        """Create the sender; a host name is resolved first, in the resolver's threads."""
         if self._resolving or self._closed:
             return
         opts = self.opts
@@ -699,25 +780,66 @@ class _Actor:
             )
         except socket.gaierror:
             self._resolving = True
-            self._resolve_task = asyncio.ensure_future(self._resolve_name())
+            self._lookup = resolver.resolve(opts.host, opts.port)
+            self._lookup.add_done_callback(self._resolved)
+            self._arm_expiry()
             return
         self._make_sender(infos[0][0], infos[0][4])
         self._sender_loop = loop
 
-    async def _resolve_name(self) -> None:
-        opts = self.opts
-        try:
-            loop = asyncio.get_running_loop()
-            infos = await loop.getaddrinfo(opts.host, opts.port, type=socket.SOCK_DGRAM)
-            if not self._closed:
-                self._make_sender(infos[0][0], infos[0][4])
-                self._sender_loop = loop
-        except Exception as exc:  # OSError, or UnicodeError for names IDNA cannot encode
-            self._resolving = False
-            self._fail_queue(TransportError(f"cannot resolve {opts.host!r}: {exc}"))
-            return
+    def _resolved(self, lookup: asyncio.Future[resolver.AddrInfo]) -> None:
         self._resolving = False
+        self._lookup = None
+        self._cancel_expiry()
+        if lookup.cancelled() or self._closed:
+            return
+        host = self.opts.host
+        error = lookup.exception()
+        what = f"cannot resolve {host!r}"
+        if error is None:
+            what = f"cannot reach {host!r}"
+            try:
+                infos = lookup.result()
+                self._make_sender(infos[0][0], infos[0][4])
+                self._sender_loop = lookup.get_loop()
+            except Exception as exc:  # e.g. no file descriptor left for the socket
+                error = exc
+        if error is not None:
+            failure = error
+            self._fail_queue(lambda: _unreachable(failure, what))
+            return
         self._pump()
+
+    def _arm_expiry(self) -> None:
+        """While the address is being resolved, time out the oldest waiting job when its
+        time (``Timeout`` x (``Retries`` + 1), counted from acceptance) runs out."""
+        if self._expiry is not None or not self._resolving:
+            return
+        front = next((job for job in self.queue if not job.settled), None)
+        if front is None:
+            return
+        delay = front.accepted + self._time_budget - time.monotonic()
+        self._expiry = asyncio.get_running_loop().call_later(max(0.0, delay), self._expire)
+
+    def _expire(self) -> None:
+        self._expiry = None
+        now = time.monotonic()
+        queue = self.queue
+        while self._resolving and queue:
+            job = queue[0]
+            if not job.settled and job.accepted + self._time_budget > now:
+                break
+            queue.popleft()
+            if job.settled:
+                self._withdrawn -= 1
+                continue
+            self._settle(job, None, SNMPTimeoutError(attempts=0, elapsed=now - job.accepted))
+        self._arm_expiry()
+
+    def _cancel_expiry(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
 
     def _make_sender(self, family: int, address: Any) -> None:
         if self.opts.version == 3 and self.opts.v3_engine == "native":
@@ -765,6 +887,8 @@ class _Actor:
         """
 
         def done(result: PduResult) -> None:
+            if job.settled:
+                return  # withdrawn (cancelled awaitable) or answered at shutdown: dropped
             try:
                 handler(job, *extra, result)
             except Exception as exc:
@@ -959,8 +1083,11 @@ class _Actor:
             return
         job.settled = True
         if job.started:
+            self._running.pop(job.id, None)
             self.in_flight -= 1
             self._budget.give()
+            if error is not None and job.cmd in _WALKS:
+                self._attach_partial(job, error)
         if job.future is not None:
             self._set_status(job, error)
             self._release(job)
@@ -969,18 +1096,28 @@ class _Actor:
                     job.future.set_result(varlist)
                 else:
                     job.future.set_exception(error)
-        elif self.kernel.current_session is None and self.kernel.running:
+        elif self.kernel.stopping or (
+            self.kernel.current_session is None and self.kernel.running
+        ):
             # Read off the wire, outside any handler: answer now (POE's callback()), which
             # saves a trip through the queue. Inside a handler answers are posted instead,
-            # so a requester is never re-entered from its own request.
+            # so a requester is never re-entered from its own request -- except while the
+            # kernel stops, when nothing posted would run any more.
             self._deliver(job, varlist, error)
         elif self.kernel.post_as(self.session, self.session, _DELIVER, job, varlist, error):
             self._delivering.add(job)
         else:
-            log.debug("answer to %r dropped: the kernel is stopping", job.request)
+            log.warning("answer to %r lost: it could not be posted", job.request)
             self._release(job)
         if not self._closed and self.queue:
             self._pump()
+
+    def _attach_partial(self, job: _Job, error: SNMPError) -> None:
+        """Put what a failed walk/table had received on ``error.partial``."""
+        try:
+            error.partial = self._walk_result(job)
+        except Exception:  # a value that cannot be converted: the error still goes out
+            log.exception("converting the partial result of %r failed", job.request)
 
     def _on_deliver(self, ev: Event) -> None:
         if ev.sender is not self.session:
@@ -1020,6 +1157,7 @@ class _Actor:
         self._close_if_drained()
 
 
+_WALKS = frozenset({"walk", "bulkwalk", "table"})
 _EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
 
 # One handler table for every component session (each session's heap is its _Actor):
@@ -1029,6 +1167,7 @@ _STATES = state_table(
         **dict.fromkeys(REQUESTS, lambda ev: ev.heap._on_request(ev)),
         "_start": lambda ev: ev.heap._on_start(ev),
         "_stop": lambda ev: ev.heap._on_stop(ev),
+        "_shutdown": lambda ev: ev.heap._on_shutdown(ev),
         "_default": lambda ev: ev.heap._on_unknown(ev),
         "finish": lambda ev: ev.heap.finish_now(),
         _DELIVER: lambda ev: ev.heap._on_deliver(ev),
@@ -1037,11 +1176,15 @@ _STATES = state_table(
 )
 
 
-def _as_snmp_error(cmd: str, exc: Exception) -> SNMPError:
-    """``exc`` itself if it is an SNMPError, else a ConfigurationError describing it."""
-    if isinstance(exc, SNMPError):
-        return exc
-    return ConfigurationError(f"{cmd}: bad request arguments ({type(exc).__name__}: {exc})")
+def _unreachable(exc: BaseException, context: str) -> SNMPError:
+    """The error for a target that could not be resolved or connected: a
+    :class:`TransportError` (a :class:`~snmp_component.errors.ResourceError` when this host
+    ran out of something), or the ``SNMPError`` that was raised (a configuration error
+    stays one)."""
+    error = as_snmp_error(exc, context)
+    if isinstance(error, TransportError) or isinstance(exc, SNMPError):
+        return error
+    return TransportError(f"{context}: {exc}")
 
 
 def _count(cmd: str, name: str, value: Any) -> int:

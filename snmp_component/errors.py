@@ -28,11 +28,13 @@ fields, which the component copies onto ``session.ErrorStr``, ``ErrorNum`` and
         ├── WalkError: OidNotIncreasing, WalkLimitExceeded
         ├── DecodeError: a reply that could not be decoded
         ├── TransportError (also OSError): resolution, send or socket failure
+        │   └── ResourceError: this host ran out of something (file descriptors, memory)
         └── ShutdownError: the component or kernel went away before an answer
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any, ClassVar
 
 from .kernel.errors import (
@@ -68,6 +70,7 @@ __all__ = [
     "NotWritable",
     "OidNotIncreasing",
     "ReadOnly",
+    "ResourceError",
     "ResourceUnavailable",
     "SNMPComponentError",
     "SNMPError",
@@ -90,6 +93,7 @@ __all__ = [
     "WrongLength",
     "WrongType",
     "WrongValue",
+    "as_snmp_error",
 ]
 
 
@@ -98,7 +102,14 @@ class SNMPComponentError(Exception):
 
 
 class SNMPError(SNMPComponentError):
-    """A request failed; carries net-snmp's ``ErrorStr``/``ErrorNum``/``ErrorInd``."""
+    """A request failed; carries net-snmp's ``ErrorStr``/``ErrorNum``/``ErrorInd``.
+
+    Attributes:
+        partial: for a ``walk``, ``bulkwalk`` or ``table`` request that failed part way
+            (a timeout, ``OidNotIncreasing``, a limit, shutdown...), what was received
+            before the error, in the shape a success would have had: one ``VarList`` per
+            requested var, or the table's rows. ``None`` for other requests.
+    """
 
     default_num: ClassVar[int] = -1  # net-snmp SNMPERR_GENERR, "Generic error"
 
@@ -107,6 +118,7 @@ class SNMPError(SNMPComponentError):
         self.error_str = message
         self.error_num = self.default_num if error_num is None else error_num
         self.error_index = error_index
+        self.partial: Any = None
 
 
 class ConfigurationError(SNMPError, ValueError):
@@ -148,6 +160,8 @@ class SNMPTimeoutError(SNMPError, TimeoutError):
         self.attempts = attempts
         self.elapsed = elapsed
 
+
+_RESOURCE_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOBUFS})
 
 # net-snmp 5.9.3 snmp_errstring() texts, indexed by error-status.
 _STATUS_TEXT = {
@@ -369,6 +383,35 @@ class DecodeError(SNMPError):
 
 class TransportError(SNMPError, OSError):
     """The request could not be sent or the address could not be resolved."""
+
+
+class ResourceError(TransportError):
+    """This host ran out of a resource (file descriptors, memory, buffer space) while
+    handling the request: a passing local condition, never a fault of the request."""
+
+
+def as_snmp_error(exc: BaseException, context: str) -> SNMPError:
+    """``exc`` as the :class:`SNMPError` a request is answered with; ``context`` says
+    what was being done (``"get"``, ``"cannot resolve 'router1'"``).
+
+    An ``SNMPError`` is itself. A local resource failure (``MemoryError``, an ``OSError``
+    such as EMFILE) is a :class:`ResourceError` and any other ``OSError`` a
+    :class:`TransportError`: neither is ever reported as bad input. ``ValueError``,
+    ``TypeError`` and ``LookupError`` (bad arguments) are a :class:`ConfigurationError`;
+    anything else is a bug, reported as a plain :class:`SNMPError`.
+    """
+    if isinstance(exc, SNMPError):
+        return exc
+    detail = f"({type(exc).__name__}: {exc})"
+    if isinstance(exc, MemoryError) or (
+        isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS
+    ):
+        return ResourceError(f"{context}: out of local resources {detail}")
+    if isinstance(exc, OSError):
+        return TransportError(f"{context}: {exc}")
+    if isinstance(exc, ValueError | TypeError | LookupError):
+        return ConfigurationError(f"{context}: bad arguments {detail}")
+    return SNMPError(f"{context}: internal error {detail}")
 
 
 class ShutdownError(SNMPError):

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from snmp_component import Kernel, SNMPComponent, errors
+from snmp_component import Event, Kernel, Session, SNMPComponent, errors
 from snmp_component._core import ber
 
 ROOT = (1, 3, 6, 1, 4, 1, 99999, 1)
 ROWS = [((*ROOT, 1, i), ber.INTEGER, i) for i in range(1, 41)]  # 40 rows under ROOT
 AFTER = ((1, 3, 6, 1, 4, 1, 99999, 2, 0), ber.INTEGER, 0)  # outside the subtree
+IF_INDEX = (1, 3, 6, 1, 2, 1, 2, 2, 1, 1)
 
 Rewrite = Callable[["WalkAgent", int, list[Any]], list[Any] | None]
 
@@ -119,6 +120,9 @@ def test_decreasing_oids_stop_the_walk(cmd: str) -> None:
     (result,) = walk(WalkAgent(decrease), cmd)
     assert isinstance(result, errors.OidNotIncreasing)
     assert result.received == ".1.3.6.1.4.1.99999.1.1.1"
+    # What came before the loop is kept, as net-snmp prints it before the error.
+    (rows,) = result.partial
+    assert [vb.val for vb in rows] == (ALL[:2] if cmd == "walk" else ALL[:20])
 
 
 def test_a_loop_a_b_a_stops_even_when_non_increasing_is_allowed() -> None:
@@ -153,6 +157,63 @@ def test_an_agent_silent_mid_walk_is_one_timeout(cmd: str) -> None:
 
     (result,) = walk(WalkAgent(silent), cmd)
     assert isinstance(result, errors.SNMPTimeoutError)
+    (rows,) = result.partial
+    assert [vb.val for vb in rows] == (ALL[:2] if cmd == "walk" else ALL[:20])
+
+
+def test_a_failed_walk_and_table_give_their_rows_to_a_poe_callback_too() -> None:
+    """The POE path: ``response.error.partial`` of walk (several vars), bulkwalk and table."""
+
+    def silent(agent: WalkAgent, n: int, out: list[Any]) -> list[Any] | None:
+        return None if n >= 4 else out
+
+    def silent_table(agent: WalkAgent, n: int, out: list[Any]) -> list[Any] | None:
+        return None if n >= 2 else out
+
+    table_agent = WalkAgent(silent_table)  # serves IF-MIB::ifIndex.1-40
+    table_agent.table = [((*IF_INDEX, i), ber.INTEGER, i) for i in ALL] + [AFTER]
+    table_agent.oids = [vb[0] for vb in table_agent.table]
+
+    async def main() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        agents = [WalkAgent(silent), WalkAgent(silent), table_agent]
+        endpoints = [
+            (await loop.create_datagram_endpoint(lambda a=a: a, local_addr=("127.0.0.1", 0)))[0]
+            for a in agents
+        ]
+        kernel = Kernel()
+        for i, endpoint in enumerate(endpoints):
+            SNMPComponent.create(
+                kernel, Alias=f"a{i}", DestHost="127.0.0.1", Version=2, Timeout=100_000,
+                Retries=0, RemotePort=endpoint.get_extra_info("sockname")[1],
+            )  # fmt: skip
+        got: list[Any] = []
+
+        def start(ev: Event) -> None:
+            ev.kernel.post("a0", "walk", "on", ".1.3.6.1.4.1.99999.1.1", ".1.3.6.1.4.1.99999.1")
+            ev.kernel.post("a1", "bulkwalk", "on", 0, 5, ".1.3.6.1.4.1.99999.1")
+            ev.kernel.post("a2", "table", "on", "ifTable", None, 10)
+
+        def on(ev: Event) -> None:
+            got.append((ev.arg0.cmd, ev.arg1.varlist, ev.arg1.error))
+            ev.kernel.post(ev.arg0.alias, "finish")
+
+        Session.create(kernel, inline_states={"_start": start, "on": on})
+        try:
+            await asyncio.wait_for(kernel.run_async(), 10)
+        finally:
+            for endpoint in endpoints:
+                endpoint.close()
+        return got
+
+    got = {cmd: (varlist, error) for cmd, varlist, error in asyncio.run(main())}
+    assert all(v is None and isinstance(e, errors.SNMPTimeoutError) for v, e in got.values())
+    first, second = got["walk"][1].partial  # one VarList per requested var
+    assert [vb.val for vb in first] == ALL[:3] and list(second) == []
+    (rows,) = got["bulkwalk"][1].partial
+    assert [vb.val for vb in rows] == ALL[:15]
+    table = got["table"][1].partial  # the rows walked so far, keyed by instance
+    assert table == {i: {"ifIndex": i} for i in range(1, 11)}
 
 
 def test_early_end_of_mib_view_ends_the_walk_with_its_rows() -> None:
