@@ -69,6 +69,7 @@ from .errors import (
     as_snmp_error,
 )
 from .kernel import Event, Kernel, Session, state_table
+from .kernel.kernel import SLICE_SECONDS
 from .options import SessionOptions, parse_options
 from .payload import Request, Response
 from .v3sender import V3Sender
@@ -456,6 +457,7 @@ class _Actor:
         self._delivering: set[_Job] = set()  # answers posted to _DELIVER, not yet run
         self._running: dict[int, _Job] = {}  # started, not answered: job id -> job
         self._withdrawn = 0  # jobs in the queue whose awaitable was cancelled
+        self._doomed: tuple[int, Callable[[], SNMPError]] | None = None  # see _fail_queue
         self._resolving = False
         self._lookup: asyncio.Future[resolver.AddrInfo] | None = None
         self._time_budget = opts.timeout * (opts.retries + 1)  # of one request
@@ -755,13 +757,35 @@ class _Actor:
                 self._settle(job, None, as_snmp_error(exc, "cannot send"))
 
     def _fail_queue(self, make_error: Callable[[], SNMPError]) -> None:
-        """Answer every queued job with an error of its own from ``make_error``."""
-        jobs = [job for job in self.queue if not job.settled]
-        self.queue.clear()
-        self._withdrawn = 0
+        """Answer every job queued now with an error of its own from ``make_error``.
+
+        In slices of the kernel's :data:`~snmp_component.kernel.kernel.SLICE_SECONDS`
+        (all at once while the kernel stops): a queue of any length does not hold the
+        loop. The jobs stay in the queue until answered, so nothing can miss its answer.
+        """
         self._cancel_expiry()
-        for job in jobs:
+        self._doomed = (len(self.queue), make_error)
+        self._fail_doomed()
+
+    def _fail_doomed(self) -> None:
+        if self._doomed is None:
+            return
+        count, make_error = self._doomed
+        self._doomed = None
+        queue = self.queue
+        clock = time.perf_counter
+        end = clock() + SLICE_SECONDS
+        while count > 0 and queue:
+            job = queue.popleft()
+            count -= 1
+            if job.settled:  # withdrawn while queued
+                self._withdrawn -= 1
+                continue
             self._settle(job, None, make_error())
+            if count > 0 and clock() > end and not self.kernel.stopping and self.kernel.running:
+                self._doomed = (count, make_error)
+                asyncio.get_running_loop().call_soon(self._fail_doomed)
+                return
 
     def _fail_all(self, make_error: Callable[[], SNMPError]) -> None:
         """Answer every job, queued or in flight; late replies to them are dropped."""

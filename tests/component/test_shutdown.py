@@ -22,6 +22,8 @@ import pytest
 from snmp_component import Event, Kernel, Session, SNMPComponent, errors, resolver
 from snmp_component.testing import SnmpdAgent
 
+from ..stall import StallMeter, paused_gc
+
 SYSNAME = ".1.3.6.1.2.1.1.5.0"
 
 
@@ -234,6 +236,9 @@ def slow_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
         if host.endswith(".slow.test"):
             time.sleep(3)
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if host.endswith(".fail.test"):
+            time.sleep(0.3)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(resolver, "getaddrinfo", slow)
@@ -262,6 +267,45 @@ def test_name_resolution_counts_against_the_request_time() -> None:
     assert all(isinstance(e, errors.SNMPTimeoutError) for e, _ in got)
     assert max(t for _, t in got) < 1.0  # 2 x 100 ms, not the resolver's 3 s
     assert time.monotonic() - t0 < 1.5  # and run() did not wait for the resolver thread
+
+
+@pytest.mark.usefixtures("slow_resolver")
+def test_a_failed_resolution_answers_a_long_queue_without_stalling_the_loop() -> None:
+    """20,000 requests waiting for an address that cannot be resolved: each gets one
+    TransportError, and the loop's thread never works more than 20 ms between two ticks
+    of a ticker task (thread CPU time: a busy machine does not count)."""
+    total = 20_000
+    got: list[Any] = []
+    meter = StallMeter()
+    kernel = Kernel()
+    SNMPComponent.create(kernel, DestHost="router.fail.test", Version=2, MaxInFlight=100,
+                         Timeout=10_000_000)  # fmt: skip
+
+    def more(ev: Event) -> None:  # posts in chunks, as a well-behaved poller does
+        for _ in range(1000):
+            ev.kernel.post("snmp", "get", "on_resp", SYSNAME)
+        if ev.arg0 > 1:
+            ev.kernel.yield_("more", ev.arg0 - 1)
+
+    def on_resp(ev: Event) -> None:
+        got.append(type(ev.arg1.error))
+        if len(got) == total:
+            ev.kernel.post("snmp", "finish")
+
+    async def main() -> None:
+        task = asyncio.ensure_future(meter.ticker(lambda: len(got) >= total))
+        Session.create(kernel, inline_states={
+            "_start": lambda ev: ev.kernel.yield_("more", total // 1000),
+            "more": more,
+            "on_resp": on_resp,
+        })  # fmt: skip
+        await kernel.run_async()
+        await task
+
+    with paused_gc():
+        asyncio.run(asyncio.wait_for(main(), 30))
+    assert got == [errors.TransportError] * total
+    meter.check()
 
 
 @pytest.mark.usefixtures("slow_resolver")
