@@ -9,6 +9,16 @@ Invariants:
   that is outstanding, with the same version and community, and only if it decodes;
   anything else is counted and ignored. Retries re-send the same datagram with the same
   request-id, so a late reply to an earlier attempt completes the request.
+* A datagram that will be dropped costs O(header): the request-id, source, version,
+  community and PDU type are checked before any varbind is decoded
+  (:func:`~snmp_component._core.ber.decode_response`; SNMPv3 codecs check msgFlags, the
+  USM parameters and the HMAC first). Each wake-up reads for at most
+  :data:`READ_BUDGET` seconds, so no burst of datagrams holds the loop for longer.
+* A reply read at or after its exchange's current deadline is read as the timer would
+  have seen it: the expiry runs first (a retry is sent, and the reply, a late answer to
+  an earlier attempt, then completes the request; or, after the last attempt, the
+  request times out and the reply is unmatched). Which of a reply and an expired timer
+  the loop happens to run first never decides the outcome.
 * One deadline heap and one loop timer serve every request (no timer per request);
   entries of completed requests are dropped lazily and compacted when they pile up.
 * The socket is drained on each wake-up (``recvfrom`` until it would block), which is
@@ -49,6 +59,8 @@ log = logging.getLogger("snmp_component.transport")
 RECV_BUFFER = 4 * 1024 * 1024  # many targets answering at once must not overflow it
 MAX_DATAGRAM = 65535
 MAX_READS_PER_WAKEUP = 512
+READ_BUDGET = 0.005
+"""Seconds one wake-up may spend reading; the rest waits for the next loop turn."""
 
 Done = Callable[[PduResult], None]
 Address = tuple[Any, ...]  # a socket address as getaddrinfo/recvfrom give it
@@ -300,7 +312,12 @@ class UdpTransport:
         pending = self._pending
         stats = self.stats
         peek = ber.peek_request_id
+        clock = self.loop.time
+        end = clock() + READ_BUDGET
         for _ in range(MAX_READS_PER_WAKEUP):
+            now = clock()
+            if now >= end:
+                return  # the socket is still readable: the loop calls again next turn
             try:
                 data, source = recvfrom(MAX_DATAGRAM)
             except (BlockingIOError, InterruptedError):
@@ -325,29 +342,29 @@ class UdpTransport:
             if source[0] != address[0] or source[1] != address[1]:
                 stats.wrong_source += 1
                 continue
+            if now >= ex.deadline:  # read too late: the timer decides first
+                self._expire_due()
+                if ex.finished:
+                    stats.unmatched += 1
+                    continue
             if ex.codec is not None:
-                self._read_codec(ex, data)
+                self._read_codec(ex, data, now)
                 continue
             try:
-                msg = ber.decode_message(data)
+                msg = ber.decode_response(data, ex.version, ex.community, ex.request_id)
             except ber.BERDecodeError as exc:
                 stats.decode_errors += 1
                 log.debug("undecodable reply from %s: %s", source[0], exc)
                 continue
-            if (
-                msg.pdu_tag != ber.RESPONSE
-                or msg.version != ex.version
-                or msg.community != ex.community
-            ):
+            if msg is None:  # another version, community or PDU type: header only
                 stats.decode_errors += 1
                 continue
             del pending[ex.request_id]
             stats.completed += 1
             self._finish(ex, PduResult(None, msg.error_status, msg.error_index, msg.varbinds))
 
-    def _read_codec(self, ex: _Exchange, data: bytes) -> None:
+    def _read_codec(self, ex: _Exchange, data: bytes, now: float) -> None:
         assert ex.codec is not None
-        now = self.loop.time()
         try:
             outcome = ex.codec.read(data, now)
         except Exception as exc:  # a codec bug must still end the exchange once
@@ -382,6 +399,13 @@ class UdpTransport:
     def _on_timer(self) -> None:
         with self.batch():
             self._expire()
+
+    def _expire_due(self) -> None:
+        """Run the expiry now, as the timer would (a reply was read past a deadline)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._expire()
 
     def _expire(self) -> None:
         self._timer = None

@@ -8,10 +8,13 @@ Invariants:
   requests made meanwhile wait for it and fail with its error if it fails (the next
   request tries again).
 * Each attempt of a request is a freshly encoded message (new msgID, current clock); a
-  reply to any attempt completes it. An agent Report ends the request with its typed
-  error, except that after a Report that resynchronised the clock or the engine ID the
-  request is re-sent once at once. Datagrams that fail locally (malformed, not authentic,
-  stale) are dropped, as RFC 3412 says, and the request keeps waiting.
+  reply to any attempt completes it. A reply is checked before its varbinds are decoded:
+  anything but a Report or a Response with the request's request-id at its security level
+  (msgFlags, USM parameters, HMAC) is dropped at O(header + HMAC) cost. An agent Report
+  ends the request with its typed error, except that after a Report that resynchronised
+  the clock or the engine ID the request is re-sent once at once. Datagrams that fail
+  locally (malformed, not authentic, stale) are dropped, as RFC 3412 says, and the
+  request keeps waiting.
 * Password-to-key work (~1-2 ms per pass phrase) runs on the loop once per credential
   set and engine ID; the results are cached process-wide.
 """
@@ -25,7 +28,7 @@ from . import transport
 from ._core import ber
 from ._core.pdu import PduResult, RawVarbind
 from ._core.usm import UsmUser
-from ._core.v3msg import RemoteEngine
+from ._core.v3msg import RemoteEngine, peek_msg_id
 from .errors import ConfigurationError, ShutdownError, SNMPError
 from .options import SessionOptions
 from .transport import RESEND, Done
@@ -42,7 +45,8 @@ class _Discovery:
 
     def read(self, data: bytes, now: float) -> PduResult | None:
         try:
-            self.engine.discovery_response(data, now)
+            # the probe's request-id is its msgID (build above): so is a Response's
+            self.engine.discovery_response(data, now, request_id=peek_msg_id(data))
         except SNMPError as exc:
             return PduResult(exc) if self.engine.reported else None
         return PduResult(None)
@@ -51,11 +55,12 @@ class _Discovery:
 class _Request:
     """Codec of one request PDU."""
 
-    __slots__ = ("engine", "pdu", "resent")
+    __slots__ = ("engine", "pdu", "request_id", "resent")
 
-    def __init__(self, engine: RemoteEngine, pdu: bytes) -> None:
+    def __init__(self, engine: RemoteEngine, pdu: bytes, request_id: int) -> None:
         self.engine = engine
         self.pdu = pdu
+        self.request_id = request_id  # the PDU's, the same in every attempt
         self.resent = False
 
     def build(self, message_id: int, now: float) -> bytes:
@@ -64,7 +69,7 @@ class _Request:
     def read(self, data: bytes, now: float) -> PduResult | object | None:
         engine = self.engine
         try:
-            msg = engine.receive(data, now)
+            msg = engine.receive(data, now, self.request_id)
         except SNMPError as exc:
             if not engine.reported:
                 return None  # not a verdict from the agent: drop it, keep waiting
@@ -99,7 +104,7 @@ class V3Sender(transport.SharedSocketSender):
             context_name=opts.context.encode(),
             context_engine_id=opts.context_engine_id,
         )
-        self._waiting: list[tuple[bytes, Done]] | None = None  # requests behind discovery
+        self._waiting: list[tuple[bytes, int, Done]] | None = None  # requests behind discovery
 
     def send(
         self,
@@ -113,19 +118,20 @@ class V3Sender(transport.SharedSocketSender):
         udp = self._socket(done)
         if udp is None:
             return
+        request_id = udp.new_request_id()
         try:
             body = ber.encode_varbinds(varbinds)
             status, index = self._header(pdu_tag, non_repeaters, max_repetitions)
-            pdu = ber.encode_pdu(pdu_tag, udp.new_request_id(), status, index, body)
+            pdu = ber.encode_pdu(pdu_tag, request_id, status, index, body)
         except ValueError as exc:
             self._fail_soon(done, ConfigurationError(f"cannot encode request: {exc}"))
             return
         if self._engine.discovered:
-            self._send(udp, pdu, done)
+            self._send(udp, pdu, request_id, done)
         elif self._waiting is not None:
-            self._waiting.append((pdu, done))
+            self._waiting.append((pdu, request_id, done))
         else:
-            self._waiting = [(pdu, done)]
+            self._waiting = [(pdu, request_id, done)]
             udp.send_codec(
                 self._address,
                 _Discovery(self._engine),
@@ -134,10 +140,10 @@ class V3Sender(transport.SharedSocketSender):
                 done=self._discovered,
             )
 
-    def _send(self, udp: transport.UdpTransport, pdu: bytes, done: Done) -> None:
+    def _send(self, udp: transport.UdpTransport, pdu: bytes, request_id: int, done: Done) -> None:
         udp.send_codec(
             self._address,
-            _Request(self._engine, pdu),
+            _Request(self._engine, pdu, request_id),
             timeout=self._timeout,
             retries=self._retries,
             done=done,
@@ -146,16 +152,16 @@ class V3Sender(transport.SharedSocketSender):
     def _discovered(self, result: PduResult) -> None:
         waiting, self._waiting = self._waiting or [], None
         udp = self._transport
-        for pdu, done in waiting:
+        for pdu, request_id, done in waiting:
             if result.error is not None:
                 done(result)
             elif udp is None or udp.closed:
                 done(PduResult(ShutdownError("the component was closed")))
             else:
-                self._send(udp, pdu, done)
+                self._send(udp, pdu, request_id, done)
 
     def close(self) -> None:
         super().close()
         waiting, self._waiting = self._waiting or [], None
-        for _, done in waiting:
+        for _, _, done in waiting:
             done(PduResult(ShutdownError("the component was closed")))

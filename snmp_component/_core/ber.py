@@ -8,7 +8,7 @@ Design
   ints (:data:`~snmp_component._core.oid.Oid`), *tag* is the BER tag of the
   value (:data:`INTEGER`, :data:`COUNTER32`, ...) and *value* is::
 
-      INTEGER                              int (Integer32 range on encode)
+      INTEGER                              int -2**31..2**31-1
       OCTET_STRING, OPAQUE                 bytes
       NULL, NO_SUCH_OBJECT,
       NO_SUCH_INSTANCE, END_OF_MIB_VIEW    None
@@ -16,9 +16,16 @@ Design
       IPADDRESS                            bytes of length 4
       COUNTER32, GAUGE32, TIMETICKS        int 0..2**32-1
       COUNTER64                            int 0..2**64-1
+      received only (net-snmp decodes them; never encoded here):
+      UINTEGER32                           int 0..2**32-1
+      NSAP_ADDRESS, BIT_STRING             bytes
+      any other primitive tag              bytes (the raw content octets)
 
   Unsigned32 shares Gauge32's tag, Integer32 shares INTEGER's, BITS travels as
-  an OCTET STRING; the tag alone is what goes on the wire.
+  an OCTET STRING; the tag alone is what goes on the wire.  An Opaque stays
+  bytes; :func:`decode_opaque` reads the Opaque-wrapped Float, Double, Int64,
+  UInt64 and Counter64 that net-snmp encodes inside it (their structure is
+  checked on decoding).
 * **Encoding** produces DER-style output: definite, minimal lengths and
   minimal two's-complement integers (X.690 8.3.2).  This is byte-for-byte what
   pyasn1 produces, with one exception: pyasn1 adds a redundant ``0xFF`` octet
@@ -50,16 +57,29 @@ Design
   must lie inside its parent, every structure must be exactly filled (no
   trailing bytes, also not after the message), tags must be the expected ones
   and value encodings well-formed (e.g. NULL has no content, IpAddress has 4
-  octets, OID sub-ids fit 32 bits, Counter32 fits 32 bits).  RFC 3417 section
-  8 rules are enforced: definite lengths only (indefinite -> error), primitive
-  encodings only (constructed OCTET STRINGs are unknown tags).  Leniencies
-  that real agents need and BER allows: long-form and non-minimal lengths,
-  non-minimal INTEGERs of any length, unsigned types with or without the
-  leading ``0x00`` (the content is read as an unsigned number, so an agent
-  that sends Counter32 4294967295 as ``ff ff ff ff`` decodes correctly).  Any
-  malformed input raises :class:`BERDecodeError` (a :class:`ValueError`) and
-  nothing else.  SNMPv3 messages raise ``BERDecodeError("unsupported version
-  3 ...")``: v3 is handled elsewhere.
+  octets, OID sub-ids fit 32 bits).  **Every number is within its type's
+  range** (a value outside it is a malformed message, as net-snmp's parser
+  rejects it): INTEGER -2**31..2**31-1, Counter32/Gauge32/TimeTicks/UInteger32
+  0..2**32-1, Counter64 0..2**64-1, and the header integers (version,
+  request-id, error-status, error-index, trap fields) Integer32; so no decoded
+  int is ever too big to print.  RFC 3417 section 8 rules are enforced:
+  definite lengths only (indefinite -> error), primitive encodings only
+  (constructed encodings and multi-octet tags are errors).  A value with a
+  primitive tag this module has no type for is kept as its raw content octets
+  (it does not cost the other varbinds).  Leniencies that real agents need,
+  BER allows and net-snmp (LP64) accepts: long-form and non-minimal lengths,
+  non-minimal INTEGERs of up to 8 octets, unsigned types of up to 9 octets
+  with or without the leading ``0x00`` (the content is read as an unsigned
+  number, so an agent that sends Counter32 4294967295 as ``ff ff ff ff``
+  decodes correctly).  Any malformed input raises :class:`BERDecodeError` (a
+  :class:`ValueError`) and nothing else.  SNMPv3 messages raise
+  ``BERDecodeError("unsupported version 3 ...")``: v3 is handled elsewhere.
+* **Header first.**  :func:`decode_response` reads the version, community,
+  PDU type and request-id and returns None when they are not the expected
+  ones, before decoding any varbind: a reply that will be dropped costs
+  O(header), however many varbinds it carries.  :func:`decode_pdu_header` /
+  :func:`decode_varbind_list` split :func:`decode_pdu` the same way for
+  SNMPv3.
 * **Speed.**  No per-byte Python loops except for multi-byte OID sub-ids;
   ``int.from_bytes``, slicing, ``bytes.isascii`` (all-single-byte OIDs), a
   bounded decode cache for OID contents (module-global dict keyed by the
@@ -76,6 +96,7 @@ Design
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,6 +105,7 @@ from typing import Final, NamedTuple, TypeAlias
 from .oid import MAX_SUBID, Oid
 
 __all__ = [
+    "BIT_STRING",
     "COUNTER32",
     "COUNTER64",
     "END_OF_MIB_VIEW",
@@ -97,10 +119,16 @@ __all__ = [
     "MAX_OID_LENGTH",
     "NO_SUCH_INSTANCE",
     "NO_SUCH_OBJECT",
+    "NSAP_ADDRESS",
     "NULL",
     "OBJECT_IDENTIFIER",
     "OCTET_STRING",
     "OPAQUE",
+    "OPAQUE_COUNTER64",
+    "OPAQUE_DOUBLE",
+    "OPAQUE_FLOAT",
+    "OPAQUE_I64",
+    "OPAQUE_U64",
     "PDU_NAMES",
     "REPORT",
     "RESPONSE",
@@ -109,19 +137,25 @@ __all__ = [
     "TAG_NAMES",
     "TIMETICKS",
     "TRAP_V1",
+    "UINTEGER32",
     "VERSION_1",
     "VERSION_2C",
     "BERDecodeError",
     "Message",
     "Pdu",
+    "PduHeader",
     "TrapV1",
     "Value",
     "VarBind",
     "check_version_varbinds",
     "decode_integer",
     "decode_message",
+    "decode_opaque",
     "decode_pdu",
+    "decode_pdu_header",
+    "decode_response",
     "decode_tlv",
+    "decode_varbind_list",
     "encode_getbulk",
     "encode_integer",
     "encode_length",
@@ -149,9 +183,21 @@ GAUGE32: Final = 0x42  # also Unsigned32
 TIMETICKS: Final = 0x43
 OPAQUE: Final = 0x44
 COUNTER64: Final = 0x46
+# Tags net-snmp also decodes (asn1.h), received only: never encoded here.
+BIT_STRING: Final = 0x03  # ASN_BIT_STR
+NSAP_ADDRESS: Final = 0x45  # ASN_NSAP (SNMPv2 party-era NsapAddress)
+UINTEGER32: Final = 0x47  # ASN_UINTEGER (UInteger32, RFC 1442)
 NO_SUCH_OBJECT: Final = 0x80
 NO_SUCH_INSTANCE: Final = 0x81
 END_OF_MIB_VIEW: Final = 0x82
+
+# The Opaque-wrapped special types (net-snmp's ASN_OPAQUE_*): an Opaque whose content is
+# 0x9f, one of these, a length and the value (draft-perkins-opaque-01).
+OPAQUE_COUNTER64: Final = 0x76
+OPAQUE_FLOAT: Final = 0x78
+OPAQUE_DOUBLE: Final = 0x79
+OPAQUE_I64: Final = 0x7A
+OPAQUE_U64: Final = 0x7B
 
 # PDU tags.
 GET_REQUEST: Final = 0xA0
@@ -185,6 +231,9 @@ TAG_NAMES: Final[dict[int, str]] = {
     NO_SUCH_OBJECT: "NO_SUCH_OBJECT",
     NO_SUCH_INSTANCE: "NO_SUCH_INSTANCE",
     END_OF_MIB_VIEW: "END_OF_MIB_VIEW",
+    BIT_STRING: "BIT_STRING",
+    NSAP_ADDRESS: "NSAP_ADDRESS",
+    UINTEGER32: "UINTEGER32",
 }
 
 PDU_NAMES: Final[dict[int, str]] = {
@@ -740,6 +789,108 @@ def _header_int(data: bytes, i: int, limit: int, what: str) -> tuple[int, int]:
     return v, e
 
 
+_INT_OCTETS: Final = 8  # net-snmp (LP64) reads an INTEGER of at most sizeof(long) octets
+_UNSIGNED_OCTETS: Final = 9  # ... and an unsigned one of at most sizeof(long) + 1
+
+
+def _wide_integer(data: bytes, s: int, e: int) -> int:
+    """An INTEGER value of 0 or more than 4 content octets: padded, or out of range."""
+    if s == e:
+        raise BERDecodeError("empty INTEGER value")
+    v = int.from_bytes(data[s:e], "big", signed=True)
+    if not _MIN_I32 <= v <= _MAX_I32:
+        raise BERDecodeError(f"INTEGER value {_num(v)} out of range {_MIN_I32}..{_MAX_I32}")
+    if e - s > _INT_OCTETS:
+        raise BERDecodeError(f"INTEGER value of {e - s} octets (at most {_INT_OCTETS})")
+    return v
+
+
+def _unsigned(data: bytes, s: int, e: int, tag: int, top: int) -> int:
+    """An unsigned value (Counter32, Gauge32, TimeTicks, UInteger32, Counter64) <= *top*."""
+    if s == e:
+        raise BERDecodeError(f"empty {TAG_NAMES[tag]} value")
+    v = int.from_bytes(data[s:e], "big")
+    if v > top:
+        bits = "32" if top == _MAX32 else "64"
+        raise BERDecodeError(f"{TAG_NAMES[tag]} value {_num(v)} exceeds 2**{bits}-1")
+    if e - s > _UNSIGNED_OCTETS:
+        raise BERDecodeError(
+            f"{TAG_NAMES[tag]} value of {e - s} octets (at most {_UNSIGNED_OCTETS})"
+        )
+    return v
+
+
+def _other_value(data: bytes, s: int, e: int, tag: int) -> Value:
+    """A value of a tag off the hot path: Opaque, UInteger32, NsapAddress, BIT STRING, or
+    a primitive tag without a type here (kept as its content octets)."""
+    if tag == OPAQUE:
+        raw = data[s:e]
+        decode_opaque(raw)  # checks the structure of the Opaque-wrapped types
+        return raw
+    if tag == UINTEGER32:
+        return _unsigned(data, s, e, tag, _MAX32)
+    if tag == BIT_STRING and s == e:
+        raise BERDecodeError("empty BIT STRING value (no unused-bits octet)")
+    if tag & 0x20 or tag & 0x1F == 0x1F or tag == 0:
+        # constructed (RFC 3417 section 8), a multi-octet tag, or end-of-contents
+        raise BERDecodeError(f"unknown value tag 0x{tag:02x}")
+    return data[s:e]  # NSAP_ADDRESS, BIT_STRING, or unknown: the raw content
+
+
+_OPAQUE_SPECIAL: Final = frozenset(
+    (OPAQUE_COUNTER64, OPAQUE_FLOAT, OPAQUE_DOUBLE, OPAQUE_I64, OPAQUE_U64)
+)
+
+
+def decode_opaque(raw: bytes) -> tuple[int, int | float] | None:
+    """The Opaque-wrapped special value in an Opaque's content *raw*, as net-snmp reads it.
+
+    Returns ``(kind, value)`` with *kind* one of :data:`OPAQUE_FLOAT` /
+    :data:`OPAQUE_DOUBLE` (a float) or :data:`OPAQUE_I64` / :data:`OPAQUE_U64` /
+    :data:`OPAQUE_COUNTER64` (an int, -2**63..2**63-1 or 0..2**64-1), or None for a plain
+    Opaque (content not starting ``9f 76``/``9f 78``...``9f 7b`` followed by a length).
+    Raises :class:`BERDecodeError` for a special form net-snmp would reject: a Float that
+    is not 4 octets, a Double not 8, an integer of more than 9 octets or out of range, an
+    inner length not filling the Opaque exactly.
+    """
+    if len(raw) < 3 or raw[0] != 0x9F or raw[1] not in _OPAQUE_SPECIAL:
+        return None
+    kind = raw[1]
+    try:
+        s, e = _tlv(raw, 1, len(raw), kind, "Opaque-wrapped value")
+    except IndexError:
+        raise BERDecodeError("truncated Opaque-wrapped value") from None
+    name = _OPAQUE_NAMES[kind]
+    if e != len(raw):
+        raise BERDecodeError(f"Opaque {name}: {len(raw) - e} trailing octets")
+    n = e - s
+    if kind == OPAQUE_FLOAT or kind == OPAQUE_DOUBLE:
+        size = 4 if kind == OPAQUE_FLOAT else 8
+        if n != size:
+            raise BERDecodeError(f"Opaque {name} of {n} octets (expected {size})")
+        return kind, struct.unpack(">f" if size == 4 else ">d", raw[s:e])[0]
+    if n > _UNSIGNED_OCTETS:
+        raise BERDecodeError(f"Opaque {name} of {n} octets (at most {_UNSIGNED_OCTETS})")
+    if kind == OPAQUE_I64:
+        v = int.from_bytes(raw[s:e], "big", signed=True)
+        if not -(2**63) <= v < 2**63:
+            raise BERDecodeError(f"Opaque {name} value {v} out of range")
+    else:
+        v = int.from_bytes(raw[s:e], "big")
+        if v > _MAX64:
+            raise BERDecodeError(f"Opaque {name} value {v} exceeds 2**64-1")
+    return kind, v
+
+
+_OPAQUE_NAMES: Final = {
+    OPAQUE_COUNTER64: "Counter64",
+    OPAQUE_FLOAT: "Float",
+    OPAQUE_DOUBLE: "Double",
+    OPAQUE_I64: "Int64",
+    OPAQUE_U64: "UInt64",
+}
+
+
 def _decode_varbinds(data: bytes, i: int, end: int) -> list[VarBind]:
     """Decode the varbinds in ``data[i:end]`` (the content of the varbind list)."""
     from_bytes = int.from_bytes
@@ -787,18 +938,15 @@ def _decode_varbinds(data: bytes, i: int, end: int) -> list[VarBind]:
             raise BERDecodeError(f"trailing bytes inside varbind at offset {e}")
         i = vb_end
         val: Value
-        if tag == 0x04 or tag == 0x44:  # OCTET STRING, Opaque
+        if tag == 0x04:  # OCTET STRING
             val = data[s:e]
         elif tag == 0x02:
-            if s == e:
-                raise BERDecodeError("empty INTEGER value")
-            val = from_bytes(data[s:e], "big", signed=True)
+            if 0 < e - s <= 4:  # always within Integer32
+                val = from_bytes(data[s:e], "big", signed=True)
+            else:
+                val = _wide_integer(data, s, e)
         elif 0x41 <= tag <= 0x43:  # Counter32, Gauge32/Unsigned32, TimeTicks
-            if s == e:
-                raise BERDecodeError(f"empty {TAG_NAMES[tag]} value")
-            val = from_bytes(data[s:e], "big")
-            if val > 0xFFFFFFFF:
-                raise BERDecodeError(f"{TAG_NAMES[tag]} value {_num(val)} exceeds 2**32-1")
+            val = _unsigned(data, s, e, tag, _MAX32)
         elif tag == 0x06:
             val = decode_oid(data[s:e])
         elif tag == 0x05 or 0x80 <= tag <= 0x82:
@@ -806,17 +954,13 @@ def _decode_varbinds(data: bytes, i: int, end: int) -> list[VarBind]:
                 raise BERDecodeError(f"{TAG_NAMES.get(tag)} value with non-empty content")
             val = None
         elif tag == 0x46:
-            if s == e:
-                raise BERDecodeError("empty COUNTER64 value")
-            val = from_bytes(data[s:e], "big")
-            if val > 0xFFFFFFFFFFFFFFFF:
-                raise BERDecodeError(f"COUNTER64 value {_num(val)} exceeds 2**64-1")
+            val = _unsigned(data, s, e, tag, _MAX64)
         elif tag == 0x40:
             if e - s != 4:
                 raise BERDecodeError(f"IpAddress value of {e - s} octets (expected 4)")
             val = data[s:e]
         else:
-            raise BERDecodeError(f"unknown value tag 0x{tag:02x}")
+            val = _other_value(data, s, e, tag)
         append((oid, tag, val))
     return vbs
 
@@ -832,7 +976,9 @@ def _hdr_int(data: bytes, i: int, limit: int, what: str) -> tuple[int, int]:
     return _header_int(data, i, limit, what)
 
 
-def _decode(data: bytes) -> Message:
+def _decode(data: bytes, expect: tuple[int, bytes, int] | None = None) -> Message | None:
+    """The message in *data*; with *expect* = (version, community, request-id): None as soon
+    as the header shows that it is not the Response with those, before any varbind."""
     # The message must fill *data* exactly and the PDU must fill the message, so
     # inside the header "past the enclosing structure" means "past the end of
     # data": short-form fast paths may rely on IndexError (converted by
@@ -890,9 +1036,15 @@ def _decode(data: bytes) -> Message:
         if pdu_end > total:
             raise BERDecodeError("PDU length exceeds the message")
         raise BERDecodeError("trailing bytes after the PDU")
+    if expect is not None and (
+        pdu_tag != RESPONSE or version != expect[0] or community != expect[1]
+    ):
+        return None
     if pdu_tag == TRAP_V1:
         return _decode_trap_v1(data, community, i, total)
     request_id, i = _hdr_int(data, i, total, "request-id")
+    if expect is not None and request_id != expect[2]:
+        return None
     error_status, i = _hdr_int(data, i, total, "error-status")
     error_index, i = _hdr_int(data, i, total, "error-index")
     # varbind list: must end exactly at the end of the PDU (= of the data)
@@ -964,13 +1116,33 @@ def decode_message(data: bytes) -> Message:
     type the message's version does not have raises :class:`BERDecodeError`.
     Accepts bytes, bytearray or memoryview.
     """
+    msg = _guarded_decode(data, None)
+    assert msg is not None  # only an expectation makes _decode return None
+    return msg
+
+
+def decode_response(
+    data: bytes, version: int, community: bytes, request_id: int
+) -> Message | None:
+    """The Response to a request sent with *version*, *community* and *request_id*.
+
+    Returns None when the header shows that *data* is not that Response (another
+    version, community, PDU type or request-id), decided before any varbind is decoded:
+    a datagram that will be dropped costs O(header) however many varbinds it carries.
+    Raises :class:`BERDecodeError` for a malformed message, as :func:`decode_message`
+    (which it equals for a matching one).
+    """
+    return _guarded_decode(data, (version, community, request_id))
+
+
+def _guarded_decode(data: bytes, expect: tuple[int, bytes, int] | None) -> Message | None:
     if type(data) is not bytes:
         try:
             data = bytes(data)
         except TypeError:
             raise BERDecodeError(f"cannot decode {type(data).__name__}") from None
     try:
-        return _decode(data)
+        return _decode(data, expect)
     except BERDecodeError:
         raise
     except (IndexError, ValueError, TypeError, OverflowError) as exc:  # defensive net
@@ -1120,12 +1292,24 @@ def decode_integer(data: bytes, i: int, limit: int, what: str) -> tuple[int, int
     return _header_int(data, i, limit, what)
 
 
-def decode_pdu(data: bytes, start: int, end: int) -> Pdu:
-    """Decode the PDU TLV that starts at ``data[start]`` and must end exactly at *end*.
+class PduHeader(NamedTuple):
+    """The PDU fields before the varbinds (see :func:`decode_pdu_header`)."""
 
-    Any PDU tag of the SNMPv2 set is accepted (not TRAP_V1); the checks on the
-    header integers and the varbinds are those of :func:`decode_message`.
-    Raises :class:`BERDecodeError` and nothing else.
+    pdu_tag: int
+    request_id: int
+    error_status: int
+    error_index: int
+    varbinds_start: int
+    varbinds_end: int
+
+
+def decode_pdu_header(data: bytes, start: int, end: int) -> PduHeader:
+    """The header of the PDU TLV at ``data[start:end]`` (it must end exactly at *end*):
+    its tag, request-id, error-status, error-index (Integer32 each) and where its
+    varbind list's content lies.  O(header): the varbinds are not looked at.
+
+    Any PDU tag of the SNMPv2 set is accepted (not TRAP_V1).  Raises
+    :class:`BERDecodeError` and nothing else.
     """
     try:
         if not 0 <= start < end <= len(data):
@@ -1144,9 +1328,35 @@ def decode_pdu(data: bytes, start: int, end: int) -> Pdu:
         i, e = _tlv(data, i, end, 0x30, "varbind list")
         if e != end:
             raise BERDecodeError("trailing bytes after the varbind list")
-        return Pdu(pdu_tag, request_id, error_status, error_index, _decode_varbinds(data, i, e))
+        return PduHeader(pdu_tag, request_id, error_status, error_index, i, e)
     except BERDecodeError:
         raise
     except (IndexError, ValueError, TypeError, OverflowError) as exc:  # defensive net
         detail = f"{type(exc).__name__}: {exc}"
         raise BERDecodeError(f"truncated or malformed PDU ({detail})") from None
+
+
+def decode_varbind_list(data: bytes, start: int, end: int) -> list[VarBind]:
+    """The varbinds in ``data[start:end]``, the content of a varbind list (as
+    :func:`decode_pdu_header` gives it).  Raises :class:`BERDecodeError` and nothing else."""
+    try:
+        if not 0 <= start <= end <= len(data):
+            raise BERDecodeError("varbind list beyond the data")
+        return _decode_varbinds(data, start, end)
+    except BERDecodeError:
+        raise
+    except (IndexError, ValueError, TypeError, OverflowError) as exc:  # defensive net
+        detail = f"{type(exc).__name__}: {exc}"
+        raise BERDecodeError(f"truncated or malformed varbind list ({detail})") from None
+
+
+def decode_pdu(data: bytes, start: int, end: int) -> Pdu:
+    """Decode the PDU TLV that starts at ``data[start]`` and must end exactly at *end*.
+
+    Any PDU tag of the SNMPv2 set is accepted (not TRAP_V1); the checks on the
+    header integers and the varbinds are those of :func:`decode_message`.
+    Raises :class:`BERDecodeError` and nothing else.
+    """
+    head = decode_pdu_header(data, start, end)
+    varbinds = decode_varbind_list(data, head.varbinds_start, head.varbinds_end)
+    return Pdu(head.pdu_tag, head.request_id, head.error_status, head.error_index, varbinds)

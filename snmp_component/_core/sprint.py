@@ -17,11 +17,20 @@ OIDs (as values) are named by a callback, so this module needs no MIB index of i
 
 Where net-snmp's C code reads past the end of a value (a DISPLAY-HINT asking for more
 octets than are left) the behaviour is undefined; here only the octets present are used.
+
+Every tag net-snmp decodes is printed as net-snmp 5.9 prints it: UInteger32 as a bare
+number (``5``, no type prefix), an ASN.1 BIT STRING as ``BITS: 07 80 5 6 7 8``, the
+Opaque-wrapped special types as ``Opaque: Float: 1.500000`` (Double too),
+``Opaque: Int64: -5``, ``Opaque: UInt64: 5``, ``Opaque: Counter64: 5``. Two departures,
+so that no received value is lost: an NsapAddress is printed by net-snmp's NsapAddress
+printer (``NsapAddress: C0 A8 00 01 02``; net-snmp's by-type dispatch has no entry for it
+and says ``Variable has bad type``), and a value whose raw form does not suit its tag's
+printer is ``Variable has bad type`` instead of a recursion. A tag net-snmp cannot decode
+at all (kept as raw octets by the decoder) is ``Variable has bad type``.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -275,6 +284,28 @@ def _timeticks(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: s
     return text + uptime(raw, o.quick) + _units(units)
 
 
+def _uinteger(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
+              o: _Opts) -> str:  # fmt: skip
+    # net-snmp's sprint_realloc_uinteger: no "UInteger32: " prefix, even without -Oq
+    if tag != ber.UINTEGER32 or not isinstance(raw, int):
+        return _wrong("UInteger32", tag, raw, o)
+    label = _enum_label(enums, raw)
+    if label is None:
+        text = hinted_integer(raw, hint, "u") if hint else str(raw)
+    elif o.quick:
+        text = label
+    else:
+        text = f"{label}({raw})"
+    return text + _units(units)
+
+
+def _nsapaddress(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
+                 o: _Opts) -> str:  # fmt: skip
+    if tag != ber.NSAP_ADDRESS or not isinstance(raw, bytes):
+        return _wrong("NsapAddress", tag, raw, o)
+    return ("" if o.quick else "NsapAddress: ") + hexstring(raw)
+
+
 def _ipaddress(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
                o: _Opts) -> str:  # fmt: skip
     if tag != ber.IPADDRESS or not isinstance(raw, bytes):
@@ -303,33 +334,41 @@ def _object_identifier(tag: int, raw: RawValue, enums: Enums, hint: str | None,
     return ("" if o.quick else "OID: ") + o.oid_text(raw) + _units(units)
 
 
-_OPAQUE_FLOAT = b"\x9f\x78\x04"
-_OPAQUE_DOUBLE = b"\x9f\x79\x08"
-_OPAQUE_INTS = {0x76: "Counter64: ", 0x7A: "Int64: ", 0x7B: "UInt64: "}
+_OPAQUE_INTS = {
+    ber.OPAQUE_COUNTER64: "Counter64: ",
+    ber.OPAQUE_I64: "Int64: ",
+    ber.OPAQUE_U64: "UInt64: ",
+}
 
 
 def _opaque(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
             o: _Opts) -> str:  # fmt: skip
-    if tag != ber.OPAQUE or not isinstance(raw, bytes):
+    if tag != ber.OPAQUE or not isinstance(raw, bytes | int | float):
         return _wrong("Opaque", tag, raw, o)
-    # net-snmp decodes the Opaque-wrapped special types (RFC draft "opaque float")
-    if len(raw) == 7 and raw[:3] == _OPAQUE_FLOAT:
-        value = struct.unpack(">f", raw[3:])[0]
-        return ("" if o.quick else "Opaque: Float: ") + f"{value:f}" + _units(units)
-    if len(raw) == 11 and raw[:3] == _OPAQUE_DOUBLE:
-        value = struct.unpack(">d", raw[3:])[0]
-        return ("" if o.quick else "Opaque: Float: ") + f"{value:f}" + _units(units)
-    if len(raw) >= 3 and raw[0] == 0x9F and raw[1] in _OPAQUE_INTS and raw[2] == len(raw) - 3:
-        signed = raw[1] == 0x7A
-        number = int.from_bytes(raw[3:], "big", signed=signed) if raw[3:] else 0
-        prefix = "" if o.quick else "Opaque: " + _OPAQUE_INTS[raw[1]]
-        return prefix + str(number) + _units(units)
+    # net-snmp decodes the Opaque-wrapped special types (draft-perkins-opaque-01)
+    if isinstance(raw, bytes):
+        try:
+            special = ber.decode_opaque(raw)
+        except ber.BERDecodeError:
+            special = None
+    elif isinstance(raw, float):  # as SNMP.pm gives them back (float: Float or Double)
+        special = (ber.OPAQUE_FLOAT, raw)
+    else:
+        special = (ber.OPAQUE_I64 if raw < 0 else ber.OPAQUE_U64, raw)
+    if special is not None:
+        kind, value = special
+        if isinstance(value, float):  # sprint_realloc_double says "Float" too
+            return ("" if o.quick else "Opaque: Float: ") + f"{value:f}" + _units(units)
+        prefix = "" if o.quick else "Opaque: " + _OPAQUE_INTS[kind]
+        return prefix + str(value) + _units(units)
+    assert isinstance(raw, bytes)
     return ("" if o.quick else "OPAQUE: ") + hexstring(raw) + _units(units)
 
 
 def _bitstring(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
                o: _Opts) -> str:  # fmt: skip
-    if tag != ber.OCTET_STRING or not isinstance(raw, bytes):
+    # BITS travel as an OCTET STRING; net-snmp prints an ASN.1 BIT STRING the same way
+    if tag not in (ber.OCTET_STRING, ber.BIT_STRING) or not isinstance(raw, bytes):
         return _wrong("BITS", tag, raw, o)
     if o.quick:
         return '"' + hexstring(raw) + '"'
@@ -387,6 +426,25 @@ _BY_TAG: Mapping[int, Printer] = {
     ber.IPADDRESS: _ipaddress,
     ber.NULL: _null,
     ber.COUNTER64: _counter64,
+    ber.UINTEGER32: _uinteger,
+    ber.BIT_STRING: _bitstring,
+    ber.NSAP_ADDRESS: _nsapaddress,
+}
+
+# The raw value each tag's printer needs (ber's conventions); anything else has a bad type.
+_RAW_TYPES: Mapping[int, type | tuple[type, ...]] = {
+    ber.INTEGER: int,
+    ber.GAUGE32: int,
+    ber.COUNTER32: int,
+    ber.TIMETICKS: int,
+    ber.COUNTER64: int,
+    ber.UINTEGER32: int,
+    ber.OCTET_STRING: bytes,
+    ber.IPADDRESS: bytes,
+    ber.BIT_STRING: bytes,
+    ber.NSAP_ADDRESS: bytes,
+    ber.OPAQUE: (bytes, int, float),
+    ber.OBJECT_IDENTIFIER: tuple,
 }
 
 # parse.c's set_function: the printer a MIB object's SYNTAX type selects.
@@ -403,6 +461,8 @@ _BY_MIB_TYPE: Mapping[str, Printer] = {
     "OPAQUE": _opaque,
     "BITS": _bitstring,
     "COUNTER64": _counter64,
+    "UINTEGER": _uinteger,
+    "NSAPADDRESS": _nsapaddress,
 }
 
 
@@ -413,6 +473,9 @@ NETWORK_ADDRESS_OBJECTS = frozenset({("RFC1213-MIB", "atNetAddress")})
 
 def _by_type(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
              o: _Opts) -> str:  # fmt: skip
+    needs = _RAW_TYPES.get(tag)
+    if needs is not None and (not isinstance(raw, needs) or isinstance(raw, bool)):
+        return _bad_type(tag, raw, enums, hint, units, o)  # its printer would say "Wrong Type"
     return _BY_TAG.get(tag, _bad_type)(tag, raw, enums, hint, units, o)
 
 

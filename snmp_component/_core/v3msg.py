@@ -46,6 +46,14 @@ Invariants
 * **Authenticate before decrypting, decrypt before parsing the PDU**; a
   decrypted payload that does not parse is a ``DecryptionError`` (wrong
   privacy key or protocol).
+* **What will be dropped costs O(header + HMAC).**  Given an :class:`Expect`
+  (what the answer to one request must be), :func:`decode_message` checks the
+  message against it before decoding any varbind: msgFlags and the USM
+  parameters (engine ID, user name, digest length) before the HMAC, the
+  plaintext PDU's type, request-id and the security level before the HMAC too,
+  an encrypted PDU's right after decrypting.  A Report matches anything (RFC
+  3412 7.2.10; net-snmp's ``snmpv3_verify_msg``); a Response must have the
+  request-id and travel at the request's level.
 * **No secrets** in any ``repr``, message or exception (keys are held by
   :mod:`~snmp_component._core.usm` objects whose ``repr`` omits them).
 """
@@ -73,13 +81,17 @@ from .ber import (
     GET_NEXT_REQUEST,
     GET_REQUEST,
     INFORM_REQUEST,
+    PDU_NAMES,
     REPORT,
+    RESPONSE,
     SET_REQUEST,
     BERDecodeError,
+    PduHeader,
     VarBind,
     decode_integer,
-    decode_pdu,
+    decode_pdu_header,
     decode_tlv,
+    decode_varbind_list,
     encode_integer,
     encode_length,
     encode_octets,
@@ -109,6 +121,7 @@ __all__ = [
     "USM_STATS_UNKNOWN_USER_NAMES",
     "USM_STATS_UNSUPPORTED_SEC_LEVELS",
     "USM_STATS_WRONG_DIGESTS",
+    "Expect",
     "KeyResolver",
     "RemoteEngine",
     "TimeWindow",
@@ -238,9 +251,47 @@ KeyResolver: TypeAlias = Callable[[bytes, bytes], UsmKeys | None]
 """``(engine_id, user_name) -> UsmKeys | None``: *keys* of :func:`decode_message` may be one."""
 
 
+@dataclass(frozen=True, slots=True)
+class Expect:
+    """What the answer to one request must be, checked before its varbinds are decoded.
+
+    A Report matches anything (RFC 3412 7.2.10: Reports need not match the request).
+    Any other PDU must be a Response, with *request_id* (if not None) and at security
+    *level* (``flags & 3``, if not None), as net-snmp's ``snmpv3_verify_msg`` checks.
+    """
+
+    level: int | None = None
+    request_id: int | None = None
+
+
+def _check_expected(head: PduHeader, flags: int, expect: Expect) -> None:
+    """Raise unless the PDU *head* (of a message with *flags*) matches *expect*."""
+    tag = head.pdu_tag
+    if tag == REPORT:
+        return
+    if tag != RESPONSE:
+        raise V3DecodeError(f"a {_pdu_name(tag)} PDU is not an answer to a request")
+    if expect.level is not None and flags & LEVEL_AUTH_PRIV != expect.level:
+        raise _local(
+            UnsupportedSecurityLevel,
+            _UNSUPPORTED_SEC_LEVEL,
+            "Unsupported security level: the response's level differs from the request's",
+        )
+    if expect.request_id is not None and head.request_id != expect.request_id:
+        raise V3DecodeError(
+            f"request-id {head.request_id} is not the request's ({expect.request_id})"
+        )
+
+
+def _pdu_name(tag: int) -> str:
+    return PDU_NAMES.get(tag, f"0x{tag:02x}")
+
+
 def decode_message(
     data: bytes | bytearray | memoryview,
     keys: UsmKeys | KeyResolver | None = None,
+    *,
+    expect: Expect | None = None,
 ) -> V3Message:
     """Parse, authenticate, decrypt and decode one SNMPv3 datagram.
 
@@ -251,6 +302,9 @@ def decode_message(
             (then only noAuthNoPriv messages decode).  Needed only when the message's
             msgFlags ask for authentication; a noAuthNoPriv message (e.g. a discovery
             Report) decodes without keys and is not checked against them.
+        expect: what the answer to a request must be (:class:`Expect`); a message that
+            is not it raises before any varbind is decoded, before the HMAC when the PDU
+            is in plaintext.
 
     Returns:
         The :class:`V3Message`.  Timeliness is *not* checked here (see
@@ -260,7 +314,8 @@ def decode_message(
         V3DecodeError: malformed or unsupported message (also a DecodeError).
         UnknownEngineID / UnknownUserName: an authenticated message for an engine ID or
             user that *keys* is not for (or the resolver returned None).
-        UnsupportedSecurityLevel: the message needs auth/priv and the keys lack it.
+        UnsupportedSecurityLevel: the message needs auth/priv and the keys lack it, or
+            (*expect*) a Response at another level than expected.
         WrongDigest: the digest does not verify.
         DecryptionError: decryption failed or its result is not a ScopedPDU.
     """
@@ -272,7 +327,7 @@ def decode_message(
         except TypeError:
             raise V3DecodeError(f"cannot decode {type(data).__name__}") from None
     try:
-        return _decode(raw, keys)
+        return _decode(raw, keys, expect)
     except SNMPError:
         raise
     except BERDecodeError as exc:
@@ -378,10 +433,11 @@ def _header(data: bytes) -> _Header:
             auth_s, auth_e, priv_s, priv_e, se)  # fmt: skip
 
 
-def _decode(data: bytes, keys: UsmKeys | KeyResolver | None) -> V3Message:
+def _decode(data: bytes, keys: UsmKeys | KeyResolver | None, expect: Expect | None) -> V3Message:
     (msg_id, max_size, flags, engine_id, boots, engine_time, user_name,
      auth_s, auth_e, priv_s, priv_e, se) = _header(data)  # fmt: skip
     total = len(data)
+    scoped: _Scoped | None = None
     if flags & FLAG_AUTH:
         k_ = _resolve(keys, engine_id, user_name)
         auth = k_.auth
@@ -399,6 +455,15 @@ def _decode(data: bytes, keys: UsmKeys | KeyResolver | None) -> V3Message:
                 f"Authentication failure: msgAuthenticationParameters of {auth_e - auth_s} "
                 f"octets ({auth.protocol} uses {auth.mac_length})",
             )
+        if expect is not None and not flags & FLAG_PRIV:
+            # the PDU is in plaintext: a message that is not the answer is dropped before
+            # the HMAC (a malformed one is left to the digest, then to the strict parse)
+            try:
+                scoped = _plain_scoped(data, se, total)
+            except (BERDecodeError, IndexError):
+                scoped = None
+            else:
+                _check_expected(scoped[2], flags, expect)
         if not auth.verify(data[:auth_s] + auth.placeholder + data[auth_e:], data[auth_s:auth_e]):
             raise _local(
                 WrongDigest,
@@ -420,22 +485,47 @@ def _decode(data: bytes, keys: UsmKeys | KeyResolver | None) -> V3Message:
                 raise V3DecodeError("trailing bytes after the encryptedPDU")
             plain = priv.decrypt(data[cs:ce], data[priv_s:priv_e], boots, engine_time)
             try:
-                scoped = _scoped_pdu(plain, 0, len(plain), padded=True)
+                scoped = _scoped_header(plain, 0, len(plain), padded=True)
             except (BERDecodeError, IndexError, ValueError) as exc:
-                raise _local(
-                    DecryptionError,
-                    _DECRYPTION_ERR,
-                    "Decryption error: the decrypted data is not a ScopedPDU "
-                    f"(wrong privacy key or protocol?): {exc}",
-                ) from None
-            return V3Message(msg_id, max_size, flags, engine_id, boots, engine_time,
-                             user_name, *scoped)  # fmt: skip
-    if data[se] != 0x30:
-        raise V3DecodeError(
-            f"msgData: expected a plaintext ScopedPDU (SEQUENCE), got tag 0x{data[se]:02x}"
-        )
-    scoped = _scoped_pdu(data, se, total, padded=False)
-    return V3Message(msg_id, max_size, flags, engine_id, boots, engine_time, user_name, *scoped)
+                raise _not_scoped(exc) from None
+            if expect is not None:
+                _check_expected(scoped[2], flags, expect)
+            try:
+                varbinds = decode_varbind_list(plain, scoped[2].varbinds_start,
+                                               scoped[2].varbinds_end)  # fmt: skip
+            except BERDecodeError as exc:
+                raise _not_scoped(exc) from None
+            return _message(msg_id, max_size, flags, engine_id, boots, engine_time,
+                            user_name, plain, scoped, varbinds)  # fmt: skip
+    if scoped is None:
+        scoped = _plain_scoped(data, se, total)
+        if expect is not None:
+            _check_expected(scoped[2], flags, expect)
+    head = scoped[2]
+    varbinds = decode_varbind_list(data, head.varbinds_start, head.varbinds_end)
+    return _message(msg_id, max_size, flags, engine_id, boots, engine_time, user_name,
+                    data, scoped, varbinds)  # fmt: skip
+
+
+def _not_scoped(exc: Exception) -> SecurityError:
+    return _local(
+        DecryptionError,
+        _DECRYPTION_ERR,
+        "Decryption error: the decrypted data is not a ScopedPDU "
+        f"(wrong privacy key or protocol?): {exc}",
+    )
+
+
+_Scoped: TypeAlias = tuple[tuple[int, int], tuple[int, int], PduHeader]
+
+
+def _message(msg_id: int, max_size: int, flags: int, engine_id: bytes, boots: int,
+             engine_time: int, user_name: bytes, buf: bytes, scoped: _Scoped,
+             varbinds: list[VarBind]) -> V3Message:  # fmt: skip
+    (a, b), (c, d), head = scoped
+    return V3Message(msg_id, max_size, flags, engine_id, boots, engine_time, user_name,
+                     buf[a:b], buf[c:d], head.pdu_tag, head.request_id, head.error_status,
+                     head.error_index, varbinds)  # fmt: skip
 
 
 def _resolve(keys: UsmKeys | KeyResolver | None, engine_id: bytes, user_name: bytes) -> UsmKeys:
@@ -471,17 +561,24 @@ def _resolve(keys: UsmKeys | KeyResolver | None, engine_id: bytes, user_name: by
     return keys
 
 
-def _scoped_pdu(
-    buf: bytes, start: int, limit: int, *, padded: bool
-) -> tuple[bytes, bytes, int, int, int, int, list[VarBind]]:
-    """ScopedPDU at ``buf[start:limit]``: (ctxEngineID, ctxName, tag, rid, status, index, vbs)."""
+def _plain_scoped(data: bytes, se: int, total: int) -> _Scoped:
+    """The plaintext ScopedPDU that is the msgData at ``data[se:total]``, to its varbinds."""
+    if data[se] != 0x30:
+        raise V3DecodeError(
+            f"msgData: expected a plaintext ScopedPDU (SEQUENCE), got tag 0x{data[se]:02x}"
+        )
+    return _scoped_header(data, se, total, padded=False)
+
+
+def _scoped_header(buf: bytes, start: int, limit: int, *, padded: bool) -> _Scoped:
+    """The ScopedPDU at ``buf[start:limit]`` up to its varbinds: where its contextEngineID
+    and contextName lie, and the PDU header."""
     s, e = _tlv(buf, start, limit, 0x30, "ScopedPDU")
     if e != limit and not padded:
         raise V3DecodeError("trailing bytes after the ScopedPDU")
     a, b = _tlv(buf, s, e, 0x04, "contextEngineID")
     c, d = _tlv(buf, b, e, 0x04, "contextName")
-    pdu = decode_pdu(buf, d, e)
-    return (buf[a:b], buf[c:d], *pdu)
+    return (a, b), (c, d), decode_pdu_header(buf, d, e)
 
 
 def report_error(msg: V3Message) -> SNMPError | None:
@@ -913,15 +1010,19 @@ class RemoteEngine:
         """The discovery probe (:func:`encode_discovery`)."""
         return encode_discovery(msg_id, request_id, max_size=self.max_size)
 
-    def discovery_response(self, data: bytes, now: float) -> V3Message:
+    def discovery_response(
+        self, data: bytes, now: float, request_id: int | None = None
+    ) -> V3Message:
         """Learn the engine ID (and, unauthenticated, its clock) from the probe's answer.
 
-        Accepts the usmStatsUnknownEngineIDs Report (or any message that names a
-        non-empty authoritative engine ID).  Raises the Report's error for any
-        other Report, :class:`V3DecodeError` / security errors from
-        :func:`decode_message`, or ``UnknownEngineID`` if no engine ID came back.
+        Accepts the usmStatsUnknownEngineIDs Report (or a Response, with *request_id*
+        if given, that names a non-empty authoritative engine ID).  Raises the Report's
+        error for any other Report, :class:`V3DecodeError` / security errors from
+        :func:`decode_message` (also for a message that is no answer: another PDU type
+        or request-id, found before its varbinds are decoded), or ``UnknownEngineID``
+        if no engine ID came back.
         """
-        msg = decode_message(data, self._keys)
+        msg = decode_message(data, self._keys, expect=Expect(None, request_id))
         err = report_error(msg)
         if err is not None and not isinstance(err, UnknownEngineID):
             raise err
@@ -956,8 +1057,8 @@ class RemoteEngine:
             max_size=self.max_size,
         )
 
-    def receive(self, data: bytes, now: float) -> V3Message:
-        """Decode the answer to a request; check its level and timeliness.
+    def receive(self, data: bytes, now: float, request_id: int | None = None) -> V3Message:
+        """Decode the answer to a request; check its level, request-id and timeliness.
 
         Returns the :class:`V3Message` of a non-Report PDU (a Response).  For a
         Report raises :func:`report_error`'s error after learning what it
@@ -967,10 +1068,12 @@ class RemoteEngine:
         worthwhile.  Also raises UnsupportedSecurityLevel for a Response at
         another security level than the request's, NotInTimeWindow for an
         authentic but stale Response (RFC 3414 3.2.7 b), and everything
-        :func:`decode_message` raises.
+        :func:`decode_message` raises.  A message that is neither a Report nor a
+        Response at the user's level (with *request_id*, if given) raises before its
+        varbinds are decoded: O(header), or O(header + HMAC) when encrypted.
         """
         self.resynced = self.reported = False
-        msg = decode_message(data, self._keys)
+        msg = decode_message(data, self._keys, expect=Expect(self.user.level, request_id))
         authentic = bool(msg.flags & FLAG_AUTH)
         if msg.pdu_tag == REPORT:
             self.reported = True

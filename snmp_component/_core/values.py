@@ -3,6 +3,11 @@
 Decoding: :func:`to_netsnmp` turns ``(tag, raw)`` into ``(val, type)`` as SNMP.pm shows
 them: ints for numbers, ``str`` for printable octets (else ``bytes``), dotted quads for
 IpAddress, ``".1.3..."`` for OIDs, and the type name itself for the three exceptions.
+Every tag net-snmp decodes has its SNMP.pm type name (UInteger32 is ``UINTEGER``, an
+ASN.1 BIT STRING ``BITS``, NsapAddress ``NSAPADDRESS``); an Opaque-wrapped Float or Double
+(net-snmp's ``ASN_OPAQUE_FLOAT``/``DOUBLE``) is a float and an Opaque-wrapped
+Int64/UInt64/Counter64 an int, type ``OPAQUE`` (a plain Opaque stays bytes); a tag
+without a type is ``UNKNOWN-0x..`` (its number) with the raw content octets as bytes.
 
 Encoding (``set``): :func:`from_netsnmp` turns ``(val, type)`` into ``(tag, raw)``,
 accepting net-snmp type names, snmpset's one-letter types and SMI names, and checking
@@ -39,7 +44,13 @@ TYPE_OF_TAG: dict[int, str] = {
     ber.NO_SUCH_OBJECT: "NOSUCHOBJECT",
     ber.NO_SUCH_INSTANCE: "NOSUCHINSTANCE",
     ber.END_OF_MIB_VIEW: "ENDOFMIBVIEW",
+    ber.UINTEGER32: "UINTEGER",  # SNMP.xs: TYPE_UINTEGER
+    ber.BIT_STRING: "BITS",  # SNMP.xs: TYPE_BITSTRING
+    ber.NSAP_ADDRESS: "NSAPADDRESS",  # parse.h's TYPE_NSAPADDRESS
 }
+
+# Tags whose raw octets are handed over as they are (never turned into text).
+_RAW_OCTETS = frozenset({ber.OPAQUE, ber.NSAP_ADDRESS, ber.BIT_STRING})
 
 EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
 
@@ -88,7 +99,8 @@ _RANGES = {
 
 
 def type_name(tag: int, mib_type: str | None = None) -> str:
-    """The net-snmp type name for a received ``tag`` (refined by the MIB's type if known)."""
+    """The net-snmp type name for a received ``tag`` (refined by the MIB's type if known);
+    ``UNKNOWN-0x48`` (the tag's number) for a tag without one."""
     if mib_type is not None and mib_type in _REFINES.get(tag, ()):
         return mib_type
     return TYPE_OF_TAG.get(tag, f"UNKNOWN-0x{tag:02X}")
@@ -117,6 +129,9 @@ def to_netsnmp(tag: int, raw: RawValue, mib_type: str | None = None) -> tuple[ob
         if tag == ber.IPADDRESS and len(raw) == 4:
             return ".".join(map(str, raw)), kind
         if tag == ber.OPAQUE:
+            special = opaque_value(raw)
+            return (raw if special is None else special), kind
+        if tag in _RAW_OCTETS or tag not in TYPE_OF_TAG:
             return raw, kind
         return octets_to_val(raw), kind
     if isinstance(raw, tuple):
@@ -124,6 +139,16 @@ def to_netsnmp(tag: int, raw: RawValue, mib_type: str | None = None) -> tuple[ob
     if tag in EXCEPTION_TAGS:
         return kind, kind
     return "", kind  # NULL
+
+
+def opaque_value(raw: bytes) -> int | float | None:
+    """The number in an Opaque-wrapped Float/Double/Int64/UInt64/Counter64 (net-snmp's
+    ``ASN_OPAQUE_*`` types), or None for a plain (or malformed) Opaque."""
+    try:
+        special = ber.decode_opaque(raw)
+    except ber.BERDecodeError:  # not from the decoder, which rejects these
+        return None
+    return None if special is None else special[1]
 
 
 class SetValueError(ValueError):
