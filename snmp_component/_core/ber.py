@@ -1121,9 +1121,7 @@ def decode_message(data: bytes) -> Message:
     return msg
 
 
-def decode_response(
-    data: bytes, version: int, community: bytes, request_id: int
-) -> Message | None:
+def decode_response(data: bytes, version: int, community: bytes, request_id: int) -> Message | None:
     """The Response to a request sent with *version*, *community* and *request_id*.
 
     Returns None when the header shows that *data* is not that Response (another

@@ -33,7 +33,7 @@ from snmp_component.testing import SnmpdAgent
 
 # ------------------------------------------------------------------ the hostile agent
 
-AGENT = r'''
+AGENT = r"""
 import json, socket, sys, time
 from snmp_component._core import ber, v3msg
 from snmp_component._core.usm import UsmUser
@@ -109,7 +109,7 @@ while True:
     for _ in range(3):  # the real reply (duplicates are harmless)
         time.sleep(0.05)
         sock.sendto(good, addr)
-'''
+"""
 
 ENGINE_ID = "8000000001020304"
 USER = "hostileUser"
@@ -436,7 +436,7 @@ def test_other_smi_types_decode(value: bytes, val: Any, kind: str) -> None:
 
 
 def test_an_unknown_tag_keeps_the_other_varbinds() -> None:
-    values = [b"\x04\x02ok", tlv(0x48, b"\x05\x06"), tlv(0x9e, b""), b"\x02\x01\x07"]
+    values = [b"\x04\x02ok", tlv(0x48, b"\x05\x06"), tlv(0x9E, b""), b"\x02\x01\x07"]
     for sprint in (0, 1):
         result, stats = asyncio.run(
             asyncio.wait_for(ask_values(ValueAgent(values), UseSprintValue=sprint), 10)
@@ -461,3 +461,58 @@ def test_malformed_structures_stay_decode_errors() -> None:
             ask_values(ValueAgent([b"\x04\x02ok"], before=[bad])), 10))  # fmt: skip
         assert result[0].val == "ok", bad.hex()
         assert stats.decode_errors == 1, bad.hex()
+
+
+LIVE = [
+    tlv(0x47, b"\x05"),
+    tlv(0x47, b"\x00\xff\xff\xff\xff"),
+    tlv(0x03, b"\x07\x80"),
+    tlv(0x44, b"\x9f\x78\x04" + struct.pack(">f", 1.5)),
+    tlv(0x44, b"\x9f\x79\x08" + struct.pack(">d", -2.25)),
+    tlv(0x44, b"\x9f\x7a\x03\xff\xff\xfb"),
+    tlv(0x44, b"\x9f\x7b\x09\x00" + b"\xff" * 8),
+    tlv(0x44, b"\x9f\x76\x02\x01\x00"),
+    tlv(0x44, b"\x9f\x78"),
+    tlv(0x02, bytes(7) + b"\x05"),
+    tlv(0x41, b"\x00\xff\xff\xff\xff"),
+    tlv(0x46, b"\x00" + b"\xff" * 8),
+]
+
+
+def test_printed_values_are_what_snmpget_prints() -> None:
+    """net-snmp itself, asked for the same values, prints the same text."""
+    from snmp_component._core import ber, sprint
+
+    async def main() -> list[tuple[str, str, str]]:
+        loop = asyncio.get_running_loop()
+        agent = ValueAgent(LIVE)
+        endpoint, _ = await loop.create_datagram_endpoint(
+            lambda: agent, local_addr=("127.0.0.1", 0)
+        )
+        port = endpoint.get_extra_info("sockname")[1]
+        oids = [f".1.3.6.1.4.1.99999.{k}.0" for k in range(1, len(LIVE) + 1)]
+        out = []
+        try:
+            for flags in ("-Ov", "-Oqv"):
+                proc = await asyncio.create_subprocess_exec(
+                    "snmpget", "-v2c", "-c", "public", "-r0", "-t5", "-m", "", flags,
+                    f"127.0.0.1:{port}", *oids,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                )  # fmt: skip
+                text, _ = await proc.communicate()
+                lines = text.decode().splitlines()
+                assert len(lines) == len(LIVE), text
+                for value, line in zip(LIVE, lines, strict=True):
+                    vb = tlv(0x30, ber.encode_oid((1, 3, 6, 1, 4, 1, 99999, 1, 0)) + value)
+                    data = ber.encode_request_raw(1, b"p", ber.RESPONSE, 1, 0, 0, tlv(0x30, vb))
+                    _, tag, raw = ber.decode_message(data).varbinds[0]
+                    mine = sprint.sprint_value(tag, raw, None, quick=flags == "-Oqv")
+                    out.append((value.hex(), line.rstrip(), mine.rstrip()))
+        finally:
+            endpoint.close()
+        return out
+
+    compared = asyncio.run(asyncio.wait_for(main(), 30))
+    assert len(compared) == 2 * len(LIVE)
+    for value, theirs, mine in compared:
+        assert mine == theirs, value
