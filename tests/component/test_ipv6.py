@@ -50,11 +50,12 @@ def test_ipv6_v3_and_ipv4_side_by_side(dual_agent: SnmpdAgent) -> None:
 
 # ================================================================== scoped link-local
 # fe80::1 exists on no machine's lo by default, and adding it would change the host. The
-# test runs in a network namespace of its own: a child process started with
-# ``unshare --net`` (util-linux) brings up its private lo, adds fe80::1 there, starts snmpd
-# and the component in that namespace, and prints what the component got. The namespace
-# (and the address) vanish with the child. Where namespaces are not permitted the test
-# fails saying so: it is never skipped and never falls back to the host's lo.
+# test runs in a network namespace of its own: a child process started with ``unshare
+# --net`` (util-linux; with ``--map-root-user`` when not root) brings up its private lo,
+# adds fe80::1 there, starts snmpd and the component in that namespace, and prints what the
+# component got. The namespace (and the address) vanish with the child. Where namespaces
+# are not permitted the test fails saying so: it is never skipped and never falls back to
+# the host's lo.
 
 _CHILD = "import tests.component.test_ipv6 as t; raise SystemExit(t._namespace_main())"
 _HOST_NETNS_ENV = "SNMP_COMPONENT_TEST_HOST_NETNS"
@@ -111,14 +112,18 @@ def test_scoped_link_local_target() -> None:
     host_netns = _netns()
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, _HOST_NETNS_ENV: host_netns}
+    # root gets a plain network namespace; anyone else one inside a user namespace of
+    # their own, where they are root (needs unprivileged user namespaces).
+    as_user = [] if os.geteuid() == 0 else ["--map-root-user"]
     child = subprocess.run(
-        [unshare, "--net", sys.executable, "-c", _CHILD],
+        [unshare, "--net", *as_user, sys.executable, "-c", _CHILD],
         cwd=root, env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     if child.returncode != 0:
         pytest.fail(
-            "the scoped link-local test runs in a network namespace of its own "
-            f"(unshare --net; root or CAP_SYS_ADMIN) and failed there (exit {child.returncode}):"
+            "the scoped link-local test runs in a network namespace of its own (unshare "
+            "--net, as root or in an unprivileged user namespace) and failed there (exit "
+            f"{child.returncode}):"
             f"\n{child.stderr.strip()[-3000:]}"
         )
     result = json.loads(child.stdout.strip().splitlines()[-1])
