@@ -1334,12 +1334,18 @@ def decode_pdu_header(data: bytes, start: int, end: int) -> PduHeader:
         raise BERDecodeError(f"truncated or malformed PDU ({detail})") from None
 
 
-def decode_varbind_list(data: bytes, start: int, end: int) -> list[VarBind]:
+def decode_varbind_list(
+    data: bytes, start: int, end: int, *, first_only: bool = False
+) -> list[VarBind]:
     """The varbinds in ``data[start:end]``, the content of a varbind list (as
-    :func:`decode_pdu_header` gives it).  Raises :class:`BERDecodeError` and nothing else."""
+    :func:`decode_pdu_header` gives it); with *first_only*, just the first one (what a
+    Report is about: the rest is not looked at).  Raises :class:`BERDecodeError` and
+    nothing else."""
     try:
         if not 0 <= start <= end <= len(data):
             raise BERDecodeError("varbind list beyond the data")
+        if first_only and start < end:
+            end = _tlv(data, start, end, 0x30, "varbind")[1]
         return _decode_varbinds(data, start, end)
     except BERDecodeError:
         raise

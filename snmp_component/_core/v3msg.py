@@ -52,7 +52,8 @@ Invariants
   parameters (engine ID, user name, digest length) before the HMAC, the
   plaintext PDU's type, request-id and the security level before the HMAC too,
   an encrypted PDU's right after decrypting.  A Report matches anything (RFC
-  3412 7.2.10; net-snmp's ``snmpv3_verify_msg``); a Response must have the
+  3412 7.2.10; net-snmp's ``snmpv3_verify_msg``), and only its first varbind,
+  the usmStats counter it is about, is decoded; a Response must have the
   request-id and travel at the request's level.
 * **No secrets** in any ``repr``, message or exception (keys are held by
   :mod:`~snmp_component._core.usm` objects whose ``repr`` omits them).
@@ -255,7 +256,8 @@ KeyResolver: TypeAlias = Callable[[bytes, bytes], UsmKeys | None]
 class Expect:
     """What the answer to one request must be, checked before its varbinds are decoded.
 
-    A Report matches anything (RFC 3412 7.2.10: Reports need not match the request).
+    A Report matches anything (RFC 3412 7.2.10: Reports need not match the request);
+    only its first varbind is decoded (the one :func:`report_error` reads).
     Any other PDU must be a Response, with *request_id* (if not None) and at security
     *level* (``flags & 3``, if not None), as net-snmp's ``snmpv3_verify_msg`` checks.
     """
@@ -491,8 +493,7 @@ def _decode(data: bytes, keys: UsmKeys | KeyResolver | None, expect: Expect | No
             if expect is not None:
                 _check_expected(scoped[2], flags, expect)
             try:
-                varbinds = decode_varbind_list(plain, scoped[2].varbinds_start,
-                                               scoped[2].varbinds_end)  # fmt: skip
+                varbinds = _varbinds(plain, scoped[2], expect)
             except BERDecodeError as exc:
                 raise _not_scoped(exc) from None
             return _message(msg_id, max_size, flags, engine_id, boots, engine_time,
@@ -501,10 +502,16 @@ def _decode(data: bytes, keys: UsmKeys | KeyResolver | None, expect: Expect | No
         scoped = _plain_scoped(data, se, total)
         if expect is not None:
             _check_expected(scoped[2], flags, expect)
-    head = scoped[2]
-    varbinds = decode_varbind_list(data, head.varbinds_start, head.varbinds_end)
+    varbinds = _varbinds(data, scoped[2], expect)
     return _message(msg_id, max_size, flags, engine_id, boots, engine_time, user_name,
                     data, scoped, varbinds)  # fmt: skip
+
+
+def _varbinds(buf: bytes, head: PduHeader, expect: Expect | None) -> list[VarBind]:
+    """The PDU's varbinds; for a Report read as an answer (*expect*), only the first: the
+    usmStats counter it is about (RFC 3414 3.2), so that no Report costs more."""
+    first_only = expect is not None and head.pdu_tag == REPORT
+    return decode_varbind_list(buf, head.varbinds_start, head.varbinds_end, first_only=first_only)
 
 
 def _not_scoped(exc: Exception) -> SecurityError:
