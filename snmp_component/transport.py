@@ -103,9 +103,11 @@ class TransportStats:
     received: int = 0
     completed: int = 0
     timeouts: int = 0
-    unmatched: int = 0  # request-id not outstanding (late duplicate, stray, spoofed)
+    unmatched: int = 0  # request-id not outstanding (late duplicate, stray, spoofed; or
+    # read past the last attempt's deadline)
     wrong_source: int = 0  # outstanding request-id from another address or port
-    decode_errors: int = 0
+    decode_errors: int = 0  # malformed, or not the reply: another version, community or
+    # PDU type; SNMPv3: not authentic, another user, level or request-id
     send_errors: int = 0
 
 

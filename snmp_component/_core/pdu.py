@@ -3,7 +3,9 @@
 Varbinds travel as ``(oid, tag, value)`` triples in the BER codec's representation
 (:mod:`snmp_component._core.ber`): ``oid`` a tuple of ints, ``tag`` the BER/SMI type tag
 (``ber.INTEGER``, ``ber.COUNTER32``, ...), ``value`` the raw Python value (int, bytes,
-an OID tuple, or ``None`` for NULL and the three exceptions).
+an OID tuple, or ``None`` for NULL and the three exceptions). Every int is within its
+type's range (the decoder refuses the rest); a value of a tag without a type of its own
+(``ber.UINTEGER32`` aside, which is an int) is its raw content octets.
 """
 
 from __future__ import annotations
