@@ -11,6 +11,17 @@ from hypothesis import settings
 from snmp_component.testing import SnmpdAgent
 
 # ------------------------------------------------------------------------------------------------
+# Guard: a test run must leave every file git tracks as it found it (tests/no_tracked_writes.py);
+# a run whose tests write one fails, naming the file and the test.
+# ------------------------------------------------------------------------------------------------
+from tests.no_tracked_writes import (  # noqa: F401
+    pytest_runtest_setup,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+    pytest_terminal_summary,
+)
+
+# ------------------------------------------------------------------------------------------------
 # Real net-snmp agent (snmpd) on loopback, one per test session.
 #
 # Communities public (ro) / private (rw), sysName "anchor-agent", SNMPv3 users of

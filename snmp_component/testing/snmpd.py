@@ -61,10 +61,12 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, NoReturn, Self
+
+from ..options import secret_str
 
 __all__ = [
     "AUTH_PASS",
@@ -127,10 +129,15 @@ class V3User:
     name: str
     level: SecurityLevel
     auth_proto: AuthProto | None = None
-    auth_pass: str | None = None
+    auth_pass: str | None = field(default=None, repr=False)
     priv_proto: PrivProto | None = None
-    priv_pass: str | None = None
+    priv_pass: str | None = field(default=None, repr=False)
     read_write: bool = False
+
+    def __post_init__(self) -> None:
+        """Keep the pass phrases as SecretStr: ``'***'`` in every repr."""
+        object.__setattr__(self, "auth_pass", secret_str(self.auth_pass))
+        object.__setattr__(self, "priv_pass", secret_str(self.priv_pass))
 
     def config_lines(self) -> list[str]:
         """Return the ``createUser`` and ``rouser``/``rwuser`` lines for snmpd.conf."""

@@ -65,16 +65,16 @@ def test_keyword_spellings(keywords: dict[str, Any]) -> None:
         ({"DestHost": "h", "RemotePort": 70000}, "RemotePort must be an int in 1..65535"),
         ({"DestHost": "h:x"}, "is not a number"),
         ({"DestHost": "tcp:h:161"}, "only UDP"),
-        ({"DestHost": "h", "Version": 3, "SecLevel": "authOnly"}, "SecLevel 'authOnly'"),
+        ({"DestHost": "h", "Version": 3, "SecLevel": "authOnly"}, "SecLevel: unsupported value"),
         (
             {"DestHost": "h", "Version": 3, "SecLevel": "authNoPriv", "AuthProto": "SHA-1024",
              "AuthPass": "12345678"},
-            "AuthProto 'SHA-1024' is not supported",
+            "AuthProto: unsupported value; use one of MD5",
         ),
         (
             {"DestHost": "h", "Version": 3, "SecLevel": "authPriv", "AuthPass": "12345678",
              "PrivProto": "ROT13", "PrivPass": "12345678"},
-            "PrivProto 'ROT13' is not supported",
+            "PrivProto: unsupported value; use one of DES",
         ),
         (
             {"DestHost": "h", "Version": 3, "SecLevel": "authNoPriv", "AuthPass": "short"},
