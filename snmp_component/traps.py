@@ -68,7 +68,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import names, transport
+from . import names, resolver, transport
 from ._core import ber
 from ._core.oid import Oid
 from ._core.pdu import PduResult, RawVarbind
@@ -426,9 +426,8 @@ class TrapSender:
             raise TransportError("the trap sender was closed")
         if self._address is not None:
             return
-        loop = asyncio.get_running_loop()
         try:
-            infos = await loop.getaddrinfo(self.opts.host, self.opts.port, type=socket.SOCK_DGRAM)
+            infos = await resolver.resolve(self.opts.host, self.opts.port)
         except (OSError, UnicodeError) as exc:
             raise TransportError(f"cannot resolve {self.opts.host!r}: {exc}") from None
         self._family, self._address = infos[0][0], infos[0][4]
