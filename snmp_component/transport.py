@@ -12,8 +12,8 @@ Invariants:
 * A datagram that will be dropped costs O(header): the request-id, source, version,
   community and PDU type are checked before any varbind is decoded
   (:func:`~snmp_component._core.ber.decode_response`; SNMPv3 codecs check msgFlags, the
-  USM parameters and the HMAC first). Each wake-up reads for at most
-  :data:`READ_BUDGET` seconds, so no burst of datagrams holds the loop for longer.
+  USM parameters and the HMAC first), and no wake-up reads for longer than
+  :data:`READ_BUDGET`: no burst of datagrams holds the loop.
 * A reply read at or after its exchange's current deadline is read as the timer would
   have seen it: the expiry runs first (a retry is sent, and the reply, a late answer to
   an earlier attempt, then completes the request; or, after the last attempt, the
@@ -21,8 +21,9 @@ Invariants:
   the loop happens to run first never decides the outcome.
 * One deadline heap and one loop timer serve every request (no timer per request);
   entries of completed requests are dropped lazily and compacted when they pile up.
-* The socket is drained on each wake-up (``recvfrom`` until it would block), which is
-  much cheaper per datagram than one ``datagram_received`` call each.
+* The socket is drained on each wake-up (``recvfrom`` until it would block, or for
+  :data:`READ_BUDGET` seconds at most), which is much cheaper per datagram than one
+  ``datagram_received`` call each.
 * SNMPv3 exchanges carry a :class:`Codec`: each attempt gets a fresh id (msgID) and a
   freshly built datagram, every attempt's id routes to the exchange, and the codec reads
   replies (it may drop one, finish the exchange, or ask for one immediate resend).
