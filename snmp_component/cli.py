@@ -78,6 +78,8 @@ _TAG_OF_TYPE = {
     "TICKS": ber.TIMETICKS,
     "OPAQUE": ber.OPAQUE,
     "COUNTER64": ber.COUNTER64,
+    "UINTEGER": ber.UINTEGER32,
+    "NSAPADDRESS": ber.NSAP_ADDRESS,
     "NOSUCHOBJECT": ber.NO_SUCH_OBJECT,
     "NOSUCHINSTANCE": ber.NO_SUCH_INSTANCE,
     "ENDOFMIBVIEW": ber.END_OF_MIB_VIEW,
@@ -279,6 +281,8 @@ def raw_value(vb: Varbind) -> tuple[int, RawValue]:
     ``UseSprintValue``/``UseEnums``): the inverse of the component's conversion."""
     kind = str(vb.type)
     tag = _TAG_OF_TYPE.get(kind, ber.OCTET_STRING)
+    if kind.startswith("UNKNOWN-0x"):  # a tag no SMI type has: its raw octets, kept
+        tag = int(kind[len("UNKNOWN-") :], 16)
     val = vb.val
     if tag in _EXCEPTIONS or tag == ber.NULL:
         return tag, None
