@@ -12,8 +12,9 @@ Invariants:
 * A datagram that will be dropped costs O(header): the request-id, source, version,
   community and PDU type are checked before any varbind is decoded
   (:func:`~snmp_component._core.ber.decode_response`; SNMPv3 codecs check msgFlags, the
-  USM parameters and the HMAC first), and no wake-up reads for longer than
-  :data:`READ_BUDGET`: no burst of datagrams holds the loop.
+  USM parameters and the HMAC first), no wake-up reads for longer than
+  :data:`READ_BUDGET` and no timer expiry works for longer than :data:`EXPIRE_BUDGET`:
+  no burst of datagrams or of timeouts holds the loop.
 * A reply read at or after its exchange's current deadline is read as the timer would
   have seen it: the expiry runs first (a retry is sent, and the reply, a late answer to
   an earlier attempt, then completes the request; or, after the last attempt, the
@@ -37,6 +38,7 @@ import heapq
 import logging
 import random
 import socket
+import time
 import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -62,6 +64,8 @@ MAX_DATAGRAM = 65535
 MAX_READS_PER_WAKEUP = 512
 READ_BUDGET = 0.005
 """Seconds one wake-up may spend reading; the rest waits for the next loop turn."""
+EXPIRE_BUDGET = 0.005
+"""Seconds one timer expiry may spend on retries and timeouts; the rest waits likewise."""
 
 Done = Callable[[PduResult], None]
 Address = tuple[Any, ...]  # a socket address as getaddrinfo/recvfrom give it
@@ -345,8 +349,8 @@ class UdpTransport:
             if source[0] != address[0] or source[1] != address[1]:
                 stats.wrong_source += 1
                 continue
-            if now >= ex.deadline:  # read too late: the timer decides first
-                self._expire_due()
+            if now >= ex.deadline:  # read too late: the deadline decides first
+                self._expire_one(ex, now)
                 if ex.finished:
                     stats.unmatched += 1
                     continue
@@ -403,41 +407,42 @@ class UdpTransport:
         with self.batch():
             self._expire()
 
-    def _expire_due(self) -> None:
-        """Run the expiry now, as the timer would (a reply was read past a deadline)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._expire()
-
     def _expire(self) -> None:
+        """Retry or time out the exchanges whose deadline has passed, for at most
+        :data:`EXPIRE_BUDGET` seconds: the rest are left for the next loop turn."""
         self._timer = None
         heap = self._heap
         now = self.loop.time()
-        expired: list[_Exchange] = []
+        clock = time.perf_counter
+        end = clock() + EXPIRE_BUDGET
         while heap and heap[0][0] <= now:
+            if clock() > end:
+                self._arm(now)  # due already: runs in the next loop turn
+                return
             deadline, _, ex = heapq.heappop(heap)
             if ex.finished or deadline != ex.deadline or ex.request_id not in self._pending:
                 continue  # answered, or re-armed by a retry or a resend
-            expired.append(ex)
-        for ex in expired:
-            if ex.retries_left > 0 and self._sock is not None:
-                ex.retries_left -= 1
-                ex.attempts += 1
-                ex.deadline = now + ex.timeout
-                self.stats.retries += 1
-                if ex.codec is not None and not self._rebuild(ex, now):
-                    continue
-                self._push(ex)
-                self._transmit(ex)
-            else:
-                self.stats.timeouts += 1
-                error = SNMPTimeoutError(attempts=ex.attempts, elapsed=now - ex.started)
-                self._complete(ex, PduResult(error))
+            self._expire_one(ex, now)
         # A retry above may have armed the timer for its own (later) deadline: the
         # earliest deadline in the heap decides.
         if heap and (self._timer is None or heap[0][0] < self._timer_at):
             self._arm(heap[0][0])
+
+    def _expire_one(self, ex: _Exchange, now: float) -> None:
+        """``ex``'s deadline has passed: send its next attempt, or time it out."""
+        if ex.retries_left > 0 and self._sock is not None:
+            ex.retries_left -= 1
+            ex.attempts += 1
+            ex.deadline = now + ex.timeout
+            self.stats.retries += 1
+            if ex.codec is not None and not self._rebuild(ex, now):
+                return
+            self._push(ex)
+            self._transmit(ex)
+        else:
+            self.stats.timeouts += 1
+            error = SNMPTimeoutError(attempts=ex.attempts, elapsed=now - ex.started)
+            self._complete(ex, PduResult(error))
 
     # ---------------------------------------------------------------- closing
 

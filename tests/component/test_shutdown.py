@@ -308,6 +308,39 @@ def test_a_failed_resolution_answers_a_long_queue_without_stalling_the_loop() ->
     meter.check()
 
 
+def test_thousands_of_timeouts_at_once_do_not_stall_the_loop(silent_port: int) -> None:
+    """40,000 requests sent together to a dead agent time out in the same instant: their
+    callbacks run in slices, never holding the loop's thread for 20 ms."""
+    total = 40_000
+    got: list[Any] = []
+    meter = StallMeter()
+    kernel = Kernel()
+    SNMPComponent.set_kernel_limit(kernel, total)
+    SNMPComponent.create(kernel, DestHost="127.0.0.1", RemotePort=silent_port, Version=2,
+                         Timeout=2_000_000, Retries=0, MaxInFlight=total)  # fmt: skip
+
+    def start(ev: Event) -> None:
+        for _ in range(total):
+            ev.kernel.post("snmp", "get", "on_resp", SYSNAME)
+
+    def on_resp(ev: Event) -> None:
+        got.append(type(ev.arg1.error))
+        if len(got) == total:
+            ev.kernel.post("snmp", "finish")
+
+    async def main() -> None:
+        Session.create(kernel, inline_states={"_start": start, "on_resp": on_resp})
+        run = asyncio.ensure_future(kernel.run_async())
+        await asyncio.sleep(1.5)  # every request is on the wire: measure the expiry
+        await meter.ticker(lambda: len(got) >= total)
+        await run
+
+    with paused_gc():
+        asyncio.run(asyncio.wait_for(main(), 30))
+    assert got == [errors.SNMPTimeoutError] * total
+    meter.check()
+
+
 @pytest.mark.usefixtures("slow_resolver")
 def test_stop_during_resolution_answers_and_does_not_wait_for_the_resolver() -> None:
     got: list[Any] = []
