@@ -637,7 +637,8 @@ class _Actor:
             self._budget.give()
         else:
             self._withdrawn += 1  # _pump skips it; compacted below when they pile up
-            if self._withdrawn > 64 and self._withdrawn * 2 > len(self.queue):
+            crowded = self._withdrawn > 64 and self._withdrawn * 2 > len(self.queue)
+            if crowded and self._doomed is None:  # (a doom counts queue entries)
                 self.queue = deque(j for j in self.queue if not j.settled)
                 self._withdrawn = 0
         self._release(job)
@@ -843,9 +844,11 @@ class _Actor:
         if front is None:
             return
         delay = front.accepted + self._time_budget - time.monotonic()
-        self._expiry = asyncio.get_running_loop().call_later(max(0.0, delay), self._expire)
+        self._expiry = asyncio.get_running_loop().call_later(
+            max(0.0, delay), self._expire_waiting
+        )
 
-    def _expire(self) -> None:
+    def _expire_waiting(self) -> None:
         self._expiry = None
         now = time.monotonic()
         queue = self.queue
