@@ -18,6 +18,16 @@ datagrams with that ident in that direction (a retry of a request is occurrence 
 with distinct requests the faults do not depend on the random request-ids nor on timing.
 SNMPv3 (encrypted) is keyed by the order in which msgIDs first appear.
 
+Forged replies (``Faults.forge``): before each reply the proxy sends that many large
+datagrams from its own address and port (the target's, as the manager sees it) carrying the
+reply's request-id or msgID, each of which the manager must reject: SNMPv1/v2c with another
+community, another version or another PDU type; SNMPv3 with a digest that does not verify,
+without authentication, or at another security level. Their varbind lists are thousands of
+small varbinds, so a manager that decoded them before checking the header would pay for it.
+
+:class:`ProxyThread` runs a proxy on an event loop in a thread of its own, so that its work
+is not counted as the manager's (the fault matrix measures the loop's stalls).
+
 Safety: binds 127.0.0.1 only and forwards only to a loopback agent; stops forwarding after
 ``max_datagrams`` and closes itself after ``lifetime`` seconds.
 """
@@ -28,6 +38,7 @@ import asyncio
 import ipaddress
 import random
 import socket
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -54,6 +65,8 @@ class Faults:
     spoof: float = 0.0  # a copy (error-status genErr) goes first, from another source port
     wrong_id: float = 0.0  # a copy with another request-id (and genErr) goes first
     wrong_id_replace: float = 0.0  # the datagram itself gets another request-id
+    forge: int = 0  # forged datagrams sent before each reply (see the module doc)
+    forge_size: int = 60_000  # ... of about this many bytes each
 
     def describe(self) -> str:
         """A short text of the non-default settings, e.g. ``loss 10%, dup 2-3x``."""
@@ -77,6 +90,8 @@ class Faults:
             parts.append(f"wrong-id copy {self.wrong_id:.0%}")
         if self.wrong_id_replace:
             parts.append(f"wrong-id {self.wrong_id_replace:.0%}")
+        if self.forge:
+            parts.append(f"forged {self.forge}x{self.forge_size / 1000:.0f}KB")
         return ", ".join(parts) or "none"
 
 
@@ -116,6 +131,14 @@ def _integer(value: int) -> bytes:
     return b"\x02" + _length(len(raw)) + raw
 
 
+def _wrap(tag: int, content: bytes) -> bytes:
+    return bytes((tag,)) + _length(len(content)) + content
+
+
+def _octets(value: bytes) -> bytes:
+    return _wrap(0x04, value)
+
+
 @dataclass(frozen=True)
 class Parsed:
     """The parts of an SNMP message the proxy looks at."""
@@ -127,6 +150,7 @@ class Parsed:
     pdu_tag: int = 0
     error_status: int = 0
     tail: bytes = b""  # v1/v2c: error-index TLV and varbind list
+    community: bytes = b""  # v1/v2c
 
 
 def parse(data: bytes) -> Parsed | None:
@@ -147,7 +171,7 @@ def parse(data: bytes) -> Parsed | None:
             return Parsed(3, int.from_bytes(data[ms:me], "big", signed=True))
         if version not in (0, 1):
             return None
-        tag, _, ce = _tlv(data, ve, e)
+        tag, cs, ce = _tlv(data, ve, e)
         pdu_tag, ps, pe = _tlv(data, ce, e)
         if tag != 0x04 or not 0xA0 <= pdu_tag <= 0xA8 or pdu_tag == 0xA4:
             return None
@@ -163,6 +187,7 @@ def parse(data: bytes) -> Parsed | None:
             pdu_tag=pdu_tag,
             error_status=int.from_bytes(data[es:ee], "big", signed=True),
             tail=data[ee:pe],
+            community=data[cs:ce],
         )
     except ValueError:
         return None
@@ -178,6 +203,108 @@ def rewrite(
     pdu = _integer(rid) + _integer(status) + msg.tail
     body = msg.header + bytes((msg.pdu_tag,)) + _length(len(pdu)) + pdu
     return b"\x30" + _length(len(body)) + body
+
+
+# ------------------------------------------------------------------ forged replies
+
+_SYS_DESCR = bytes.fromhex("2b06010201010100")  # .1.3.6.1.2.1.1.1.0
+_FORGED_VARBIND = _wrap(0x30, _wrap(0x06, _SYS_DESCR) + _octets(b"forged"))
+FORGE_KINDS = 3  # forged datagram k of a burst is of kind k % FORGE_KINDS
+
+
+def _varbind_list(size: int) -> bytes:
+    """A varbind list of about ``size`` bytes: many small varbinds (slow to decode)."""
+    return _wrap(0x30, _FORGED_VARBIND * max(1, size // len(_FORGED_VARBIND)))
+
+
+def _filler(size: int) -> bytes:
+    return (bytes(range(256)) * (size // 256 + 1))[:size]
+
+
+def forge_v1v2(msg: Parsed, kind: int, size: int) -> bytes:
+    """A Response with ``msg``'s request-id that is not the reply: kind 0 another community,
+    1 another version, 2 another PDU type (a SetRequest); with a varbind list of ``size``."""
+    version = (1 - msg.version) if kind == 1 else msg.version
+    community = msg.community + b"-forged" if kind == 0 else msg.community
+    pdu_tag = 0xA3 if kind == 2 else 0xA2
+    pdu = _integer(msg.msg_id) + _integer(0) + _integer(0) + _varbind_list(size)
+    body = _integer(version) + _octets(community) + _wrap(pdu_tag, pdu)
+    return _wrap(0x30, body)
+
+
+@dataclass(frozen=True)
+class V3Header:
+    """The header fields of an SNMPv3 message the forgeries copy."""
+
+    msg_id: int
+    flags: int
+    engine_id: bytes
+    boots: int
+    time: int
+    user: bytes
+    auth_len: int
+    priv_len: int
+
+
+def parse_v3(data: bytes) -> V3Header | None:
+    """The header of an SNMPv3 (USM) message, or None."""
+    try:
+
+        def integer(i: int, end: int) -> tuple[int, int]:
+            tag, s, e = _tlv(data, i, end)
+            if tag != 0x02:
+                raise ValueError("not an INTEGER")
+            return int.from_bytes(data[s:e], "big", signed=True), e
+
+        def octets(i: int, end: int) -> tuple[bytes, int]:
+            tag, s, e = _tlv(data, i, end)
+            if tag != 0x04:
+                raise ValueError("not an OCTET STRING")
+            return data[s:e], e
+
+        tag, s, e = _tlv(data, 0, len(data))
+        version, i = integer(s, e)
+        if tag != 0x30 or version != 3:
+            return None
+        tag, gs, ge = _tlv(data, i, e)
+        msg_id, j = integer(gs, ge)
+        _, j = integer(j, ge)  # msgMaxSize
+        flags, j = octets(j, ge)
+        tag2, ss, se = _tlv(data, ge, e)  # msgSecurityParameters
+        tag3, us, ue = _tlv(data, ss, se)
+        if tag != 0x30 or tag2 != 0x04 or tag3 != 0x30 or len(flags) != 1:
+            return None
+        engine_id, k = octets(us, ue)
+        boots, k = integer(k, ue)
+        engine_time, k = integer(k, ue)
+        user, k = octets(k, ue)
+        auth, k = octets(k, ue)
+        priv, k = octets(k, ue)
+        return V3Header(msg_id, flags[0], engine_id, boots, engine_time, user, len(auth),
+                        len(priv))  # fmt: skip
+    except ValueError:
+        return None
+
+
+def forge_v3(head: V3Header, kind: int, size: int) -> bytes:
+    """A message with ``head``'s msgID, engine ID, clock and user that is not the reply:
+    kind 0 at the reply's level with a digest that does not verify (a ~``size`` encrypted
+    PDU or plaintext varbind list under it), 1 without authentication, 2 authenticated but
+    without privacy (another level); kinds 1 and 2 carry a plaintext Response whose
+    request-id is the one the package gives a request just before its first msgID."""
+    flags = head.flags & 3 if kind == 0 else 0 if kind == 1 else 1
+    auth = b"\xa5" * (head.auth_len or 12) if flags & 1 else b""
+    priv = b"\x5a" * (head.priv_len or 8) if flags & 2 else b""
+    usm = _wrap(0x30, _octets(head.engine_id) + _integer(head.boots) + _integer(head.time)
+                + _octets(head.user) + _octets(auth) + _octets(priv))  # fmt: skip
+    glob = _wrap(0x30, _integer(head.msg_id) + _integer(65507) + _octets(bytes((flags,)))
+                 + _integer(3))  # fmt: skip
+    if flags & 2:
+        data = _octets(_filler(size))  # the encryptedPDU
+    else:
+        pdu = _integer(head.msg_id - 1) + _integer(0) + _integer(0) + _varbind_list(size)
+        data = _wrap(0x30, _octets(head.engine_id) + _octets(b"") + _wrap(0xA2, pdu))
+    return _wrap(0x30, _integer(3) + glob + _octets(usm) + data)
 
 
 def other_request_id(rid: int) -> int:
@@ -336,6 +463,7 @@ class FaultProxy:
             "garbage": "junk",
             "spoofed": "spoof",
             "wrong_id": "bad-id",
+            "forged": "forged",
         }
         parts = []
         shorts: tuple[tuple[Direction, str], ...] = (("request", "req"), ("reply", "rep"))
@@ -434,6 +562,16 @@ class FaultProxy:
             if draws["wrong_id_replace"] < faults.wrong_id_replace:
                 counts["wrong_id"] += 1
                 main = bad
+        if faults.forge and msg is not None:
+            head = parse_v3(data) if msg.version == 3 else None
+            for k in range(faults.forge):
+                if v1v2:
+                    items.append(_Item(forge_v1v2(msg, k % FORGE_KINDS, faults.forge_size)))
+                elif head is not None:
+                    items.append(_Item(forge_v3(head, k % FORGE_KINDS, faults.forge_size)))
+                else:
+                    continue
+                counts["forged"] += 1
         if draws["truncate"] < faults.truncate and len(main) > 1:
             counts["truncated"] += 1
             main = main[: rng.randrange(1, len(main))]
@@ -500,3 +638,66 @@ class FaultProxy:
                 self.stats.of(held.direction)["send_errors"] += 1
         if self._loop is not None:
             self._last = self._loop.time()
+
+
+class ProxyThread:
+    """Runs ``proxy`` on an event loop in a thread of its own: ``with ProxyThread(p) as p:``
+    (or ``async with``). Its work then does not count as the caller's loop's (the loop
+    thread's CPU time is what a stall meter measures). :meth:`FaultProxy.idle`,
+    :meth:`FaultProxy.drain`, ``port``, ``stats`` and :meth:`FaultProxy.summary` may be
+    used from the caller's thread."""
+
+    def __init__(self, proxy: FaultProxy) -> None:
+        self.proxy = proxy
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Future[None] | None = None
+        self._error: BaseException | None = None
+
+    def __enter__(self) -> FaultProxy:
+        ready = threading.Event()
+
+        def run() -> None:
+            try:
+                asyncio.run(self._serve(ready))
+            except BaseException as exc:  # reported by __enter__, or lost after it
+                self._error = exc
+                ready.set()
+
+        self._thread = threading.Thread(target=run, name="fault-proxy", daemon=True)
+        self._thread.start()
+        if not ready.wait(10) or self._error is not None:
+            self.__exit__()
+            raise RuntimeError(f"the fault proxy did not start: {self._error!r}")
+        return self.proxy
+
+    async def _serve(self, ready: threading.Event) -> None:
+        loop = self._loop = asyncio.get_running_loop()
+        self._stop = loop.create_future()
+        self.proxy.start()
+        ready.set()
+        try:
+            await self._stop
+        finally:
+            self.proxy.close()
+
+    def __exit__(self, *exc: object) -> None:
+        loop, stop, thread = self._loop, self._stop, self._thread
+        if loop is not None and stop is not None:
+
+            def finish() -> None:
+                if not stop.done():
+                    stop.set_result(None)
+
+            try:
+                loop.call_soon_threadsafe(finish)
+            except RuntimeError:
+                pass  # its loop has ended already
+        if thread is not None:
+            thread.join(10)
+
+    async def __aenter__(self) -> FaultProxy:
+        return self.__enter__()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.__exit__()
