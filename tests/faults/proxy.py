@@ -25,8 +25,8 @@ community, another version or another PDU type; SNMPv3 with a digest that does n
 without authentication, or at another security level. Their varbind lists are thousands of
 small varbinds, so a manager that decoded them before checking the header would pay for it.
 
-:class:`ProxyThread` runs a proxy on an event loop in a thread of its own, so that its work
-is not counted as the manager's (the fault matrix measures the loop's stalls).
+The proxy runs on the caller's event loop and keeps, in ``cpu``, the CPU time its callbacks
+took there, so that a stall meter on that loop can leave it out (it is not the manager's).
 
 Safety: binds 127.0.0.1 only and forwards only to a loopback agent; stops forwarding after
 ``max_datagrams`` and closes itself after ``lifetime`` seconds.
@@ -38,8 +38,9 @@ import asyncio
 import ipaddress
 import random
 import socket
-import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -379,6 +380,7 @@ class FaultProxy:
         self._seen = 0
         self._last = 0.0
         self._stopper: asyncio.TimerHandle | None = None
+        self.cpu = 0.0  # seconds of its thread's CPU time the proxy's callbacks took
 
     # -------------------------------------------------------------- life cycle
 
@@ -394,7 +396,7 @@ class FaultProxy:
         self._listen = self._socket()
         self.port = self._listen.getsockname()[1]
         self._spoof = self._socket()
-        loop.add_reader(self._listen.fileno(), self._on_client)
+        loop.add_reader(self._listen.fileno(), self._timed, self._on_client)
         self._stopper = loop.call_later(self.lifetime, self.close)
         self._last = loop.time()
 
@@ -476,6 +478,15 @@ class FaultProxy:
 
     # -------------------------------------------------------------- receiving
 
+    def _timed(self, callback: Callable[..., None], *args: Any) -> None:
+        """Run one of the proxy's loop callbacks, adding the CPU time it takes to
+        :attr:`cpu` (a stall meter on the same loop subtracts it: it is not the manager's)."""
+        start = time.thread_time()
+        try:
+            callback(*args)
+        finally:
+            self.cpu += time.thread_time() - start
+
     def _on_client(self) -> None:
         listen = self._listen
         while listen is not None:
@@ -489,7 +500,9 @@ class FaultProxy:
             if upstream is None:
                 upstream = self._upstream[addr] = self._socket()
                 assert self._loop is not None
-                self._loop.add_reader(upstream.fileno(), self._on_agent, upstream, addr)
+                self._loop.add_reader(
+                    upstream.fileno(), self._timed, self._on_agent, upstream, addr
+                )
             self._handle("request", data, self.agent, upstream)
             listen = self._listen
 
@@ -590,7 +603,7 @@ class FaultProxy:
         held = _Held(direction, items, dest, via)
         if faults.delay and draws["delay"] < faults.delay_share:
             counts["delayed"] += 1
-            held.timer = self._loop.call_later(faults.delay, self._after_delay, held)
+            held.timer = self._loop.call_later(faults.delay, self._timed, self._after_delay, held)
             self._timers.add(held.timer)
         else:
             self._emit(held)
@@ -615,7 +628,7 @@ class FaultProxy:
             self._flush(held.direction)
         elif self._flush_timer[held.direction] is None:
             self._flush_timer[held.direction] = self._loop.call_later(
-                faults.reorder_wait, self._flush, held.direction
+                faults.reorder_wait, self._timed, self._flush, held.direction
             )
 
     def _flush(self, direction: Direction) -> None:
@@ -638,66 +651,3 @@ class FaultProxy:
                 self.stats.of(held.direction)["send_errors"] += 1
         if self._loop is not None:
             self._last = self._loop.time()
-
-
-class ProxyThread:
-    """Runs ``proxy`` on an event loop in a thread of its own: ``with ProxyThread(p) as p:``
-    (or ``async with``). Its work then does not count as the caller's loop's (the loop
-    thread's CPU time is what a stall meter measures). :meth:`FaultProxy.idle`,
-    :meth:`FaultProxy.drain`, ``port``, ``stats`` and :meth:`FaultProxy.summary` may be
-    used from the caller's thread."""
-
-    def __init__(self, proxy: FaultProxy) -> None:
-        self.proxy = proxy
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Future[None] | None = None
-        self._error: BaseException | None = None
-
-    def __enter__(self) -> FaultProxy:
-        ready = threading.Event()
-
-        def run() -> None:
-            try:
-                asyncio.run(self._serve(ready))
-            except BaseException as exc:  # reported by __enter__, or lost after it
-                self._error = exc
-                ready.set()
-
-        self._thread = threading.Thread(target=run, name="fault-proxy", daemon=True)
-        self._thread.start()
-        if not ready.wait(10) or self._error is not None:
-            self.__exit__()
-            raise RuntimeError(f"the fault proxy did not start: {self._error!r}")
-        return self.proxy
-
-    async def _serve(self, ready: threading.Event) -> None:
-        loop = self._loop = asyncio.get_running_loop()
-        self._stop = loop.create_future()
-        self.proxy.start()
-        ready.set()
-        try:
-            await self._stop
-        finally:
-            self.proxy.close()
-
-    def __exit__(self, *exc: object) -> None:
-        loop, stop, thread = self._loop, self._stop, self._thread
-        if loop is not None and stop is not None:
-
-            def finish() -> None:
-                if not stop.done():
-                    stop.set_result(None)
-
-            try:
-                loop.call_soon_threadsafe(finish)
-            except RuntimeError:
-                pass  # its loop has ended already
-        if thread is not None:
-            thread.join(10)
-
-    async def __aenter__(self) -> FaultProxy:
-        return self.__enter__()
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.__exit__()

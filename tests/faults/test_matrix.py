@@ -45,7 +45,7 @@ from snmp_component.errors import SNMPError
 from snmp_component.testing import V3_USERS, SnmpdAgent
 
 from ..stall import STALL_BOUND, StallMeter, paused_gc
-from .proxy import NO_FAULTS, FaultProxy, Faults, ProxyThread
+from .proxy import NO_FAULTS, FaultProxy, Faults
 
 SEED = 20240611
 ALIAS = "faulty"
@@ -320,6 +320,24 @@ def make_requests(sc: Scenario, truth: list[Row3]) -> list[Req]:
 
 
 # ------------------------------------------------------------------ running a row
+
+
+class LoopMeter(StallMeter):
+    """A :class:`~tests.stall.StallMeter` for a loop the fault proxy shares: what the
+    proxy's callbacks took (:attr:`FaultProxy.cpu`) is not counted, it is not the
+    manager's work."""
+
+    def __init__(self, proxy: FaultProxy) -> None:
+        super().__init__()
+        self.proxy = proxy
+
+    async def ticker(self, until: Callable[[], bool]) -> None:
+        last, proxy_last = time.thread_time(), self.proxy.cpu
+        while not until():
+            await asyncio.sleep(0)
+            now, proxy_now = time.thread_time(), self.proxy.cpu
+            self.gaps.append((now - last) - (proxy_now - proxy_last))
+            last, proxy_last = now, proxy_now
 
 
 class Cancelled(Exception):
@@ -696,8 +714,8 @@ DRIVERS: dict[str, Driver] = {
 
 
 def run_row(sc: Scenario, reqs: list[Req], agent_port: int) -> tuple[Outcome, list[str]]:
-    """Run one row: the proxy in a thread of its own (its work is not the loop's), the
-    garbage collector paused (:func:`~tests.stall.paused_gc`), stalls measured."""
+    """Run one row, the garbage collector paused (:func:`~tests.stall.paused_gc`), stalls
+    measured by a :class:`LoopMeter` (the proxy's own work left out)."""
     out = Outcome()
     handler = _ErrorLog()
     root = logging.getLogger()
@@ -705,13 +723,14 @@ def run_row(sc: Scenario, reqs: list[Req], agent_port: int) -> tuple[Outcome, li
 
     async def main() -> None:
         seed = f"{SEED}|{sc.id}"
+        drive = DRIVERS[sc.path if sc.driver == "matrix" else sc.driver]
         proxy = FaultProxy(
             agent_port, requests=sc.requests, replies=sc.replies, seed=seed, lifetime=60
         )
-        with ProxyThread(proxy):
-            drive = DRIVERS[sc.path if sc.driver == "matrix" else sc.driver]
+        out.meter = LoopMeter(proxy)
+        async with proxy:
             await drive(sc, reqs, proxy, out)
-            out.proxy = proxy.summary()
+        out.proxy = proxy.summary()
 
     try:
         with paused_gc():
@@ -837,11 +856,11 @@ rewrites this file; a partial run (e.g. `-k v2c-dup`) writes no table at all. Do
 hand.
 
 Every row sends its requests from the component through a seeded UDP fault proxy
-(`tests/faults/proxy.py`, on an event loop in a thread of its own) to the real `snmpd` of the
-test session and counts what came back. Requests are GETs of 1-3 objects of the system group,
-GETNEXTs and bulkwalks of sysORTable (every tenth request), all distinct (except in
-`v2c-queue-burst`); the proxy's decisions are keyed by request content and attempt, so a
-rerun gives the same table unless the machine is so slow that an answer misses its Timeout.
+(`tests/faults/proxy.py`) to the real `snmpd` of the test session and counts what came back.
+Requests are GETs of 1-3 objects of the system group, GETNEXTs and bulkwalks of sysORTable
+(every tenth request), all distinct (except in `v2c-queue-burst`); the proxy's decisions are
+keyed by request content and attempt, so a rerun gives the same table unless the machine is
+so slow that an answer misses its Timeout.
 The last rows drive the component through forged reply bursts, a queue of 10,000 requests,
 cancelled awaitables, `kernel.stop()`, a cancelled `run_async()` and a hanging name resolver.
 A row fails when `lost`, `doubled` or `wrong` is not 0, when `stall` is 20 ms or more, or
@@ -859,8 +878,8 @@ errors, each seen; a transport counter that must move; what its legend below say
   `asyncio.wait_for` cancelled.
 * `stall`: the longest the event loop's thread worked between two turns of a ticker task
   (`tests/stall.py`: its CPU time, so a busy machine does not count; the garbage collector
-  paused; the proxy's work is in its own thread), in ms, over the whole row; it varies from
-  run to run, hence `~`.
+  paused; what the proxy's callbacks on the same loop took is left out), in ms, over the
+  whole row; it varies from run to run, hence `~`.
 * `sent` ... `decode_errors`: counters of the kernel's shared UDP transport
   (`snmp_component.transport`: v1/v2c and the native SNMPv3 engine), read after the proxy
   went quiet, so late duplicates are included (the stop rows: just before the stop); `-`

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
 from collections import Counter
 
 import pytest
@@ -18,7 +17,6 @@ from .proxy import (
     GEN_ERR,
     FaultProxy,
     Faults,
-    ProxyThread,
     forge_v1v2,
     forge_v3,
     other_request_id,
@@ -138,27 +136,3 @@ def test_forged_v3_replies_carry_the_msg_id_and_fail_authentication_or_level() -
         else:  # authenticated: the digest does not verify
             with pytest.raises(WrongDigest):
                 v3msg.decode_message(forged, keys)
-
-
-def test_a_proxy_in_its_own_thread_forwards_and_stops() -> None:
-    agent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    agent.bind(("127.0.0.1", 0))
-    agent.settimeout(5)
-    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    client.bind(("127.0.0.1", 0))
-    client.settimeout(5)
-    try:
-        runner = ProxyThread(FaultProxy(agent.getsockname()[1]))
-        with runner as proxy:
-            client.sendto(b"ping", ("127.0.0.1", proxy.port))
-            data, upstream = agent.recvfrom(100)
-            agent.sendto(b"pong", upstream)
-            assert data == b"ping" and client.recv(100) == b"pong"
-            end = time.monotonic() + 5
-            while not proxy.idle(0.05) and time.monotonic() < end:
-                time.sleep(0.01)
-            assert proxy.idle(0.05) and proxy.stats.request["in"] == 1
-        assert proxy.closed and runner._thread is not None and not runner._thread.is_alive()
-    finally:
-        agent.close()
-        client.close()
