@@ -430,6 +430,10 @@ class SNMPComponent:
                 or an invalid value; the message names it.
         """
         opts = parse_options(options)
+        if opts.version == 3 and opts.v3_engine == "pysnmp":
+            # Importing pysnmp costs ~40 ms of CPU once per process: here, where the
+            # caller chose to pay for it, not later inside an I/O callback on the loop.
+            from ._pysnmp import v3 as _v3  # noqa: F401
         if kernel.alias_resolve(opts.alias) is not None:
             raise ConfigurationError(
                 f"A SNMP component instance called {opts.alias!r} already exists!"

@@ -22,7 +22,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-MAX_THREADS = 4
+MAX_THREADS = 32
+"""Lookups at once: enough that a few hanging names do not hold up the others."""
 
 AddrInfo = list[tuple[Any, ...]]
 
