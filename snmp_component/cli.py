@@ -368,6 +368,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-O", dest="outopts", action="append", default=[], help="output options: n (numeric OIDs)"
     )
+    parser.add_argument(
+        "--clientaddr",
+        metavar="ADDR[:PORT]",
+        help="source address (and port) of requests, as net-snmp's clientaddr: "
+        "127.0.0.2, 127.0.0.2:5000, udp:127.0.0.2:5000, [::1]:5000",
+    )
     parser.add_argument("agent", help="host, host:port, udp:host:port, [v6]:port")
     parser.add_argument("oids", nargs="*", help="OIDs (set: OID TYPE VALUE triples)")
     return parser
@@ -409,7 +415,33 @@ def _component_options(args: argparse.Namespace) -> dict[str, Any]:
             opts["PrivPass"] = args.privpass or ""
     else:
         opts["Community"] = args.community
+    if args.clientaddr:
+        opts["LocalAddr"], opts["LocalPort"] = _client_address(args.clientaddr)
     return opts
+
+
+def _client_address(text: str) -> tuple[str, int]:
+    """net-snmp's ``clientaddr`` (``[udp:|udp6:]ADDR[:PORT]``, ``[v6]:PORT``): the
+    address and port (0: any) requests leave from."""
+    rest = text
+    for prefix in ("udp6:", "udp:"):
+        if rest.lower().startswith(prefix):
+            rest = rest[len(prefix) :]
+            break
+    port = "0"
+    if rest.startswith("["):
+        addr, _, tail = rest[1:].partition("]")
+        if tail:
+            if not tail.startswith(":"):
+                raise UsageError(f"Invalid clientaddr {text!r}")
+            port = tail[1:]
+    elif rest.count(":") == 1:
+        addr, port = rest.split(":")
+    else:
+        addr = rest
+    if not port.isdigit() or int(port) > 65535:
+        raise UsageError(f"Invalid clientaddr {text!r}: bad port")
+    return addr, int(port)
 
 
 def _set_varbinds(words: list[str]) -> list[Varbind]:
@@ -492,7 +524,11 @@ class Runner:
     async def run(self) -> int:
         args = self.args
         kernel = Kernel()
-        snmp = SNMPComponent.create(kernel, **_component_options(args))
+        try:
+            snmp = SNMPComponent.create(kernel, **_component_options(args))
+        except errors.ConfigurationError as exc:
+            print(f"{self.tool}: {exc.error_str}", file=self.err)
+            return 1
         try:
             handler: Callable[[SNMPSession], Any] = getattr(self, "_" + args.command)
             code: int = await handler(snmp)

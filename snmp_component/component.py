@@ -117,7 +117,7 @@ class _CommunitySender(transport.SharedSocketSender):
     """SNMPv1/v2c over the kernel's shared UDP transport."""
 
     def __init__(self, owner: object, opts: SessionOptions, family: int, address: Any) -> None:
-        super().__init__(owner, family, address, opts.timeout, opts.retries)
+        super().__init__(owner, family, address, opts.timeout, opts.retries, opts.local)
         self._version = 0 if opts.version == 1 else 1
         self._community = opts.community
 
@@ -438,6 +438,8 @@ class SNMPComponent:
             raise ConfigurationError(
                 f"A SNMP component instance called {opts.alias!r} already exists!"
             )
+        if opts.local is not None:  # not on this host, or taken: say so now, not later
+            transport.check_local(kernel, opts.family or socket.AF_INET, opts.local)
         return SNMPSession(kernel, opts)
 
 
@@ -809,7 +811,8 @@ class _Actor:
             )
         except socket.gaierror:
             self._resolving = True
-            self._lookup = resolver.resolve(opts.host, opts.port)
+            family = opts.family if opts.local_addr is not None else None
+            self._lookup = resolver.resolve(opts.host, opts.port, family or 0)
             self._lookup.add_done_callback(self._resolved)
             self._arm_expiry()
             return

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,8 @@ _CANONICAL = {
         "MaxRequests",
         "Deadline",
         "V3Engine",
+        "LocalAddr",
+        "LocalPort",
     )
 }
 _VERSIONS: dict[Any, int] = {
@@ -156,6 +159,27 @@ class SessionOptions:
     use_long_names: bool = False
     use_sprint_value: bool = False
     use_enums: bool = False
+    local_addr: str | None = None  # the address requests leave from (an IP literal)
+    local_port: int = 0  # the UDP port they leave from (0: any)
+
+    @property
+    def local(self) -> tuple[str, int] | None:
+        """``(LocalAddr or "", LocalPort)`` to bind the socket to, or ``None`` for any."""
+        if self.local_addr is None and not self.local_port:
+            return None
+        return (self.local_addr or "", self.local_port)
+
+    @property
+    def family(self) -> int | None:
+        """The address family ``LocalAddr`` or an IP-literal ``DestHost`` fixes, if any."""
+        for text in (self.local_addr, self.host):
+            if text is not None:
+                try:
+                    ip = ipaddress.ip_address(text.split("%")[0])
+                except ValueError:
+                    continue
+                return socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+        return None
 
     def __post_init__(self) -> None:
         """Wrap the secrets (see the class doc)."""
@@ -263,6 +287,21 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
     ):
         raise ConfigurationError(f"Deadline must be a positive number of seconds, not {deadline!r}")
 
+    local_addr, local_port = _local(given.get("LocalAddr"), given.get("LocalPort", 0))
+    if local_addr is not None:
+        local_ip = ipaddress.ip_address(local_addr.split("%")[0])
+        try:
+            dest_ip = ipaddress.ip_address(host.split("%")[0])
+        except ValueError:
+            dest_ip = None  # a name: resolved in LocalAddr's family
+        if dest_ip is not None and dest_ip.version != local_ip.version:
+            raise ConfigurationError(
+                f"LocalAddr {local_addr!r} is IPv{local_ip.version} but DestHost {dest!r} is "
+                f"IPv{dest_ip.version}"
+            )
+    if (local_addr is not None or local_port) and version == 3 and v3_engine == "pysnmp":
+        raise ConfigurationError("LocalAddr and LocalPort need V3Engine='native'")
+
     max_in_flight = given.get("MaxInFlight", 10)
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
         raise ConfigurationError(f"MaxInFlight must be an int >= 1, not {max_in_flight!r}")
@@ -295,7 +334,31 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
         use_long_names=_flag("UseLongNames", given.get("UseLongNames", False)),
         use_sprint_value=_flag("UseSprintValue", given.get("UseSprintValue", False)),
         use_enums=_flag("UseEnums", given.get("UseEnums", False)),
+        local_addr=local_addr,
+        local_port=local_port,
     )
+
+
+def _local(addr: Any, port: Any) -> tuple[str | None, int]:
+    """``LocalAddr`` (an IP literal, ``[v6]`` brackets allowed) and ``LocalPort`` (0..65535)."""
+    if isinstance(port, str) and port.isdigit():
+        port = int(port)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port < 65536:
+        raise ConfigurationError(f"LocalPort must be an int in 0..65535, not {port!r}")
+    if addr is None or addr == "":
+        return None, port
+    if not isinstance(addr, str):
+        raise ConfigurationError(f"LocalAddr must be a str, not {type(addr).__name__}")
+    text = addr.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    try:
+        ipaddress.ip_address(text.split("%")[0])
+    except ValueError:
+        raise ConfigurationError(
+            f"LocalAddr {addr!r} is not an IP address (net-snmp's clientaddr)"
+        ) from None
+    return text, port
 
 
 def split_host(dest: str, remote_port: Any = None) -> tuple[str, int]:

@@ -30,15 +30,16 @@ AddrInfo = list[tuple[Any, ...]]
 getaddrinfo: Callable[..., AddrInfo] = socket.getaddrinfo
 """The lookup the threads run (``socket.getaddrinfo``; a test may put a slow one here)."""
 
-_Work = tuple[asyncio.AbstractEventLoop, "asyncio.Future[AddrInfo]", str, int]
+_Work = tuple[asyncio.AbstractEventLoop, "asyncio.Future[AddrInfo]", str, int, int]
 
 _lock = threading.Lock()
 _work: queue.SimpleQueue[_Work] = queue.SimpleQueue()
 _threads = 0
 
 
-def resolve(host: str, port: int) -> asyncio.Future[AddrInfo]:
-    """Resolve ``host``/``port`` for UDP; a future of ``getaddrinfo``'s list.
+def resolve(host: str, port: int, family: int = 0) -> asyncio.Future[AddrInfo]:
+    """Resolve ``host``/``port`` for UDP (in ``family``, or any); a future of
+    ``getaddrinfo``'s list.
 
     Must be called on a running event loop. Cancelling the future abandons the lookup
     (the thread finishes it and drops the answer).
@@ -46,7 +47,7 @@ def resolve(host: str, port: int) -> asyncio.Future[AddrInfo]:
     global _threads
     loop = asyncio.get_running_loop()
     future: asyncio.Future[AddrInfo] = loop.create_future()
-    _work.put((loop, future, host, port))
+    _work.put((loop, future, host, port, family))
     with _lock:
         if _threads >= MAX_THREADS:
             return future
@@ -57,11 +58,13 @@ def resolve(host: str, port: int) -> asyncio.Future[AddrInfo]:
 
 def _worker() -> None:
     while True:
-        loop, future, host, port = _work.get()
+        loop, future, host, port, family = _work.get()
         if future.cancelled():
             continue
         try:
-            result: AddrInfo | BaseException = getaddrinfo(host, port, type=socket.SOCK_DGRAM)
+            result: AddrInfo | BaseException = getaddrinfo(
+                host, port, family, type=socket.SOCK_DGRAM
+            )
         except Exception as exc:  # gaierror, UnicodeError (IDNA), ...
             result = exc
         try:

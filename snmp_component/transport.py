@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import heapq
 import logging
 import random
@@ -69,6 +70,8 @@ EXPIRE_BUDGET = 0.005
 
 Done = Callable[[PduResult], None]
 Address = tuple[Any, ...]  # a socket address as getaddrinfo/recvfrom give it
+Local = tuple[str, int]
+"""Where a socket is bound: ``(address, port)``; ``""`` is any address, ``0`` any port."""
 
 RESEND = object()
 """What :meth:`Codec.read` returns to have the request re-built and sent again now."""
@@ -171,9 +174,12 @@ class _Exchange:
 class UdpTransport:
     """A non-blocking UDP socket with request matching, retries and timeouts."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, family: int) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, family: int, local: Local | None = None
+    ) -> None:
         self.loop = loop
         self.family = family
+        self.local = local
         self.stats = TransportStats()
         self.users = 0
         self._pending: dict[int, _Exchange] = {}
@@ -190,7 +196,7 @@ class UdpTransport:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECV_BUFFER)
             except OSError:  # pragma: no cover - capped by the system; still works
                 log.debug("could not raise SO_RCVBUF", exc_info=True)
-            sock.bind(("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0))
+            sock.bind(bind_address(family, local))
             loop.add_reader(sock.fileno(), self._on_readable)
         except BaseException:
             sock.close()
@@ -462,23 +468,48 @@ class UdpTransport:
         for ex in {id(ex): ex for ex in pending.values()}.values():
             self._finish(ex, PduResult(ShutdownError("the transport was closed")))
 
+    def send_only(self, datagram: bytes, address: Address) -> None:
+        """Send a datagram that expects no reply (a trap) from this socket.
+
+        Raises:
+            OSError: the send failed (also when the socket is closed: EBADF).
+        """
+        if self._sock is None:
+            raise OSError(errno.EBADF, "the socket is closed")
+        self._sock.sendto(datagram, address)
+        self.stats.sent += 1
+
+    @property
+    def sockname(self) -> Address | None:
+        """The address and port the socket is bound to (``None`` once closed)."""
+        return None if self._sock is None else self._sock.getsockname()
+
     def __repr__(self) -> str:
         family = "udp6" if self.family == socket.AF_INET6 else "udp"
         state = "closed" if self._sock is None else "open"
-        return f"<UdpTransport {family} pending={self.pending} users={self.users} {state}>"
+        where = "" if self.local is None else f" local={self.local[0] or '*'}:{self.local[1]}"
+        return (
+            f"<UdpTransport {family}{where} pending={self.pending} users={self.users} {state}>"
+        )
 
 
 class SharedSocketSender:
     """Base of the senders that put one component's PDUs on its kernel's shared socket."""
 
     def __init__(
-        self, owner: object, family: int, address: Address, timeout: float, retries: int
+        self,
+        owner: object,
+        family: int,
+        address: Address,
+        timeout: float,
+        retries: int,
+        local: Local | None = None,
     ) -> None:
         self._owner = owner
         self._address = address
         self._timeout = timeout
         self._retries = retries
-        self._transport: UdpTransport | None = acquire(owner, family)
+        self._transport: UdpTransport | None = acquire(owner, family, local)
 
     def _socket(self, done: Done) -> UdpTransport | None:
         """The open transport; or None, after ``done`` was scheduled with a ShutdownError."""
@@ -506,23 +537,90 @@ class SharedSocketSender:
             release(self._owner, udp)
 
 
-_registry: weakref.WeakKeyDictionary[object, dict[int, UdpTransport]] = weakref.WeakKeyDictionary()
+_Key = int | tuple[int, "Local"]
+"""A transport's key for its owner: the family, or ``(family, local)`` when bound."""
+_registry: weakref.WeakKeyDictionary[object, dict[_Key, UdpTransport]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def acquire(owner: object, family: int) -> UdpTransport:
-    """The shared transport of ``owner`` (a kernel) for ``family`` on the running loop.
+def acquire(owner: object, family: int, local: Local | None = None) -> UdpTransport:
+    """The shared transport of ``owner`` (a kernel) for ``family`` and local address on the
+    running loop: one socket per kernel, family and ``local`` (``(address, port)`` to bind;
+    ``None`` for any address and an ephemeral port).
 
     Each call must be paired with :func:`release`.
     """
     loop = asyncio.get_running_loop()
     transports = _registry.setdefault(owner, {})
-    transport = transports.get(family)
+    key = _key(family, local)
+    transport = transports.get(key)
     if transport is None or transport.closed or transport.loop is not loop:
-        transport = transports[family] = UdpTransport(loop, family)
+        transport = transports[key] = UdpTransport(loop, family, local)
         if isinstance(owner, Batching):
             transport.batch = _weak_batch(owner)
     transport.users += 1
     return transport
+
+
+def shared(owner: object, family: int, local: Local | None) -> UdpTransport | None:
+    """The open transport ``acquire`` would share for these arguments now, if any."""
+    transport = _registry.get(owner, {}).get(_key(family, local))
+    return None if transport is None or transport.closed else transport
+
+
+def _key(family: int, local: Local | None) -> _Key:
+    return family if local is None else (family, local)
+
+
+def bind_address(family: int, local: Local | None) -> Address:
+    """The ``bind()`` address of a socket for ``family`` and ``local`` (an IP literal, a
+    scoped IPv6 one included).
+
+    Raises:
+        socket.gaierror: the address is not a literal of ``family``.
+    """
+    host, port = local if local is not None else ("", 0)
+    if not host:
+        return ("::", port, 0, 0) if family == socket.AF_INET6 else ("0.0.0.0", port)
+    info = socket.getaddrinfo(host, port, family, socket.SOCK_DGRAM, 0, socket.AI_NUMERICHOST)
+    address: Address = info[0][4]
+    return address
+
+
+def check_local(owner: object, family: int, local: Local) -> None:
+    """Raise :class:`ConfigurationError` unless a socket of ``family`` can be bound to
+    ``local`` (or ``owner`` already holds one there, which components share).
+
+    Binding and closing a probe socket tells at once what a later bind would find: an
+    address that is not on this host, a port already taken, a port that needs privileges.
+    """
+    if shared(owner, family, local) is not None:
+        return
+    host, port = local
+    where = f"{host or '*'} port {port}" if port else (host or "*")
+    probe = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        try:
+            probe.bind(bind_address(family, local))
+        except socket.gaierror:
+            raise ConfigurationError(
+                f"LocalAddr {host!r} is not an IP address of the target's family"
+            ) from None
+        except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise ConfigurationError(
+                    f"LocalAddr {host!r} is not an address of this host"
+                ) from None
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigurationError(f"LocalPort {port} on {where} is already in use") from None
+            if exc.errno == errno.EACCES:
+                raise ConfigurationError(
+                    f"LocalPort {port} on {where} needs privileges this process lacks"
+                ) from None
+            raise ConfigurationError(f"cannot bind to {where}: {exc.strerror}") from None
+    finally:
+        probe.close()
 
 
 def _weak_batch(owner: Batching) -> Callable[[], AbstractContextManager[None]]:
@@ -543,8 +641,9 @@ def release(owner: object, transport: UdpTransport) -> None:
     if transport.users <= 0:
         transport.close()
         transports = _registry.get(owner)
-        if transports is not None and transports.get(transport.family) is transport:
-            del transports[transport.family]
+        key = _key(transport.family, transport.local)
+        if transports is not None and transports.get(key) is transport:
+            del transports[key]
 
 
 def decode_error(text: str) -> DecodeError:

@@ -253,11 +253,14 @@ class TrapSender:
             opts["DestHost"] = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         self.opts: SessionOptions = parse_options(opts)
         self._owner: object = self if kernel is None else kernel
+        if self.opts.local is not None:  # not on this host, or taken: say so now
+            transport.check_local(self._owner, self.opts.family or socket.AF_INET, self.opts.local)
         self._started = time.monotonic()
         self._address: Any = None
         self._family = 0
         self._sock: socket.socket | None = None
-        self._udp: UdpTransport | None = None
+        self._udp: UdpTransport | None = None  # informs
+        self._trap_udp: UdpTransport | None = None  # traps, when LocalAddr/LocalPort is set
         self._v3: V3Sender | None = None
         self._user: UsmUser | None = None
         self._msg_ids = 0
@@ -394,9 +397,10 @@ class TrapSender:
         v3, self._v3 = self._v3, None
         if v3 is not None:
             v3.close()
-        udp, self._udp = self._udp, None
-        if udp is not None:
-            transport.release(self._owner, udp)
+        for udp in (self._udp, self._trap_udp):
+            if udp is not None:
+                transport.release(self._owner, udp)
+        self._udp = self._trap_udp = None
 
     async def __aenter__(self) -> TrapSender:
         return self
@@ -426,8 +430,9 @@ class TrapSender:
             raise TransportError("the trap sender was closed")
         if self._address is not None:
             return
+        family = self.opts.family if self.opts.local_addr is not None else None
         try:
-            infos = await resolver.resolve(self.opts.host, self.opts.port)
+            infos = await resolver.resolve(self.opts.host, self.opts.port, family or 0)
         except (OSError, UnicodeError) as exc:
             raise TransportError(f"cannot resolve {self.opts.host!r}: {exc}") from None
         self._family, self._address = infos[0][0], infos[0][4]
@@ -441,15 +446,20 @@ class TrapSender:
             if self._v3 is None:
                 self._v3 = V3Sender(self._owner, self.opts, self._family, self._address)
             return
-        self._udp = transport.acquire(self._owner, self._family)
+        self._udp = transport.acquire(self._owner, self._family, self.opts.local)
 
     async def _sendto(self, datagram: bytes) -> None:
         await self._resolve()
-        if self._sock is None:
-            sock = socket.socket(self._family, socket.SOCK_DGRAM)
-            sock.setblocking(False)
-            self._sock = sock
         try:
+            if self.opts.local is not None:  # from the one socket bound there (LocalAddr)
+                if self._trap_udp is None or self._trap_udp.closed:
+                    self._trap_udp = transport.acquire(self._owner, self._family, self.opts.local)
+                self._trap_udp.send_only(datagram, self._address)
+                return
+            if self._sock is None:
+                sock = socket.socket(self._family, socket.SOCK_DGRAM)
+                sock.setblocking(False)
+                self._sock = sock
             self._sock.sendto(datagram, self._address)
         except OSError as exc:
             raise TransportError(f"sending the trap failed: {exc}") from None

@@ -97,7 +97,7 @@ class V3Sender(transport.SharedSocketSender):
     """Sends one component's SNMPv3 PDUs (the component's ``_Sender``)."""
 
     def __init__(self, owner: object, opts: SessionOptions, family: int, address: Any) -> None:
-        super().__init__(owner, family, address, opts.timeout, opts.retries)
+        super().__init__(owner, family, address, opts.timeout, opts.retries, opts.local)
         self._engine = RemoteEngine(
             usm_user(opts),
             engine_id=opts.sec_engine_id,

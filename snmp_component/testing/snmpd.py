@@ -95,6 +95,8 @@ RO_COMMUNITY = "public"
 """Read-only community (v1/v2c), accepted from 127.0.0.1 and ::1."""
 RW_COMMUNITY = "private"
 """Read-write community (v1/v2c), accepted from 127.0.0.1 and ::1."""
+SOURCE_COMMUNITY = "fromtwo"
+"""Read-only community accepted only from 127.0.0.2 (tests of a fixed source address)."""
 
 AUTH_PASS = "authpass123"
 """Authentication pass phrase of every SNMPv3 user that authenticates."""
@@ -430,6 +432,7 @@ class SnmpdAgent:
             f"rwcommunity {RW_COMMUNITY} 127.0.0.1",
             f"rocommunity6 {RO_COMMUNITY} ::1",
             f"rwcommunity6 {RW_COMMUNITY} ::1",
+            f"rocommunity {SOURCE_COMMUNITY} 127.0.0.2/32",
             "view all included .1",
             f"sysName {SYS_NAME}",
             f"sysContact {SYS_CONTACT}",
