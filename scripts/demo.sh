@@ -4,6 +4,6 @@
 # root, no network, no snmpd). Extra arguments go to the demo, e.g. `--seconds 10`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
-"$PYTHON" -m pip install -q --disable-pip-version-check -e .
-exec "$PYTHON" examples/demo.py "$@"
+. scripts/venv.sh
+ensure_venv ""  # the project's .venv, made once; nothing reinstalled when nothing changed
+exec "$PY" examples/demo.py "$@"

@@ -4,7 +4,7 @@
 # Extra arguments go to pytest, e.g. `scripts/test.sh -k walk -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
+. scripts/venv.sh
 
 # net-snmp's agent, command-line tools and trap receiver: the real peers of the tests.
 missing=""
@@ -18,14 +18,13 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
-echo "== installing the package with its test extras"
-"$PYTHON" -m pip install -q --disable-pip-version-check -e '.[test]'
+ensure_venv test  # the project's .venv, made once; $PY is its python
 
 echo "== ruff"
-"$PYTHON" -m ruff check snmp_component tests examples benchmarks scripts
+"$PY" -m ruff check snmp_component tests examples benchmarks scripts
 echo "== mypy --strict"
-"$PYTHON" -m mypy snmp_component
+"$PY" -m mypy snmp_component
 
 echo "== pytest"
 # pytest exits 5 when it collects no test: that fails this script too (set -e).
-HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" "$PYTHON" -m pytest -q -p no:cacheprovider "$@"
+HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" "$PY" -m pytest -q -p no:cacheprovider "$@"
