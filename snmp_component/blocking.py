@@ -1,0 +1,459 @@
+"""A blocking API for scripts, notebooks and thread-based programs without an event loop.
+
+::
+
+    from snmp_component.blocking import Session
+
+    with Session(DestHost="192.0.2.1", Version=2, Community="public") as snmp:
+        for vb in snmp.get("sysName.0", "sysUpTime.0"):
+            print(vb.tag, vb.iid, vb.val, vb.type)
+        (ifdescr,) = snmp.bulkwalk(0, 25, "ifDescr")
+        rows = snmp.table("ifTable", ["ifDescr", "ifOperStatus"])
+
+A :class:`BlockingSession` (also importable as ``Session``) takes the keywords of
+:meth:`SNMPComponent.create() <snmp_component.component.SNMPComponent.create>` and has the
+awaitable API's methods as plain calls: they return the same ``VarList`` (a list of them for
+walks, a dict for :meth:`~BlockingSession.table`) or raise the same
+:class:`~snmp_component.errors.SNMPError`.
+
+How it works, and what it keeps:
+
+* One event loop per process runs in a background daemon thread, started by the first
+  session, with one :class:`~snmp_component.kernel.Kernel` on it that every blocking
+  session shares (so they share its UDP socket, one per address family). Every kernel and
+  component call happens on that thread; a blocking call hands its request over
+  (``loop.call_soon_threadsafe``) and waits for the answer.
+* Any number of threads may call at once, on sessions of their own or on one shared
+  session, whose requests are then pipelined up to its ``MaxInFlight``.
+* Each call returns or raises exactly once, within ``Timeout`` x (``Retries`` + 1) of
+  being sent, as the awaitable API's do.
+* A call made inside a running event loop (any thread, the background loop's own thread
+  included) raises :class:`RunningLoopError` at once instead of blocking or deadlocking
+  that loop; use the awaitable API there.
+* An exception that interrupts the waiting thread (``KeyboardInterrupt``) withdraws the
+  request at once, as a cancelled awaitable is withdrawn, and propagates.
+* :meth:`~BlockingSession.close` finishes the component (pending requests of other
+  threads are still answered), waits until it has stopped and released its share of the
+  socket (the last session to close closes it); later calls raise
+  :class:`~snmp_component.errors.ShutdownError`. A session that is garbage-collected
+  unclosed is finished in the background.
+* The loop thread never keeps the process alive: it is a daemon thread, and nothing
+  waits for it at exit.
+"""
+
+from __future__ import annotations
+
+import _thread
+import asyncio
+import concurrent.futures
+import itertools
+import logging
+import os
+import threading
+import weakref
+from collections.abc import Callable, Coroutine, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from .component import SNMPComponent, SNMPSession
+from .errors import ShutdownError
+from .kernel import Kernel
+from .kernel import Session as KernelSession
+from .options import normalise_key
+from .varbind import VarList
+
+__all__ = ["BlockingSession", "RunningLoopError", "Session"]
+
+log = logging.getLogger("snmp_component.blocking")
+
+T = TypeVar("T")
+
+_THREAD_NAME = "snmp_component-blocking"
+_KEEPER_REF = "snmp_component.blocking"
+
+
+class RunningLoopError(RuntimeError):
+    """A blocking call was made inside a running event loop.
+
+    Waiting there would stall that loop (and deadlock the blocking API's own loop thread);
+    the message names the awaitable alternative.
+    """
+
+
+def _refuse_in_loop(what: str, awaitable: str) -> None:
+    """Raise :class:`RunningLoopError` if an event loop runs in this thread."""
+    if asyncio._get_running_loop() is not None:
+        raise RunningLoopError(
+            f"snmp_component.blocking: {what} was called inside a running event loop, "
+            f"where waiting would block the loop; use the awaitable API there: "
+            f"snmp = SNMPComponent.create(kernel, ...); {awaitable}"
+        )
+
+
+class _Runtime:
+    """The background event loop thread and the kernel every blocking session shares."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.kernel = Kernel()
+        self.forked = False  # set in a child process: this loop's thread is not there
+        self._stopped: dict[KernelSession, concurrent.futures.Future[None]] = {}
+        self.kernel.events.add_listener("session_stopped", self._on_session_stopped)
+        ready = threading.Event()
+        self.thread = threading.Thread(
+            target=self._main, args=(ready,), name=_THREAD_NAME, daemon=True
+        )
+        self.thread.start()
+        ready.wait()
+
+    def _main(self, ready: threading.Event) -> None:
+        loop = self.loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._serve(ready))
+        except Exception:  # pragma: no cover - the keeper holds the kernel for ever
+            log.exception("the blocking API's kernel ended")
+        loop.run_forever()  # pragma: no cover - keeps answering even so
+
+    async def _serve(self, ready: threading.Event) -> None:
+        kernel = self.kernel
+        keeper = KernelSession.create(kernel)
+        kernel.refcount_increment(keeper, _KEEPER_REF)  # run_async() then never returns
+        ready.set()  # handed-over calls run once this task waits below: the kernel runs
+        await kernel.run_async()
+
+    def call(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        """Run ``fn(*args)`` on the loop thread; its result or exception in a future."""
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                result = fn(*args)
+            except BaseException as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+        self.loop.call_soon_threadsafe(run)
+        return future
+
+    # --- on the loop thread
+
+    def create(
+        self, options: dict[str, Any]
+    ) -> tuple[SNMPSession, KernelSession, concurrent.futures.Future[None]]:
+        """Create a component; also the kernel session that runs it and a future that is
+        done once that session has stopped (and released its socket share)."""
+        handle = SNMPComponent.create(self.kernel, **options)
+        session = self.kernel.alias_resolve(handle.Alias)
+        assert session is not None  # create() registers the alias in _start
+        stopped: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._stopped[session] = stopped
+        return handle, session, stopped
+
+    def _on_session_stopped(self, session: KernelSession) -> None:
+        stopped = self._stopped.pop(session, None)
+        if stopped is not None and stopped.set_running_or_notify_cancel():
+            stopped.set_result(None)
+
+
+_runtime: _Runtime | None = None
+_runtime_lock = threading.Lock()
+_aliases = itertools.count(1)
+
+
+def _the_runtime() -> _Runtime:
+    """The process's runtime, started on first use."""
+    global _runtime
+    runtime = _runtime
+    if runtime is None:
+        with _runtime_lock:
+            runtime = _runtime
+            if runtime is None:
+                runtime = _runtime = _Runtime()
+    return runtime
+
+
+def _after_fork_in_child() -> None:
+    """A child process has no loop thread: its first session starts a new one."""
+    global _runtime, _runtime_lock
+    if _runtime is not None:
+        _runtime.forked = True
+    _runtime = None
+    _runtime_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _finish_soon(runtime: _Runtime, handle: SNMPSession) -> None:
+    """Finish a component from any thread, without waiting (garbage-collected sessions)."""
+    if runtime.forked:
+        return
+    try:
+        runtime.loop.call_soon_threadsafe(handle.finish)
+    except RuntimeError:  # pragma: no cover - the loop is closed: nothing left to finish
+        pass
+
+
+class BlockingSession:
+    """One target, used by blocking calls; importable as ``snmp_component.blocking.Session``.
+
+    ``BlockingSession(**options)`` takes the keywords of ``SNMPComponent.create()``
+    (``DestHost``, ``Version``, ``Community``, ``Timeout`` in microseconds, ``Retries``,
+    the SNMPv3 keywords, ``MaxInFlight``, ``UseEnums``...; ``Version`` defaults to 1, as
+    there). ``Alias`` is optional: each session gets a unique one (``"blocking-1"``...)
+    unless given. The methods block the calling thread until the answer and return or
+    raise what the awaitable methods of :class:`~snmp_component.component.SNMPSession`
+    return or raise. Safe to share between threads.
+
+    Raises:
+        ConfigurationError: an unknown keyword, an invalid value, no ``DestHost``, or an
+            ``Alias`` another blocking session holds (raised here, in the calling thread).
+        RunningLoopError: created inside a running event loop.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        _refuse_in_loop("BlockingSession()", "await snmp.get(...)")
+        if not any(isinstance(key, str) and normalise_key(key) == "alias" for key in options):
+            options["Alias"] = f"blocking-{next(_aliases)}"
+        runtime = _the_runtime()
+        handle, session, stopped = runtime.call(runtime.create, options).result()
+        self._runtime = runtime
+        self._handle = handle
+        self._kernel_session = session
+        self._stopped = stopped
+        self._closed = False
+        self._finalizer = weakref.finalize(self, _finish_soon, runtime, handle)
+        self._finalizer.atexit = False
+
+    # ------------------------------------------------------------ requests
+
+    def get(self, *vars: Any) -> VarList:
+        """GET ``vars``; the ``VarList`` of the response.
+
+        ``vars`` as in the awaitable API: ``"sysDescr.0"``, ``".1.3.6.1.2.1.1.1.0"``,
+        ``["sysUpTime", 0]``, a ``Varbind``, a ``VarList`` or a list of these.
+
+        Raises:
+            SNMPError: the awaitable ``get``'s errors (``SNMPTimeoutError``, the agent's
+                ``ErrorStatusError``, ``ConfigurationError`` for bad input...);
+                ``ShutdownError`` once the session is closed.
+            RunningLoopError: called inside a running event loop.
+        """
+        return self._run("get", self._handle.get, vars)
+
+    def getnext(self, *vars: Any) -> VarList:
+        """GETNEXT ``vars``; the ``VarList`` of the response (errors as :meth:`get`)."""
+        return self._run("getnext", self._handle.getnext, vars)
+
+    def set(self, *vars: Any) -> VarList:
+        """SET ``[tag, iid, val, type]`` varbinds (or ``"oid", value`` pairs when a MIB
+        gives the type); the agent's ``VarList`` (errors as :meth:`get`)."""
+        return self._run("set", self._handle.set, vars)
+
+    def getbulk(self, non_repeaters: int, max_repetitions: int, *vars: Any) -> VarList:
+        """GETBULK; one flat ``VarList`` in agent order (errors as :meth:`get`)."""
+        return self._run("getbulk", self._handle.getbulk, (non_repeaters, max_repetitions, *vars))
+
+    def bulkwalk(self, non_repeaters: int, max_repetitions: int, *vars: Any) -> list[VarList]:
+        """GETBULK walk of each var's subtree; one ``VarList`` per requested var.
+
+        Errors as :meth:`get`; a walk that fails part way keeps what it had received on
+        the error's ``partial``.
+        """
+        return self._run("bulkwalk", self._handle.bulkwalk, (non_repeaters, max_repetitions, *vars))
+
+    def walk(self, *vars: Any) -> list[VarList]:
+        """GETNEXT walk of each var's subtree (works on v1); one ``VarList`` per var
+        (errors as :meth:`bulkwalk`)."""
+        return self._run("walk", self._handle.walk, vars)
+
+    def table(
+        self,
+        table: str,
+        columns: Sequence[str] | None = None,
+        *,
+        max_repetitions: int | None = None,
+    ) -> dict[Any, dict[str, Any]]:
+        """Walk a conceptual table by name (the awaitable ``get_table``); its rows by index.
+
+        ``table`` is the table or its row (``"ifTable"``, ``"ifEntry"``,
+        ``"IF-MIB::ifTable"``), ``columns`` limits the walk to those columns, and
+        ``max_repetitions`` is the rows per GETBULK (v2c/v3; default 20). Returns
+        ``{index: {column: val}}``, e.g. ``{1: {"ifIndex": 1, "ifDescr": "lo", ...}}``.
+
+        Raises:
+            SNMPError: as :meth:`bulkwalk`; ``UnknownObjectError`` for an unknown table.
+            RunningLoopError: called inside a running event loop.
+        """
+        self._check("table", "get_table")
+        coro = self._handle.get_table(table, columns, max_repetitions=max_repetitions)
+        return self._wait(coro)
+
+    # ------------------------------------------------------------ lifetime
+
+    def close(self) -> None:
+        """Finish the component and wait until it has stopped.
+
+        Requests still pending (other threads') are answered first, as the component's
+        ``finish`` does; then its share of the socket is released (the last session
+        closes the socket). Later calls raise ``ShutdownError``. Closing again does
+        nothing. Inside a running event loop it only starts the finish and returns.
+        """
+        if not self._closed:
+            self._closed = True
+            self._finalizer.detach()
+            _finish_soon(self._runtime, self._handle)
+        if self._runtime.forked or asyncio._get_running_loop() is not None:
+            return
+        self._stopped.result()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closed
+
+    @property
+    def component(self) -> SNMPSession:
+        """The component's :class:`~snmp_component.component.SNMPSession`, for reading its
+        settings and counters (``pending``, ``in_flight``, ``Alias``, ``DestHost``...).
+
+        Its awaitable methods belong to the background loop's thread: do not call them.
+        """
+        return self._handle
+
+    def __repr__(self) -> str:
+        handle = self._handle
+        state = "closed" if self._closed else "open"
+        return (
+            f"<BlockingSession alias={handle.Alias!r} host={handle.DestHost!r} "
+            f"port={handle.RemotePort} version={handle.Version} {state}>"
+        )
+
+    # ------------------------------------------------------------ internals
+
+    def _check(self, method: str, awaitable: str) -> None:
+        """Refuse a call inside an event loop, on a closed session, or after a fork."""
+        if asyncio._get_running_loop() is not None:
+            _refuse_in_loop(f"BlockingSession.{method}()", f"await snmp.{awaitable}(...)")
+        if self._closed:
+            raise ShutdownError(f"blocking session {self._handle.Alias!r} is closed")
+        if self._runtime.forked:
+            raise ShutdownError(
+                f"blocking session {self._handle.Alias!r} belongs to the parent process "
+                f"(created before fork()); create a new one"
+            )
+
+    def _run(
+        self,
+        method: str,
+        awaitable: Callable[..., Coroutine[Any, Any, T]],
+        args: tuple[Any, ...],
+    ) -> T:
+        self._check(method, method)
+        return self._wait(awaitable(*args))
+
+    def _wait(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` (an awaitable request) on the loop thread; its result or raise."""
+        call = _Call(coro)
+        loop = self._runtime.loop
+        loop.call_soon_threadsafe(call.step)
+        try:
+            call.lock.acquire()  # released by the loop thread with the answer
+        except BaseException:
+            # KeyboardInterrupt (or any exception thrown into this thread): withdraw the
+            # request at once, as a cancelled awaitable is. After an answer, a no-op.
+            loop.call_soon_threadsafe(call.cancel)
+            raise
+        error = call.error
+        if error is not None:
+            call.error = None  # no cycle through the frame that raises it
+            raise error
+        result: T = call.result
+        return result
+
+
+class _Call:
+    """One blocking request: runs its coroutine on the loop thread and wakes the caller.
+
+    What an ``asyncio.Task`` would do for the coroutine, without a task, its
+    ``run_coroutine_threadsafe`` future and the loop turn they cost: the request
+    coroutines only wait for asyncio futures. ``lock`` is held until the answer is in
+    ``result`` or ``error``.
+    """
+
+    __slots__ = ("coro", "error", "lock", "result", "waiting_on")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any]) -> None:
+        self.coro: Coroutine[Any, Any, Any] | None = coro
+        self.lock = _thread.allocate_lock()
+        self.lock.acquire()
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.waiting_on: asyncio.Future[Any] | None = None
+
+    def step(self, _future: object = None) -> None:
+        """Run the coroutine to its next wait (on the loop thread)."""
+        coro = self.coro
+        if coro is None:
+            return
+        self.waiting_on = None
+        try:
+            yielded = coro.send(None)
+        except StopIteration as stop:
+            self._finish(stop.value, None)
+        except BaseException as exc:
+            self._finish(None, exc)
+        else:
+            self._wait_for(yielded)
+
+    def _wait_for(self, yielded: Any) -> None:
+        if yielded is None:  # a bare yield (asyncio.sleep(0)): run again next turn
+            asyncio.get_running_loop().call_soon(self.step)
+        elif getattr(yielded, "_asyncio_future_blocking", False):
+            yielded._asyncio_future_blocking = False
+            yielded.add_done_callback(self.step)
+            self.waiting_on = yielded
+        else:  # pragma: no cover - the request coroutines only await asyncio futures
+            self.cancel()
+            self._finish(None, RuntimeError(f"a blocking request awaited {yielded!r}"))
+
+    def cancel(self) -> None:
+        """Withdraw the request: ``CancelledError`` into the coroutine (loop thread)."""
+        coro = self.coro
+        if coro is None:
+            return
+        self.coro = None
+        waiting_on, self.waiting_on = self.waiting_on, None
+        if waiting_on is not None:
+            waiting_on.remove_done_callback(self.step)
+        try:
+            coro.throw(asyncio.CancelledError())
+        except BaseException:  # the CancelledError, as the request re-raises it
+            pass
+        else:  # pragma: no cover - a request coroutine never swallows a cancellation
+            coro.close()
+
+    def _finish(self, result: Any, error: BaseException | None) -> None:
+        self.coro = None
+        self.result = result
+        self.error = error
+        self.lock.release()
+
+
+Session = BlockingSession
+"""``snmp_component.blocking.Session``: the short name of :class:`BlockingSession`."""
