@@ -58,6 +58,13 @@ def test_awaitable(snmpd: SnmpdAgent) -> None:
     assert "sysName.0 = anchor-agent" in out and "set refused: NoAccess (ErrorNum 6)" in out
 
 
+def test_blocking(snmpd: SnmpdAgent) -> None:
+    out = run_example("blocking.py", f"127.0.0.1:{snmpd.port}")
+    assert "sysName.0 = OCTETSTR: anchor-agent" in out and "interface 1: lo mtu" in out
+    assert "thread got sysLocation.0: Anchor Lab" in out
+    assert "set refused: NoAccess (ErrorNum 6)" in out
+
+
 @pytest.mark.parametrize("seconds", ["2.5"])
 def test_demo(seconds: str) -> None:
     out = run_example("demo.py", "--seconds", seconds)
