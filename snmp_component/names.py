@@ -12,6 +12,10 @@ RFC1213-MIB's); ``MODULE::name`` picks a definition explicitly.
 
 The user's own MIB modules join the index with :func:`add_mibs` (compiled once with pysmi
 into a cache directory the caller chooses; pysmi is imported only then).
+
+Results are memoised in byte-bounded caches (``names.resolve``, ``names.describe``,
+``names.oid_text.*`` in :mod:`snmp_component._core.cache`), so replies full of new, long
+OIDs cannot grow them past their budgets; an OID has at most 128 sub-identifiers.
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ._core.cache import ByteCache, bytes_size, oid_size, sizeof, tuple_size
 from ._core.mibdata import default_index, load_index
 from ._core.mibindex import MibIndex, MibNode, parse_name, split_oid
 from ._core.oid import format_oid, parse_oid
@@ -67,13 +71,26 @@ def mib_index() -> MibIndex:
     return index
 
 
-@lru_cache(maxsize=16384)
+_resolved: ByteCache[str, Oid] = ByteCache(
+    "names.resolve", lambda text, oid: bytes_size(text) + oid_size(oid)
+)
+_resolved_get = _resolved.get
+
+
 def resolve(text: str) -> Oid:
-    """The OID of a name or numeric OID string, in any SNMP.pm form.
+    """The OID of a name or numeric OID string, in any SNMP.pm form (memoised).
 
     Raises:
-        UnknownObjectError: it does not parse or names nothing the MIBs know.
+        UnknownObjectError: it does not parse, names nothing the MIBs know, or comes to
+            more than 128 sub-identifiers.
     """
+    found = _resolved_get(text)
+    if found is None:
+        found = _resolved.put(text, _resolve(text))
+    return found
+
+
+def _resolve(text: str) -> Oid:
     stripped = text.strip()
     if stripped[:1].isdigit() or stripped[:1] == ".":
         try:
@@ -88,8 +105,14 @@ def resolve(text: str) -> Oid:
         raise UnknownObjectError(f"Unknown Object Identifier {text!r}: {exc}") from None
 
 
-_described: dict[tuple[Oid, bool, bool], tuple[str, str, str | None]] = {}
-_DESCRIBED_MAX = 65536
+def _described_size(key: tuple[Oid, bool, bool], found: tuple[str, str, str | None]) -> int:
+    return tuple_size(3) + oid_size(key[0]) + sizeof(found)
+
+
+_described: ByteCache[tuple[Oid, bool, bool], tuple[str, str, str | None]] = ByteCache(
+    "names.describe", _described_size
+)
+_described_get = _described.get
 
 
 def describe(oid: Oid, numeric: bool, long_names: bool = False) -> tuple[str, str, str | None]:
@@ -101,17 +124,14 @@ def describe(oid: Oid, numeric: bool, long_names: bool = False) -> tuple[str, st
     knows is always the whole numeric OID with iid ``""``.
     """
     key = (oid, numeric, long_names)
-    found = _described.get(key)
+    found = _described_get(key)
     if found is None:
         index = mib_index()
         tag, iid = split_oid(oid, index, numeric=numeric)
         if long_names and not numeric and not tag.startswith("."):
             arcs = len(iid.split(".")) if iid else 0
             tag = oid_name(oid[: len(oid) - arcs], index, "full")
-        found = (tag, iid, index.type_of(oid))
-        if len(_described) >= _DESCRIBED_MAX:
-            _described.clear()  # bounded: a long walk must not grow it without limit
-        _described[key] = found
+        found = _described.put(key, (tag, iid, index.type_of(oid)))
     return found
 
 
@@ -131,6 +151,12 @@ def node_of(oid: Oid) -> MibNode | None:
 
 
 _oid_texts: dict[str, Callable[[Oid], str]] = {}
+# one byte-bounded cache per style, kept across _forget() (cleared there instead)
+_oid_text_caches: dict[str, ByteCache[Oid, str]] = {}
+
+
+def _oid_text_size(oid: Oid, text: str) -> int:
+    return oid_size(oid) + bytes_size(text)
 
 
 def oid_text(style: OidStyle) -> Callable[[Oid], str]:
@@ -141,7 +167,13 @@ def oid_text(style: OidStyle) -> Callable[[Oid], str]:
         if style == "numeric":
             found = format_oid
         else:
-            cache: dict[Oid, str] = {}
+            with _lock:
+                cache = _oid_text_caches.get(style)
+                if cache is None:
+                    cache = _oid_text_caches[style] = ByteCache(
+                        f"names.oid_text.{style}", _oid_text_size
+                    )
+            get, put = cache.get, cache.put
             seen: list[MibIndex | None] = [None]
 
             def name(oid: Oid) -> str:
@@ -149,11 +181,9 @@ def oid_text(style: OidStyle) -> Callable[[Oid], str]:
                 if index is not seen[0]:  # user MIBs were added since: forget old names
                     cache.clear()
                     seen[0] = index
-                text = cache.get(oid)
+                text = get(oid)
                 if text is None:
-                    if len(cache) >= _DESCRIBED_MAX:
-                        cache.clear()
-                    text = cache[oid] = oid_name(oid, index, style)
+                    text = put(oid, oid_name(oid, index, style))
                 return text
 
             found = name
@@ -163,9 +193,11 @@ def oid_text(style: OidStyle) -> Callable[[Oid], str]:
 
 def _forget() -> None:
     """Drop everything memoised from the previous index."""
-    resolve.cache_clear()
+    _resolved.clear()
     _described.clear()
     _oid_texts.clear()
+    for cache in _oid_text_caches.values():
+        cache.clear()
 
 
 # -- user MIBs ------------------------------------------------------------------------------------

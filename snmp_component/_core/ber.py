@@ -99,9 +99,9 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final, NamedTuple, TypeAlias
 
+from .cache import ByteCache, ber_oid_size, bytes_size, oid_ber_size, sizeof
 from .oid import MAX_SUBID, Oid
 
 __all__ = [
@@ -370,10 +370,20 @@ def _encode_oid_content(oid: Oid) -> bytes:
     return bytes(out)
 
 
-@lru_cache(maxsize=16384)
+# Byte-bounded caches (budgets in cache.py): OID -> OBJECT IDENTIFIER TLV, and
+# OID -> SEQUENCE {OID, NULL}; requests repeat the same OIDs.
+_OID_TLVS: ByteCache[Oid, bytes] = ByteCache("ber.oid_encode", oid_ber_size)
+_oid_tlv = _OID_TLVS.get
+_NULL_VARBINDS: ByteCache[Oid, bytes] = ByteCache("ber.null_varbind", oid_ber_size)
+_null_vb = _NULL_VARBINDS.get
+
+
 def _encode_oid_cached(oid: Oid) -> bytes:
-    c = _encode_oid_content(oid)
-    return b"\x06" + _enc_len(len(c)) + c
+    tlv = _oid_tlv(oid)
+    if tlv is None:
+        c = _encode_oid_content(oid)
+        tlv = _OID_TLVS.put(oid, b"\x06" + _enc_len(len(c)) + c)
+    return tlv
 
 
 def encode_oid(oid: Oid) -> bytes:
@@ -442,10 +452,12 @@ def encode_value(tag: int, value: Value) -> bytes:
     raise ValueError(f"value tag must be an int, not {type(tag).__name__} ({tag!r})")
 
 
-@lru_cache(maxsize=16384)
 def _null_varbind(oid: Oid) -> bytes:
-    body = _encode_oid_cached(oid) + _NULL_TLV
-    return b"\x30" + _enc_len(len(body)) + body
+    tlv = _null_vb(oid)
+    if tlv is None:
+        body = _encode_oid_cached(oid) + _NULL_TLV
+        tlv = _NULL_VARBINDS.put(oid, b"\x30" + _enc_len(len(body)) + body)
+    return tlv
 
 
 def encode_null_varbinds(oids: Iterable[Oid]) -> bytes:
@@ -494,14 +506,24 @@ def _version_name(version: int) -> str:
     return "SNMPv2c" if version == VERSION_2C else f"version {version!r}"
 
 
-@lru_cache(maxsize=1024)
+_PREFIXES: ByteCache[tuple[int, bytes], bytes] = ByteCache(
+    "ber.message_prefix", lambda key, prefix: sizeof(key) + bytes_size(prefix)
+)
+_prefix = _PREFIXES.get
+
+
 def _message_prefix(version: int, community: bytes) -> bytes:
-    """version TLV + community TLV (cached per (version, community))."""
-    if type(version) is not int or version not in (VERSION_1, VERSION_2C):
-        raise ValueError(f"unsupported SNMP version {version!r} (expected 0=v1 or 1=v2c)")
-    if not isinstance(community, bytes):
-        raise ValueError(f"community must be bytes, not {type(community).__name__}")
-    return _SMALL_INT[version] + b"\x04" + _enc_len(len(community)) + community
+    """version TLV + community TLV (cached per (version, community), byte-bounded)."""
+    key = (version, community)
+    prefix = _prefix(key)
+    if prefix is None:
+        if type(version) is not int or version not in (VERSION_1, VERSION_2C):
+            raise ValueError(f"unsupported SNMP version {version!r} (expected 0=v1 or 1=v2c)")
+        if not isinstance(community, bytes):
+            raise ValueError(f"community must be bytes, not {type(community).__name__}")
+        prefix = _SMALL_INT[version] + b"\x04" + _enc_len(len(community)) + community
+        _PREFIXES.put(key, prefix)
+    return prefix
 
 
 # (version, pdu tag) -> tag byte, for the non-trap-v1 PDU layout.
@@ -691,26 +713,49 @@ class TrapV1(Message):
 
 # (first, second) arcs for a single-octet first sub-identifier.
 _FIRST_ARCS: Final = tuple((f // 40, f % 40) if f < 80 else (2, f - 80) for f in range(128))
-_OID_CACHE: dict[bytes, Oid] = {}
+# Decoded OIDs by content octets: byte-bounded (budget in cache.py), and at most
+# _OID_CACHE_MAX entries.
 _OID_CACHE_MAX: Final = 8192
+_OID_CACHE: ByteCache[bytes, Oid] = ByteCache(
+    "ber.oid_decode", ber_oid_size, max_entries=_OID_CACHE_MAX
+)
+_oid_cached = _OID_CACHE.get
+# Octets that continue a sub-identifier: deleting them leaves one octet per sub-id.
+_CONTINUATION: Final = bytes(range(0x80, 0x100))
 # While a multi-octet sub-id is accumulated the final value is >= the partial
 # one; beyond this bound (the largest valid sub-id, 2**32-1+80 for the combined
 # first one) it can only be invalid, so stop before the int grows further.
 _SUBID_GUARD: Final = MAX_SUBID + 80
 
 
+def _too_long(arcs: int) -> BERDecodeError:
+    return BERDecodeError(
+        f"OBJECT IDENTIFIER of {arcs} sub-identifiers (SNMP allows at most {MAX_OID_LENGTH})"
+    )
+
+
 def _decode_oid(raw: bytes) -> Oid:
-    """OID content octets -> Oid (raises BERDecodeError)."""
-    oid = _OID_CACHE.get(raw)
+    """OID content octets -> Oid (raises BERDecodeError).
+
+    As net-snmp's ``asn_parse_objid``: at most 128 arcs (``MAX_OID_LEN``), each sub-id
+    at most 2**32-1; anything else makes the message malformed.  Names and OID values
+    of every PDU (responses, traps, SNMPv3 scoped PDUs) come through here.
+    """
+    oid = _oid_cached(raw)
     if oid is not None:
         return oid
     if raw.isascii():  # every sub-identifier is a single octet
         if not raw:
             raise BERDecodeError("empty OBJECT IDENTIFIER")
+        if len(raw) >= MAX_OID_LENGTH:  # the first octet carries two arcs
+            raise _too_long(len(raw) + 1)
         oid = _FIRST_ARCS[raw[0]] + tuple(raw[1:])
     else:
         if raw[-1] & 0x80:
             raise BERDecodeError("truncated sub-identifier in OBJECT IDENTIFIER")
+        subids = len(raw.translate(None, _CONTINUATION))  # C speed, before any loop
+        if subids >= MAX_OID_LENGTH:
+            raise _too_long(subids + 1)
         subs: list[int] = []
         append = subs.append
         v = 0
@@ -734,10 +779,7 @@ def _decode_oid(raw: bytes) -> Oid:
         if max(subs) > MAX_SUBID:
             raise BERDecodeError("OBJECT IDENTIFIER sub-identifier exceeds 2**32-1")
         oid = tuple(subs)
-    if len(_OID_CACHE) >= _OID_CACHE_MAX:
-        _OID_CACHE.clear()
-    _OID_CACHE[raw] = oid
-    return oid
+    return _OID_CACHE.put(raw, oid)
 
 
 def _num(v: int) -> str:

@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TypeVar
 
 from ..errors import UnknownObjectError
-from .oid import MAX_SUBID, Oid, format_oid, parse_oid
+from .cache import ByteCache, bytes_size, oid_size, sizeof, tuple_size
+from .oid import MAX_OID_LENGTH, MAX_SUBID, Oid, format_oid, parse_oid
 
 __all__ = ["NETSNMP_MIB_TYPES", "MibIndex", "MibNode", "parse_name", "split_oid"]
 
@@ -65,10 +65,7 @@ _ROOTS: Mapping[str, int] = MappingProxyType(
     }
 )
 
-_CACHE_SIZE = 8192
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
+_CACHE_SIZE = 8192  # entries in each result cache, on top of its byte budget (cache.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +129,9 @@ class MibIndex:
 
     When two nodes share a name (bare lookups) or an OID, the one that comes first in
     *nodes* wins; module-qualified lookups (``resolve_name(name, module)``) are exact.
-    Lookups and the small result caches are safe to use from several threads.
+    Lookups and the small result caches are safe to use from several threads. The caches
+    (``mibindex.parse`` and ``mibindex.split`` in :mod:`~snmp_component._core.cache`) are
+    bounded in bytes and entries; OIDs have at most 128 arcs.
     """
 
     __slots__ = (
@@ -168,8 +167,12 @@ class MibIndex:
         self._modules = frozenset(modules)
         self._names = sorted(by_name)
         self._max_len = max((len(oid) for oid in by_oid), default=0)
-        self._parse_cache: dict[str, Oid] = {}
-        self._split_cache: dict[tuple[Oid, bool], tuple[str, str]] = {}
+        self._parse_cache: ByteCache[str, Oid] = ByteCache(
+            "mibindex.parse", _parsed_size, max_entries=_CACHE_SIZE
+        )
+        self._split_cache: ByteCache[tuple[Oid, bool], tuple[str, str]] = ByteCache(
+            "mibindex.split", _split_size, max_entries=_CACHE_SIZE
+        )
 
     # -- plain lookups ------------------------------------------------------------------------
 
@@ -246,8 +249,7 @@ class MibIndex:
             return _parse_name(text, self)  # raises
         oid = self._parse_cache.get(text)
         if oid is None:
-            oid = _parse_name(text, self)
-            _cache_put(self._parse_cache, text, oid)
+            oid = self._parse_cache.put(text, _parse_name(text, self))
         return oid
 
     def split(self, oid: Oid, *, numeric: bool = False) -> tuple[str, str]:
@@ -255,8 +257,7 @@ class MibIndex:
         key = (oid, numeric)
         result = self._split_cache.get(key)
         if result is None:
-            result = self._split(oid, numeric)
-            _cache_put(self._split_cache, key, result)
+            result = self._split_cache.put(key, self._split(oid, numeric))
         return result
 
     def _split(self, oid: Oid, numeric: bool) -> tuple[str, str]:
@@ -307,13 +308,12 @@ def split_oid(oid: Oid, index: MibIndex | None, *, numeric: bool) -> tuple[str, 
 # -- implementation ---------------------------------------------------------------------------
 
 
-def _cache_put(cache: dict[_K, _V], key: _K, value: _V) -> None:
-    if len(cache) >= _CACHE_SIZE:
-        try:
-            del cache[next(iter(cache))]
-        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
-            pass
-    cache[key] = value
+def _parsed_size(text: str, oid: Oid) -> int:
+    return bytes_size(text) + oid_size(oid)
+
+
+def _split_size(key: tuple[Oid, bool], result: tuple[str, str]) -> int:
+    return tuple_size(2) + oid_size(key[0]) + sizeof(result)
 
 
 def _closest(word: str, candidates: list[str], n: int) -> list[str]:
@@ -333,7 +333,12 @@ def _suggest(names: list[str]) -> str:
 
 
 def _unknown(text: str, why: str) -> UnknownObjectError:
-    return UnknownObjectError(f"Unknown Object Identifier {text!r}: {why}")
+    shown = repr(text) if len(text) <= 120 else f"{text[:80]!r}... ({len(text)} characters)"
+    return UnknownObjectError(f"Unknown Object Identifier {shown}: {why}")
+
+
+def _too_long(text: str, count: int, unit: str = "sub-identifiers") -> UnknownObjectError:
+    return _unknown(text, f"{count} {unit}, SNMP allows at most {MAX_OID_LENGTH} sub-identifiers")
 
 
 def _is_number(part: str) -> bool:
@@ -341,6 +346,8 @@ def _is_number(part: str) -> bool:
 
 
 def _number(text: str, part: str) -> int:
+    if len(part) > 10 and len(part.lstrip("0")) > 10:  # no int() of thousands of digits
+        raise _unknown(text, f"sub-identifier {part[:12]}... exceeds {MAX_SUBID}")
     value = int(part)
     if value > MAX_SUBID:
         raise _unknown(text, f"sub-identifier {value} exceeds {MAX_SUBID}")
@@ -370,6 +377,8 @@ def _parse_name(text: str, index: MibIndex | None) -> Oid:
         if text[0] == ".":
             body = text[1:]
 
+    if body.count(".") >= MAX_OID_LENGTH:  # every component adds at least one arc
+        raise _too_long(text, body.count(".") + 1, "components")
     parts = body.split(".")
     if any(not part for part in parts):
         raise _unknown(text, "empty component")
@@ -399,6 +408,8 @@ def _parse_name(text: str, index: MibIndex | None) -> Oid:
                     why += " (no MIBs loaded)"
             raise _unknown(text, why)
         oid = child.oid
+    if len(oid) > MAX_OID_LENGTH:
+        raise _too_long(text, len(oid))
     return oid
 
 

@@ -11,6 +11,9 @@ its second item is an instance id -- an int, or digits like ``"0"``, ``"1.2"`` o
 otherwise it is a list of vars. So ``["sysDescr", 0]`` and ``["vacmGroupName", "2.5.99"]``
 are one var each; ``["sysDescr.0", "sysName.0"]``, ``[".1.3.6.1.2.1.1.1.0", ".1.3...."]``
 and ``["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.5.0"]`` are two.
+
+Whatever the form, a var's OID has at most 128 sub-identifiers of at most 2**32-1 (as in
+net-snmp); beyond that it is an :class:`~snmp_component.errors.UnknownObjectError`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from ..errors import BadTypeError, ConfigurationError, UnknownObjectError
 from ..varbind import Varbind
 from .mibindex import MibNode
+from .oid import MAX_OID_LENGTH, MAX_SUBID
 from .pdu import Oid, RawVarbind
 from .values import SetValueError, from_netsnmp
 
@@ -58,14 +62,38 @@ def _is_varbind(item: object) -> bool:
     return not (numeric_tag and isinstance(second, str) and second.startswith("1.3."))
 
 
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
+
+
 def _iid_arcs(iid: object, tag: str) -> Oid:
     if iid is None or iid == "":
         return ()
     if isinstance(iid, int) and not isinstance(iid, bool):
-        return (iid,)
-    if isinstance(iid, str) and _IID.fullmatch(iid.lstrip(".")):
-        return tuple(int(x) for x in iid.lstrip(".").split("."))
-    raise UnknownObjectError(f"bad instance {iid!r} for {tag!r}")
+        arcs: Oid = (iid,)
+    elif isinstance(iid, str) and _IID.fullmatch(iid.lstrip(".")):
+        parts = iid.lstrip(".").split(".")
+        if len(parts) > MAX_OID_LENGTH:
+            raise _too_long(tag, iid, len(parts))
+        if any(len(p) > 10 and len(p.lstrip("0")) > 10 for p in parts):
+            raise _unknown(tag, iid, f"a sub-identifier exceeds {MAX_SUBID}")
+        arcs = tuple(map(int, parts))
+    else:
+        raise UnknownObjectError(f"bad instance {_shown(iid)} for {_shown(tag)}")
+    if max(arcs) > MAX_SUBID:
+        raise _unknown(tag, iid, f"sub-identifier {max(arcs)} exceeds {MAX_SUBID}")
+    return arcs
+
+
+def _unknown(tag: str, iid: object, why: str) -> UnknownObjectError:
+    return UnknownObjectError(
+        f"Unknown Object Identifier {_shown(tag)} with instance {_shown(iid)}: {why}"
+    )
+
+
+def _too_long(tag: str, iid: object, arcs: int) -> UnknownObjectError:
+    return _unknown(tag, iid, f"{arcs} sub-identifiers, SNMP allows at most {MAX_OID_LENGTH}")
 
 
 def flatten(vars_: Sequence[Any]) -> list[Any]:
@@ -89,11 +117,20 @@ def flatten(vars_: Sequence[Any]) -> list[Any]:
 
 
 def var_oid(var: Any, resolve: Resolve) -> Oid:
-    """The OID one var names."""
+    """The OID one var names.
+
+    Raises:
+        UnknownObjectError: the name does not resolve, the instance is not one, or the
+            OID would have more than 128 sub-identifiers or one above 2**32-1.
+    """
     if isinstance(var, str):
         return resolve(var)
     tag = var[0]
-    return resolve(tag) + _iid_arcs(var[1] if len(var) > 1 else None, tag)
+    iid = var[1] if len(var) > 1 else None
+    oid = resolve(tag) + _iid_arcs(iid, tag)
+    if len(oid) > MAX_OID_LENGTH:
+        raise _too_long(tag, iid, len(oid))
+    return oid
 
 
 def parse_vars(vars_: Sequence[Any], resolve: Resolve) -> list[Oid]:

@@ -66,7 +66,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any, Final
 
 from pyasn1.codec.ber import encoder as _asn1_encoder
@@ -89,6 +89,7 @@ from pysnmp.smi.instrum import MibInstrumController
 
 from .. import errors
 from .._core import ber, usm
+from .._core.cache import ByteCache, oid_size
 from .._core.pdu import PduResult, RawValue, RawVarbind
 
 __all__ = ["ROTATE_AFTER_TARGETS", "V3Client", "V3Credentials"]
@@ -361,11 +362,23 @@ _MAKERS: Final[dict[int, Callable[[Any], Any]]] = {
 }
 
 
-@lru_cache(maxsize=4096)
+def _object_name_size(oid: tuple[int, ...], name: Any) -> int:
+    """The key, pyasn1's own copy of the arcs and the object (about 500 bytes measured)."""
+    return 2 * oid_size(oid) + 768
+
+
+_OBJECT_NAMES: ByteCache[tuple[int, ...], Any] = ByteCache("pysnmp.object_name", _object_name_size)
+_object_names = _OBJECT_NAMES.get
+
+
 def _object_name(oid: tuple[int, ...]) -> Any:
-    """A validated ``rfc1902.ObjectName`` (cached: pyasn1 objects are not mutated here)."""
-    ber.encode_oid(oid)  # raises ValueError for anything SNMP cannot carry
-    return rfc1902.ObjectName(oid)
+    """A validated ``rfc1902.ObjectName`` (cached, byte-bounded: pyasn1 objects are not
+    mutated here)."""
+    name = _object_names(oid)
+    if name is None:
+        ber.encode_oid(oid)  # raises ValueError for anything SNMP cannot carry
+        name = _OBJECT_NAMES.put(oid, rfc1902.ObjectName(oid))
+    return name
 
 
 def _to_pysnmp(index: int, varbind: object) -> tuple[Any, Any]:
