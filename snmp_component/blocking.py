@@ -182,6 +182,7 @@ def _after_fork_in_child() -> None:
     if _runtime is not None:
         _runtime.forked = True
     _runtime = None
+    _thread_state.__dict__.pop("waker", None)  # the parent's eventfd: not this process's
     _runtime_lock = threading.Lock()
 
 
@@ -369,11 +370,12 @@ class BlockingSession:
 
     def _wait(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` (an awaitable request) on the loop thread; its result or raise."""
-        call = _Call(coro)
+        call = _Call(coro, _waker())
         loop = self._runtime.loop
         loop.call_soon_threadsafe(call.step)
         try:
-            call.lock.acquire()  # released by the loop thread with the answer
+            while not call.done:
+                call.waker.wait()  # the loop thread wakes it with the answer
         except BaseException:
             # KeyboardInterrupt (or any exception thrown into this thread): withdraw the
             # request at once, as a cancelled awaitable is. After an answer, a no-op.
@@ -387,21 +389,77 @@ class BlockingSession:
         return result
 
 
+class _EventFdWaker:
+    """A thread's wake-up channel: a Linux eventfd, one per thread that waits.
+
+    The loop thread signals it inside a system call that runs without the GIL, so the
+    woken thread can take the GIL and go on at once; a lock released with the GIL held
+    would wake it only to wait for the GIL (two more context switches per request).
+    A signal is a hint: the waiting thread checks its call's ``done``, so a signal left
+    over from a withdrawn call costs one extra turn of its wait loop, nothing else.
+    """
+
+    __slots__ = ("fd",)
+
+    def __init__(self) -> None:
+        self.fd = os.eventfd(0, os.EFD_CLOEXEC)
+
+    def wait(self) -> None:
+        os.eventfd_read(self.fd)
+
+    def wake(self) -> None:
+        os.eventfd_write(self.fd, 1)
+
+    def __del__(self, _close: Callable[[int], None] = os.close) -> None:
+        _close(self.fd)
+
+
+class _LockWaker:
+    """The portable wake-up channel: a lock per call, released once by the loop thread."""
+
+    __slots__ = ("lock",)
+
+    def __init__(self) -> None:
+        self.lock = _thread.allocate_lock()
+        self.lock.acquire()
+
+    def wait(self) -> None:
+        self.lock.acquire()
+
+    def wake(self) -> None:
+        self.lock.release()
+
+
+_Waker = _EventFdWaker | _LockWaker
+_EVENTFD = hasattr(os, "eventfd")
+_thread_state = threading.local()  # .waker: the thread's _EventFdWaker
+
+
+def _waker() -> _Waker:
+    """The calling thread's eventfd waker (Linux), or a new lock waker."""
+    if not _EVENTFD:
+        return _LockWaker()
+    waker: _EventFdWaker | None = getattr(_thread_state, "waker", None)
+    if waker is None:
+        waker = _thread_state.waker = _EventFdWaker()
+    return waker
+
+
 class _Call:
     """One blocking request: runs its coroutine on the loop thread and wakes the caller.
 
     What an ``asyncio.Task`` would do for the coroutine, without a task, its
     ``run_coroutine_threadsafe`` future and the loop turn they cost: the request
-    coroutines only wait for asyncio futures. ``lock`` is held until the answer is in
-    ``result`` or ``error``.
+    coroutines only wait for asyncio futures. ``done`` turns true (and ``waker`` is
+    woken) once the answer is in ``result`` or ``error``.
     """
 
-    __slots__ = ("coro", "error", "lock", "result", "waiting_on")
+    __slots__ = ("coro", "done", "error", "result", "waiting_on", "waker")
 
-    def __init__(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def __init__(self, coro: Coroutine[Any, Any, Any], waker: _Waker) -> None:
         self.coro: Coroutine[Any, Any, Any] | None = coro
-        self.lock = _thread.allocate_lock()
-        self.lock.acquire()
+        self.waker = waker
+        self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
         self.waiting_on: asyncio.Future[Any] | None = None
@@ -452,7 +510,8 @@ class _Call:
         self.coro = None
         self.result = result
         self.error = error
-        self.lock.release()
+        self.done = True
+        self.waker.wake()
 
 
 Session = BlockingSession

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from snmp_component import VarList, errors, transport
+from snmp_component import VarList, blocking, errors, transport
 from snmp_component.blocking import BlockingSession, RunningLoopError, Session
 from snmp_component.kernel import Kernel
 from snmp_component.testing.snmpd import SYS_NAME
@@ -139,7 +139,11 @@ def test_configuration_errors_raise_in_the_calling_thread(v2: dict[str, Any]) ->
 # ---------------------------------------------------------------- threads
 
 
-def test_eight_threads_get_exactly_one_answer_each(v2: dict[str, Any]) -> None:
+@pytest.mark.parametrize("waker", ["eventfd", "lock"])
+def test_eight_threads_get_exactly_one_answer_each(
+    v2: dict[str, Any], waker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blocking, "_EVENTFD", waker == "eventfd")  # lock: not Linux
     per_thread = 150
     shared = Session(**dict(v2, MaxInFlight=8))
     own = [Session(**v2) for _ in range(8)]
@@ -187,6 +191,14 @@ def test_a_shared_session_pipelines_up_to_max_in_flight(silent_port: int) -> Non
         for future in futures:
             assert isinstance(future.exception(10), errors.SNMPTimeoutError)
         assert time.monotonic() - t0 < 1.5  # together, not 8 x 0.4 s one after another
+
+
+def test_a_stale_wake_up_is_only_a_hint(session: BlockingSession) -> None:
+    waker = blocking._waker()
+    waker.wake()  # as the late answer of a withdrawn (interrupted) call would
+    waker.wake()
+    assert session.get(SYSNAME)[0].val == SYS_NAME
+    assert session.get(UPTIME)[0].tag == "sysUpTimeInstance"
 
 
 # ---------------------------------------------------------------- inside an event loop
