@@ -22,7 +22,9 @@ How it works, and what it keeps:
   session, with one :class:`~snmp_component.kernel.Kernel` on it that every blocking
   session shares (so they share its UDP socket, one per address family). Every kernel and
   component call happens on that thread; a blocking call hands its request over
-  (``loop.call_soon_threadsafe``) and waits for the answer.
+  (``loop.call_soon_threadsafe``) and sleeps until the loop thread wakes it with the
+  answer (through a per-thread eventfd on Linux, a lock elsewhere). The hand-over costs
+  about 30 µs of CPU per request on top of the awaitable API's path.
 * Any number of threads may call at once, on sessions of their own or on one shared
   session, whose requests are then pipelined up to its ``MaxInFlight``.
 * Each call returns or raises exactly once, within ``Timeout`` x (``Retries`` + 1) of
@@ -38,7 +40,10 @@ How it works, and what it keeps:
   :class:`~snmp_component.errors.ShutdownError`. A session that is garbage-collected
   unclosed is finished in the background.
 * The loop thread never keeps the process alive: it is a daemon thread, and nothing
-  waits for it at exit.
+  waits for it at exit. (A non-daemon thread of yours that is waiting for an answer does
+  keep it alive, as any non-daemon thread does, for at most its request's time.)
+* A child process made by ``fork()`` starts a loop thread of its own with its first new
+  session; sessions inherited from the parent raise ``ShutdownError``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import pytest
 from snmp_component import VarList, blocking, errors, transport
 from snmp_component.blocking import BlockingSession, RunningLoopError, Session
 from snmp_component.kernel import Kernel
-from snmp_component.testing.snmpd import SYS_NAME
+from snmp_component.testing.snmpd import AUTH_PASS, PRIV_PASS, SYS_NAME
 
 UPTIME = ".1.3.6.1.2.1.1.3.0"
 SYSNAME = ".1.3.6.1.2.1.1.5.0"
@@ -98,6 +98,17 @@ def test_walks_and_table(session: BlockingSession, v1: dict[str, Any]) -> None:
         assert old.table("ifTable", ["ifDescr"])[1] == {"ifDescr": "lo"}
         with pytest.raises(errors.VersionMismatchError):
             old.getbulk(0, 5, "system")
+
+
+def test_snmpv3_auth_priv(v2: dict[str, Any]) -> None:
+    v3 = dict(v2, Version=3, SecName="privAESUser", SecLevel="authPriv", AuthProto="SHA",
+              AuthPass=AUTH_PASS, PrivProto="AES", PrivPass=PRIV_PASS)  # fmt: skip
+    with Session(**v3) as s:
+        assert s.get(SYSNAME)[0].val == SYS_NAME  # engine discovery first, on the loop
+        assert s.table("ifTable", ["ifDescr"])[1] == {"ifDescr": "lo"}
+    with Session(**dict(v3, AuthPass="wrong-pass-phrase")) as bad:
+        with pytest.raises(errors.WrongDigest):
+            bad.get(SYSNAME)
 
 
 # ---------------------------------------------------------------- errors
