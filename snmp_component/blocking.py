@@ -102,6 +102,7 @@ class _Runtime:
         self.loop = asyncio.new_event_loop()
         self.kernel = Kernel()
         self.forked = False  # set in a child process: this loop's thread is not there
+        self._aliases = itertools.count(1)
         self._stopped: dict[KernelSession, concurrent.futures.Future[None]] = {}
         self.kernel.events.add_listener("session_stopped", self._on_session_stopped)
         ready = threading.Event()
@@ -148,15 +149,21 @@ class _Runtime:
 
     def create(
         self, options: dict[str, Any]
-    ) -> tuple[SNMPSession, KernelSession, concurrent.futures.Future[None]]:
-        """Create a component; also the kernel session that runs it and a future that is
-        done once that session has stopped (and released its socket share)."""
-        handle = SNMPComponent.create(self.kernel, **options)
-        session = self.kernel.alias_resolve(handle.Alias)
+    ) -> tuple[SNMPSession, concurrent.futures.Future[None]]:
+        """Create a component (``Alias`` unique unless given) and a future that is done
+        once its kernel session has stopped (and released its socket share)."""
+        kernel = self.kernel
+        if not any(isinstance(key, str) and normalise_key(key) == "alias" for key in options):
+            alias = f"blocking-{next(self._aliases)}"
+            while kernel.alias_resolve(alias) is not None:  # someone named theirs so
+                alias = f"blocking-{next(self._aliases)}"
+            options = {**options, "Alias": alias}
+        handle = SNMPComponent.create(kernel, **options)
+        session = kernel.alias_resolve(handle.Alias)
         assert session is not None  # create() registers the alias in _start
         stopped: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._stopped[session] = stopped
-        return handle, session, stopped
+        return handle, stopped
 
     def _on_session_stopped(self, session: KernelSession) -> None:
         stopped = self._stopped.pop(session, None)
@@ -166,7 +173,6 @@ class _Runtime:
 
 _runtime: _Runtime | None = None
 _runtime_lock = threading.Lock()
-_aliases = itertools.count(1)
 
 
 def _the_runtime() -> _Runtime:
@@ -204,6 +210,14 @@ def _finish_soon(runtime: _Runtime, handle: SNMPSession) -> None:
         pass
 
 
+def _finish_created(
+    runtime: _Runtime, created: concurrent.futures.Future[tuple[SNMPSession, Any]]
+) -> None:
+    """Finish the component of a constructor that was interrupted, if it was created."""
+    if not created.cancelled() and created.exception() is None:
+        _finish_soon(runtime, created.result()[0])
+
+
 class BlockingSession:
     """One target, used by blocking calls; importable as ``snmp_component.blocking.Session``.
 
@@ -223,13 +237,16 @@ class BlockingSession:
 
     def __init__(self, **options: Any) -> None:
         _refuse_in_loop("BlockingSession()", "await snmp.get(...)")
-        if not any(isinstance(key, str) and normalise_key(key) == "alias" for key in options):
-            options["Alias"] = f"blocking-{next(_aliases)}"
         runtime = _the_runtime()
-        handle, session, stopped = runtime.call(runtime.create, options).result()
+        created = runtime.call(runtime.create, options)
+        try:
+            handle, stopped = created.result()
+        except BaseException:
+            created.cancel()  # interrupted: a component created meanwhile is finished
+            created.add_done_callback(lambda done: _finish_created(runtime, done))
+            raise
         self._runtime = runtime
         self._handle = handle
-        self._kernel_session = session
         self._stopped = stopped
         self._closed = False
         self._finalizer = weakref.finalize(self, _finish_soon, runtime, handle)

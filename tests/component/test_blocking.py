@@ -145,6 +145,9 @@ def test_configuration_errors_raise_in_the_calling_thread(v2: dict[str, Any]) ->
         assert s.get(SYSNAME)[0].val == SYS_NAME  # the session is still fine
     with Session(**v2) as a, Session(**v2) as b:  # unique aliases of their own
         assert a.component.Alias != b.component.Alias
+        following = f"blocking-{int(repr(a._runtime._aliases)[6:-1])}"  # count(N)
+        with Session(**v2, Alias=following) as c, Session(**v2) as d:
+            assert c.component.Alias == following != d.component.Alias  # skipped, not taken
 
 
 # ---------------------------------------------------------------- threads
