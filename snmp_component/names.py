@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ._core.cache import ByteCache, bytes_size, oid_size, sizeof, tuple_size
+from ._core.cache import ByteCache, bytes_size, oid_size, tuple_size
 from ._core.mibdata import default_index, load_index
 from ._core.mibindex import MibIndex, MibNode, parse_name, split_oid
 from ._core.oid import format_oid, parse_oid
@@ -106,7 +106,9 @@ def _resolve(text: str) -> Oid:
 
 
 def _described_size(key: tuple[Oid, bool, bool], found: tuple[str, str, str | None]) -> int:
-    return tuple_size(3) + oid_size(key[0]) + sizeof(found)
+    tag, iid, mib_type = found
+    size = 2 * tuple_size(3) + oid_size(key[0]) + bytes_size(tag) + bytes_size(iid)
+    return size if mib_type is None else size + bytes_size(mib_type)
 
 
 _described: ByteCache[tuple[Oid, bool, bool], tuple[str, str, str | None]] = ByteCache(

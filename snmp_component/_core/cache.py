@@ -13,13 +13,14 @@ How it works:
 * :meth:`ByteCache.put` adds the entry's estimated size to a running total; when the
   total passes the budget (or the entry count passes ``max_entries``), the oldest entries
   are dropped until half the budget is left (FIFO in insertion order: hits do not
-  reorder, so they stay as cheap as a dict lookup). Each shrink recomputes the total from
-  the entries that remain, so an estimate lost to a race between threads is corrected.
+  reorder, so they stay as cheap as a dict lookup). Each entry's size is kept beside it,
+  and each shrink sums the sizes of the entries that remain, so an update lost to a race
+  between threads is corrected there.
   An entry bigger than 1/8 of the budget is returned but not kept.
 * Thread-safe: lookups and insertions are single dict operations; shrinking and clearing
   hold a lock and work on a snapshot.
 * Sizes are estimated from lengths (``sys.getsizeof`` of strings and bytes, 8 bytes a
-  tuple slot, 40 bytes an int that CPython does not share, 128 bytes of dict slot per
+  tuple slot, 40 bytes an int that CPython does not share, 224 bytes of dict slots per
   entry), which errs on the high side of what ``tracemalloc`` measures, so a full cache
   holds at most its budget. Objects the cache shares with others are counted in full.
   Caches named in :data:`BUDGETS` are registered (:func:`caches`); a cache given its
@@ -105,8 +106,9 @@ BUDGETS: Final = MappingProxyType(
 DOCUMENTED_TOTAL: Final = sum(BUDGETS.values())
 """The sum of :data:`BUDGETS` (27.5 MiB): what all caches together can hold."""
 
-ENTRY_OVERHEAD: Final = 128
-"""Bytes a dict spends on one entry at worst (slot, index, free slots after a resize)."""
+ENTRY_OVERHEAD: Final = 224
+"""Bytes one entry costs besides its key and value, at worst: its slot in the values dict
+and in the sizes dict (entry, index, free slots after a resize; 96 each) and the size."""
 
 _TUPLE: Final = 56  # a tuple's header with its GC head, rounded up
 _SLOT: Final = 8  # one tuple item (a pointer)
@@ -117,12 +119,15 @@ _TEXT: Final = 16  # allocator rounding on top of sys.getsizeof of a str or byte
 _getsizeof = sys.getsizeof
 
 
+_big = _SMALL_INT_MAX.__lt__
+
+
 def oid_size(oid: tuple[int, ...]) -> int:
     """Bytes held by an OID tuple: its slots, and the ints above 256 (not shared)."""
     n = len(oid)
     if not n or max(oid) <= _SMALL_INT_MAX:
         return _TUPLE + _SLOT * n
-    return _TUPLE + _SLOT * n + _INT * sum(1 for arc in oid if arc > _SMALL_INT_MAX)
+    return _TUPLE + _SLOT * n + _INT * sum(map(_big, oid))
 
 
 def tuple_size(n: int) -> int:
@@ -199,6 +204,7 @@ class ByteCache(Generic[K, V]):
         "_data",
         "_lock",
         "_nbytes",
+        "_sizes",
         "_weigh",
         "budget",
         "get",
@@ -228,6 +234,7 @@ class ByteCache(Generic[K, V]):
         self.max_entries = sys.maxsize if max_entries is None else max_entries
         self._weigh = weigh
         self._data: dict[K, V] = {}
+        self._sizes: dict[K, int] = {}  # each entry's weight, in the same (insertion) order
         self._nbytes = 0
         self._lock = threading.Lock()
         self.get = self._data.get
@@ -241,6 +248,7 @@ class ByteCache(Generic[K, V]):
             return value
         data = self._data
         data[key] = value
+        self._sizes[key] = size
         nbytes = self._nbytes = self._nbytes + size
         if nbytes > self.budget or len(data) > self.max_entries:
             self._shrink()
@@ -249,27 +257,30 @@ class ByteCache(Generic[K, V]):
     def _shrink(self) -> None:
         """Drop the oldest entries until half the budget (and half max_entries) is left."""
         with self._lock:
-            data = self._data
-            snapshot = list(data.copy().items())  # oldest first
-            weigh = self._weigh
-            sizes = [weigh(k, v) + ENTRY_OVERHEAD for k, v in snapshot]
-            total = sum(sizes)
+            sizes = self._sizes.copy()  # oldest first; a copy is atomic under the GIL
+            total = sum(sizes.values())  # exact again, whatever a race between puts lost
             keep_bytes = self.budget // 2
-            keep_count = self.max_entries // 2 if self.max_entries < sys.maxsize else sys.maxsize
-            n = len(snapshot)
-            drop = 0
-            while drop < n and (total > keep_bytes or n - drop > keep_count):
-                total -= sizes[drop]
-                drop += 1
-            pop = data.pop
-            for key, _ in snapshot[:drop]:
-                pop(key, None)
+            keep_count = self.max_entries // 2
+            left = len(sizes)
+            drop: list[K] = []
+            if total > keep_bytes or left > keep_count:
+                for key, size in sizes.items():
+                    drop.append(key)
+                    total -= size
+                    left -= 1
+                    if total <= keep_bytes and left <= keep_count:
+                        break
+            pop_value, pop_size = self._data.pop, self._sizes.pop
+            for key in drop:
+                pop_value(key, None)
+                pop_size(key, None)
             self._nbytes = total
 
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:
             self._data.clear()
+            self._sizes.clear()
             self._nbytes = 0
 
     @property

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..errors import UnknownObjectError
-from .cache import ByteCache, bytes_size, oid_size, sizeof, tuple_size
+from .cache import ByteCache, bytes_size, oid_size, tuple_size
 from .oid import MAX_OID_LENGTH, MAX_SUBID, Oid, format_oid, parse_oid
 
 __all__ = ["NETSNMP_MIB_TYPES", "MibIndex", "MibNode", "parse_name", "split_oid"]
@@ -313,7 +313,7 @@ def _parsed_size(text: str, oid: Oid) -> int:
 
 
 def _split_size(key: tuple[Oid, bool], result: tuple[str, str]) -> int:
-    return tuple_size(2) + oid_size(key[0]) + sizeof(result)
+    return 2 * tuple_size(2) + oid_size(key[0]) + bytes_size(result[0]) + bytes_size(result[1])
 
 
 def _closest(word: str, candidates: list[str], n: int) -> list[str]:

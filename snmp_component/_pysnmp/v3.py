@@ -90,6 +90,7 @@ from pysnmp.smi.instrum import MibInstrumController
 from .. import errors
 from .._core import ber, usm
 from .._core.cache import ByteCache, oid_size
+from .._core.oid import MAX_SUBID as _MAX_SUBID
 from .._core.pdu import PduResult, RawValue, RawVarbind
 
 __all__ = ["ROTATE_AFTER_TARGETS", "V3Client", "V3Credentials"]
@@ -425,9 +426,29 @@ def _tag_of(value: Any) -> int:
     return int(tag.tagClass) | int(tag.tagFormat) | tag_id
 
 
+def _checked_oid(value: Any, what: str) -> tuple[int, ...]:
+    """A received OID as a tuple, held to the BER codec's bounds (net-snmp's): at most
+    128 sub-identifiers of at most 2**32-1 (pyasn1 decodes OIDs of any length)."""
+    arcs = value.asTuple()
+    if len(arcs) > ber.MAX_OID_LENGTH:
+        raise ValueError(
+            f"{what}: OBJECT IDENTIFIER of {len(arcs)} sub-identifiers "
+            f"(SNMP allows at most {ber.MAX_OID_LENGTH})"
+        )
+    oid = tuple(int(arc) for arc in arcs)
+    if oid and max(oid) > _MAX_SUBID:
+        raise ValueError(f"{what}: OBJECT IDENTIFIER sub-identifier exceeds 2**32-1")
+    return oid
+
+
 def _from_pysnmp(name: Any, value: Any) -> RawVarbind:
-    """A pysnmp response varbind as our ``(oid, tag, value)``, like the BER codec's."""
-    oid = tuple(int(arc) for arc in name.asTuple())
+    """A pysnmp response varbind as our ``(oid, tag, value)``, like the BER codec's.
+
+    Raises:
+        ValueError: what the BER codec would call malformed (e.g. an OID of more than
+            128 sub-identifiers); the caller reports a DecodeError.
+    """
+    oid = _checked_oid(name, "varbind name")
     tag = _tag_of(value)
     raw: RawValue
     if tag in _INT_TAGS:
@@ -435,7 +456,7 @@ def _from_pysnmp(name: Any, value: Any) -> RawVarbind:
     elif tag in _OCTET_TAGS:
         raw = bytes(value.asOctets())
     elif tag == ber.OBJECT_IDENTIFIER:
-        raw = tuple(int(arc) for arc in value.asTuple())
+        raw = _checked_oid(value, "varbind value")
     elif tag in _NULL_TAGS:
         raw = None
     elif hasattr(value, "asOctets"):  # a type SNMP does not define (e.g. NsapAddress)

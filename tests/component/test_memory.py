@@ -15,11 +15,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import socket
+import time
 import tracemalloc
 from typing import Any
 
-from snmp_component import Kernel, SNMPComponent, transport
-from snmp_component._core import ber
+import pytest
+
+from snmp_component import Kernel, SNMPComponent, errors, transport
+from snmp_component._core import ber, v3msg
+from snmp_component._core.usm import UsmUser
 
 MiB = 1 << 20
 # The byte budgets of every process-wide cache add up to 27.5 MiB (the table in
@@ -37,9 +41,8 @@ _HOSTILE_TAIL = bytes(k % 100 for k in range(8000))  # single-octet arcs
 
 def _oid_tlv(arcs: tuple[int, ...]) -> bytes:
     """OBJECT IDENTIFIER TLV of any length (the fake agent's own, unchecked, encoder)."""
-    if len(arcs) > 128:  # the hostile shape: only the serial arc changes (fast)
-        head = _oid_tlv(arcs[:9])[2:]
-        content = head + _HOSTILE_TAIL[: len(arcs) - 9]
+    if len(arcs) > 128 and arcs[9:] == tuple(_HOSTILE_TAIL[: len(arcs) - 9]):
+        content = _oid_tlv(arcs[:9])[2:] + _HOSTILE_TAIL[: len(arcs) - 9]  # fast
         return b"\x06" + ber.encode_length(len(content)) + content
     out = bytearray()
     for sub in (arcs[0] * 40 + arcs[1], *arcs[2:]):
@@ -167,6 +170,68 @@ def test_over_long_oids_are_malformed_and_pin_nothing() -> None:
     assert errors_ == REPLIES  # each 8,000-arc reply was dropped as a malformed datagram
     assert all(vl[0].val == '"ok"' for vl in lists)  # ...and the plain one answered
     assert grown < BOUND, f"+{grown / MiB:.1f} MiB"
+
+
+class V3Agent(asyncio.DatagramProtocol):
+    """An SNMPv3 (authNoPriv, SHA) agent answering each request with a 129-arc OID first,
+    then with a plain reply."""
+
+    ENGINE = bytes.fromhex("80001f8880aabbccdd")
+    USER = "longOidUser"
+    PASS = "long-oid-pass-phrase"
+
+    def __init__(self) -> None:
+        self.keys = UsmUser(self.USER, "SHA", self.PASS).localize(self.ENGINE)
+        self.start = time.monotonic()
+        self.transport: Any = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        header = v3msg.peek_header(data)
+        assert header is not None
+        clock = int(time.monotonic() - self.start) + 100
+        if not header.engine_id:  # discovery
+            report = v3msg.encode_report(
+                header, v3msg.USM_STATS_UNKNOWN_ENGINE_IDS, 1, self.ENGINE, 1, clock
+            )
+            self.transport.sendto(report, addr)
+            return
+        request = v3msg.decode_message(data, self.keys)
+        long = _oid_tlv((1, 3, 6, 1, 4, 1, 99999, 4, *range(121)))  # 129 arcs
+        for vbl in (_varbind_list([(long, b"\x02\x01\x01")]), GOOD):
+            pdu = ber.encode_pdu(ber.RESPONSE, request.request_id, 0, 0, vbl)
+            reply = v3msg.encode_message(request.msg_id, pdu, self.keys, 1, clock, level=1)
+            self.transport.sendto(reply, addr)
+
+
+@pytest.mark.parametrize("engine", ["native", "pysnmp"])
+def test_v3_replies_with_over_long_oids_are_malformed(engine: str) -> None:
+    async def main() -> Any:
+        loop = asyncio.get_running_loop()
+        endpoint, _ = await loop.create_datagram_endpoint(V3Agent, local_addr=("127.0.0.1", 0))
+        port = endpoint.get_extra_info("sockname")[1]
+        snmp = SNMPComponent.create(
+            Kernel(), DestHost="127.0.0.1", RemotePort=port, Version=3, V3Engine=engine,
+            SecName=V3Agent.USER, SecLevel="authNoPriv", AuthProto="SHA",
+            AuthPass=V3Agent.PASS, Timeout=2_000_000, Retries=0,
+        )  # fmt: skip
+        try:
+            return await snmp.get(".1.3.6.1.4.1.99999.1.0")
+        except errors.SNMPError as exc:
+            return exc
+        finally:
+            snmp.finish()
+            await asyncio.sleep(0.05)
+            endpoint.close()
+
+    answer = asyncio.run(asyncio.wait_for(main(), 30))
+    if engine == "native":  # the malformed reply is dropped; the plain one answers
+        assert answer[0].val == "ok"
+    else:  # pysnmp has matched it to the request already: it fails as undecodable
+        assert isinstance(answer, errors.DecodeError), answer
+        assert "at most 128" in str(answer)
 
 
 def test_the_bound_is_the_sum_of_the_cache_budgets() -> None:
