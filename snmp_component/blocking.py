@@ -31,7 +31,8 @@ How it works, and what it keeps:
   being sent, as the awaitable API's do.
 * A call made inside a running event loop (any thread, the background loop's own thread
   included) raises :class:`RunningLoopError` at once instead of blocking or deadlocking
-  that loop; use the awaitable API there.
+  that loop; use the awaitable API there. Jupyter runs its cells inside an event loop:
+  there too, ``await`` the awaitable API (top-level ``await`` works in a cell).
 * An exception that interrupts the waiting thread (``KeyboardInterrupt``) withdraws the
   request at once, as a cancelled awaitable is withdrawn, and propagates.
 * :meth:`~BlockingSession.close` finishes the component (pending requests of other
@@ -91,7 +92,8 @@ def _refuse_in_loop(what: str, awaitable: str) -> None:
         raise RunningLoopError(
             f"snmp_component.blocking: {what} was called inside a running event loop, "
             f"where waiting would block the loop; use the awaitable API there: "
-            f"snmp = SNMPComponent.create(kernel, ...); {awaitable}"
+            f"snmp = SNMPComponent.create(Kernel(), ...); {awaitable} (a Jupyter cell "
+            f"runs inside an event loop too, and may await at top level)"
         )
 
 
