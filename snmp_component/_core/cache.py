@@ -45,7 +45,7 @@ cache                          budget    holds
 ``names.oid_text.suffix``      2 MiB     OID value -> its name, ``-Os`` style
 ``names.oid_text.full``        2 MiB     OID value -> its name, ``-Of`` style
 ``usm.ku``                     256 KiB   (auth protocol, pass phrase fingerprint) -> Ku
-``usm.keys``                   2 MiB     (user, engine ID) -> localised keys
+``usm.keys``                   4 MiB     (user, engine ID) -> localised keys
 ``pysnmp.object_name``         1 MiB     OID -> pysnmp ``ObjectName``
 =============================  ========  ==================================================
 
@@ -69,7 +69,6 @@ __all__ = [
     "ber_oid_size",
     "bytes_size",
     "caches",
-    "encoded_oid_size",
     "oid_ber_size",
     "oid_size",
     "sizeof",
@@ -135,16 +134,11 @@ def tuple_size(n: int) -> int:
     return _TUPLE + _SLOT * n
 
 
-def encoded_oid_size(arcs: int, octets: int) -> int:
-    """Bytes held by an OID tuple of ``arcs`` arcs whose BER encoding has ``octets``
-    octets, without looking at the arcs: a sub-identifier above 127 takes two octets or
-    more, so at most ``octets - arcs + 1`` of them are ints CPython does not share."""
-    return _TUPLE + _SLOT * arcs + _INT * max(0, octets - arcs + 1)
-
-
-# ber_oid_size() is bytes_size(ber) + encoded_oid_size(len(oid), len(ber)) folded into
-# one expression (it runs for every OID decoded for the first time): len(ber) >=
-# len(oid) - 1 always, so the max() is not needed.
+# ber_oid_size(): the bytes object (getsizeof(b"") + len + rounding), the tuple
+# (header + a slot an arc) and its ints above 256, counted without looking at the arcs:
+# a sub-identifier above 127 takes two octets or more, so at most len(ber) - len(oid) + 1
+# arcs are such ints (never negative: len(ber) >= len(oid) - 1). One expression, as it
+# runs for every OID decoded for the first time.
 _BER_OID_BASE: Final = _getsizeof(b"") + _TEXT + _TUPLE + _INT
 _BER_OID_PER_OCTET: Final = 1 + _INT
 _BER_OID_PER_ARC: Final = _SLOT - _INT
@@ -194,7 +188,7 @@ class ByteCache(Generic[K, V]):
     Args:
         name: the cache's name in :data:`BUDGETS`, which gives its budget.
         weigh: ``weigh(key, value)``, the bytes an entry holds (:data:`ENTRY_OVERHEAD`
-            is added); deterministic for a given entry. Default: :func:`sizeof` of both.
+            is added), called once when it goes in. Default: :func:`sizeof` of both.
         max_entries: also keep at most this many entries (``None``: no count limit).
         budget: bytes, instead of the one in :data:`BUDGETS` (tests, private caches).
     """

@@ -101,7 +101,7 @@ def test_entry_count_limit_and_oversized_entries() -> None:
 
 
 def test_estimates_are_not_below_what_the_allocator_spends() -> None:
-    from snmp_component._core.cache import ByteCache, bytes_size, oid_size
+    from snmp_component._core.cache import ByteCache, ber_oid_size, bytes_size, oid_size
 
     shapes: list[tuple[str, Callable[[int], tuple[Any, Any]]]] = [
         ("oid", lambda i: (format_oid(big_oid(i)).encode(), big_oid(i))),
@@ -123,6 +123,10 @@ def test_estimates_are_not_below_what_the_allocator_spends() -> None:
         assert c.nbytes <= 4 * spent + 2000 * 160, (label, spent, c.nbytes)  # not absurd
     assert oid_size((1, 3, 6)) < oid_size((1, 3, 600)) < oid_size((1, 3, 600, 700))
     assert bytes_size("abc") < bytes_size("abcd" * 10)
+    # the BER-length shortcut never counts less than looking at the arcs would
+    for oid in [(1, 3), (2, 2**32 - 81), (1, 3, 200, 300), big_oid(7), (1, 3, *[127] * 126)]:
+        for encoded in (ber.encode_oid(oid), ber.encode_oid(oid)[2:]):
+            assert ber_oid_size(encoded, oid) >= bytes_size(encoded) + oid_size(oid), oid
 
 
 def test_threads_sharing_a_cache_keep_it_within_budget() -> None:
@@ -160,8 +164,10 @@ def test_every_cache_has_a_documented_budget() -> None:
     names.oid_text("suffix")
     names.oid_text("full")
     live = {c.name: c.budget for c in cache.caches()}
-    assert live == dict(cache.BUDGETS)
-    assert cache.total_budget() == cache.DOCUMENTED_TOTAL == 27 * MiB + 512 * KiB
+    assert live == {name: cache.BUDGETS[name] for name in live}  # each one documented
+    assert set(_BUDGETS) | {"usm.ku", "usm.keys", "names.oid_text.full"} <= set(live)
+    assert cache.total_budget() <= cache.DOCUMENTED_TOTAL == sum(cache.BUDGETS.values())
+    assert cache.DOCUMENTED_TOTAL == 27 * MiB + 512 * KiB
     assert isinstance(ber._OID_CACHE, cache.ByteCache)
     assert ber._OID_CACHE.max_entries == ber._OID_CACHE_MAX
     for module in (ber, oid, mibindex, names, usm, v3):
