@@ -21,6 +21,7 @@ import socket
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._core.secret import secret_bytes, secret_str
 from ._core.walk import MAX_REQUESTS, MAX_ROWS
 from .errors import ConfigurationError
 
@@ -69,53 +70,6 @@ _VERSIONS: dict[Any, int] = {
     2: 2, "2": 2, "2c": 2, "v2c": 2, "snmpv2c": 2, "v2": 2,
     3: 3, "3": 3, "v3": 3, "snmpv3": 3,
 }  # fmt: skip
-
-
-REDACTED = "'***'"
-"""What the ``repr`` of a secret shows."""
-
-
-class SecretBytes(bytes):
-    """Secret octets (a community): the value for every use, ``'***'`` for ``repr``/``str``.
-
-    A ``bytes`` in every other respect (equality, hashing, encoding into messages), so code
-    that sends it needs no change; ``bytes(secret)`` gives plain bytes.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return REDACTED
-
-    __str__ = __repr__
-
-
-class SecretStr(str):
-    """Secret text (a pass phrase): the value for every use, ``'***'`` for ``repr``.
-
-    A ``str`` in every other respect; ``str()`` of it, ``secret.encode()`` and joins give
-    the plain value (that is how it is used), so only code that formats the secret itself
-    with ``{secret}`` or ``%s`` shows it -- never do that.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return REDACTED
-
-
-def secret_bytes(value: bytes | None) -> bytes | None:
-    """``value`` as :class:`SecretBytes` (``None`` stays ``None``)."""
-    if value is None or isinstance(value, SecretBytes):
-        return value
-    return SecretBytes(value)
-
-
-def secret_str(value: str | None) -> str | None:
-    """``value`` as :class:`SecretStr` (``None`` stays ``None``)."""
-    if value is None or isinstance(value, SecretStr):
-        return value
-    return SecretStr(value)
 
 
 def normalise_key(key: str) -> str:

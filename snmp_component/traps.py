@@ -72,6 +72,7 @@ from . import names, resolver, transport
 from ._core import ber
 from ._core.oid import Oid
 from ._core.pdu import PduResult, RawVarbind
+from ._core.secret import SecretBytes, secret_bytes
 from ._core.usm import UsmKeys, UsmUser
 from ._core.v3msg import MAX_ENGINE_BOOTS, encode_message
 from ._core.v3receiver import V3Receiver
@@ -86,11 +87,9 @@ from .kernel import Event, Kernel, Session
 from .options import (
     AUTH_PROTOCOLS,
     PRIV_PROTOCOLS,
-    SecretBytes,
     SessionOptions,
     _choice,
     parse_options,
-    secret_bytes,
     split_host,
 )
 from .transport import UdpTransport
@@ -544,7 +543,7 @@ class ListenerStats:
 class TrapInfo:
     """What a trap event's fourth argument tells beyond the varbinds.
 
-    The community is a secret: it is kept as :class:`~snmp_component.options.SecretBytes`
+    The community is a secret: it is kept as :class:`~snmp_component._core.secret.SecretBytes`
     (equal to the plain bytes, shown as ``'***'`` by ``repr``), so the ``repr`` of the
     event's arguments, of the ``TrapInfo`` or of ``dataclasses.asdict`` of it never shows it.
 
@@ -563,7 +562,7 @@ class TrapInfo:
     request_id: int = 0
 
     def __post_init__(self) -> None:
-        """Keep the community as :class:`~snmp_component.options.SecretBytes`."""
+        """Keep the community as :class:`~snmp_component._core.secret.SecretBytes`."""
         if isinstance(self.community, bytes):
             object.__setattr__(self, "community", secret_bytes(self.community))
 

@@ -98,7 +98,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, NamedTuple, TypeAlias
 
 from .cache import ByteCache, ber_oid_size, bytes_size, oid_ber_size, sizeof
@@ -692,7 +692,7 @@ class Message:
     """
 
     version: int
-    community: bytes
+    community: bytes = field(repr=False)
     pdu_tag: int
     request_id: int
     error_status: int

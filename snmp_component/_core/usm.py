@@ -66,6 +66,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ..errors import ConfigurationError, DecryptionError
 from .cache import ByteCache, sizeof
+from .secret import SecretBytes
 
 __all__ = [
     "AUTH_PROTOCOLS",
@@ -212,7 +213,7 @@ def canonical_auth(name: str) -> str:
         if key in _AUTH_SPECS:
             return key
     raise ConfigurationError(
-        f"unknown authentication protocol {name!r} (expected one of {', '.join(AUTH_PROTOCOLS)})"
+        f"unknown authentication protocol (expected one of {', '.join(AUTH_PROTOCOLS)})"
     )
 
 
@@ -227,7 +228,7 @@ def canonical_priv(name: str) -> str:
         if key in _PRIV_SPECS:
             return key
     raise ConfigurationError(
-        f"unknown privacy protocol {name!r} (expected one of {', '.join(PRIV_PROTOCOLS)})"
+        f"unknown privacy protocol (expected one of {', '.join(PRIV_PROTOCOLS)})"
     )
 
 
@@ -283,9 +284,7 @@ def password_to_key(password: str | bytes, auth: str) -> bytes:
     spec = auth_spec(auth)
     secret = _secret_bytes(password, "pass phrase")
     if len(secret) < _MIN_PASSPHRASE:
-        raise ConfigurationError(
-            f"pass phrase too short ({len(secret)} octets; USM requires at least 8)"
-        )
+        raise ConfigurationError("pass phrase too short (USM requires at least 8 octets)")
     key = (spec.name, _fingerprint(secret))
     ku = _KU_CACHE.get(key)
     if ku is None:
@@ -580,8 +579,8 @@ class UsmUser:
             raise ConfigurationError("a privacy protocol needs an authentication protocol")
         self._auth_secret = self._secret(self.auth, auth_password, "authentication")
         self._priv_secret = self._secret(self.priv, priv_password, "privacy")
-        self._auth_fp = _fingerprint(self._auth_secret) if self._auth_secret else b""
-        self._priv_fp = _fingerprint(self._priv_secret) if self._priv_secret else b""
+        self._auth_fp = SecretBytes(_fingerprint(self._auth_secret) if self._auth_secret else b"")
+        self._priv_fp = SecretBytes(_fingerprint(self._priv_secret) if self._priv_secret else b"")
 
     @staticmethod
     def _secret(proto: str | None, password: str | bytes | None, what: str) -> bytes:
@@ -592,9 +591,9 @@ class UsmUser:
         secret = _secret_bytes(password, f"{what} pass phrase")
         if len(secret) < _MIN_PASSPHRASE:
             raise ConfigurationError(
-                f"{what} pass phrase too short ({len(secret)} octets; USM requires at least 8)"
+                f"{what} pass phrase too short (USM requires at least 8 octets)"
             )
-        return secret
+        return SecretBytes(secret)
 
     @property
     def level(self) -> int:

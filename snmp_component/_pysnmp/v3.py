@@ -92,6 +92,7 @@ from .._core import ber, usm
 from .._core.cache import ByteCache, oid_size
 from .._core.oid import MAX_SUBID as _MAX_SUBID
 from .._core.pdu import PduResult, RawValue, RawVarbind
+from .._core.secret import secret_str
 
 __all__ = ["ROTATE_AFTER_TARGETS", "V3Client", "V3Credentials"]
 
@@ -239,6 +240,8 @@ class V3Credentials:
             raise errors.ConfigurationError("context: a context name is at most 32 octets long")
         _check_engine_id("context_engine_id", self.context_engine_id)
         _check_engine_id("sec_engine_id", self.sec_engine_id)
+        setf("auth_pass", secret_str(self.auth_pass))  # repr '***' wherever they are copied
+        setf("priv_pass", secret_str(self.priv_pass))
 
     def __repr__(self) -> str:
         """Every field, with the pass phrases shown as ``'***'``."""

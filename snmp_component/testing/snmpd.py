@@ -66,7 +66,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, NoReturn, Self
 
-from ..options import secret_str
+from .._core.secret import secret_str
 
 __all__ = [
     "AUTH_PASS",

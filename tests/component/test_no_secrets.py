@@ -283,13 +283,6 @@ def test_usm_errors_do_not_echo_secrets(texts: Texts) -> None:
     texts.check()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pending the _core/usm.py, _pysnmp/v3.py and testing/snmpd.py changes proposed "
-    "for issue #10 (protocol errors echo the value; V3Credentials, UsmUser and V3User keep "
-    "plain pass phrases); "
-    "drop this mark when they land",
-)
 def test_internal_credentials_made_by_hand() -> None:
     """The internal credential objects made directly (not through create())."""
     texts = Texts()
