@@ -572,9 +572,13 @@ class _Actor:
         self._close_if_drained()
 
     def _close_if_drained(self) -> None:
-        """Without a running kernel nobody stops the session: release the socket here."""
+        """Without a running kernel nobody stops the session: stop it here (which
+        releases the socket), so finished components do not pile up in the kernel."""
         if self.finishing and self.pending == 0 and not self.kernel.running:
-            self._close_sender()
+            if self.session.alive and not self.session.stopping:
+                self.kernel.stop_session(self.session)
+            else:
+                self._close_sender()
 
     def _close_sender(self) -> None:
         sender, self._sender = self._sender, None

@@ -170,6 +170,7 @@ class Kernel:
                 self._start_task(session, awaitable, ev)
             if self._queue:
                 self._schedule_drain()
+            self._candidates = [s for s in self._sessions.values() if s._activity == 0]
             self._schedule_gc()
             await done
         except asyncio.CancelledError:
@@ -212,6 +213,20 @@ class Kernel:
         finally:
             self._stopping = False
         self._check_done()
+
+    def stop_session(self, dest: Destination) -> bool:
+        """Stop one session now (its ``_stop`` runs, its timers and aliases go).
+
+        For a service that is done before the kernel runs (the kernel's own rule 4 stops
+        idle sessions only while it runs). Returns ``False`` if ``dest`` is not a live
+        session.
+        """
+        session = self._resolve(dest)
+        if session is None:
+            return False
+        self._stop_session(session)
+        self._check_done()
+        return True
 
     @property
     def stopping(self) -> bool:
@@ -301,7 +316,9 @@ class Kernel:
                 self._note_idle(session)
 
     def _note_idle(self, session: Session) -> None:
-        if session._activity == 0:
+        # Before the kernel runs nothing is collected: run_async() looks at every session
+        # once when it starts, so the candidates do not pile up in the meantime.
+        if session._activity == 0 and self._loop is not None:
             self._candidates.append(session)
             self._schedule_gc()
 

@@ -392,3 +392,25 @@ def test_kernel_wide_cap_on_requests_in_flight(snmpd: SnmpdAgent) -> None:
         assert [n for a, n in got if a == f"k{i}"] == list(range(20))
     with pytest.raises(errors.ConfigurationError, match="max_in_flight"):
         SNMPComponent.set_kernel_limit(kernel, 0)
+
+
+def test_the_awaitable_form_without_a_running_kernel_leaves_nothing_behind(
+    v2: dict[str, Any],
+) -> None:
+    """Used as the README shows it (no ``kernel.run()``): finished components leave the
+    kernel, and the kernel's idle bookkeeping does not grow with each request."""
+    kernel = Kernel()
+
+    async def main() -> None:
+        snmp = SNMPComponent.create(kernel, Alias="many", **v2)
+        for _ in range(300):
+            await snmp.get(SYSNAME)
+        snmp.finish()
+        for i in range(50):
+            other = SNMPComponent.create(kernel, Alias=f"c{i}", **v2)
+            await other.get(SYSNAME)
+            other.finish()
+
+    asyncio.run(main())
+    assert kernel.sessions == ()
+    assert len(kernel._candidates) < 10  # not one per request
