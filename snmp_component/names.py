@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ._core.cache import ByteCache, bytes_size, oid_size, tuple_size
+from ._core.cache import ByteCache, oid_size, text_size, tuple_size
 from ._core.mibdata import default_index, load_index
 from ._core.mibindex import MibIndex, MibNode, parse_name, split_oid
 from ._core.oid import format_oid, parse_oid
@@ -72,7 +72,7 @@ def mib_index() -> MibIndex:
 
 
 _resolved: ByteCache[str, Oid] = ByteCache(
-    "names.resolve", lambda text, oid: bytes_size(text) + oid_size(oid)
+    "names.resolve", lambda text, oid: text_size(text) + oid_size(oid)
 )
 _resolved_get = _resolved.get
 
@@ -105,10 +105,13 @@ def _resolve(text: str) -> Oid:
         raise UnknownObjectError(f"Unknown Object Identifier {text!r}: {exc}") from None
 
 
+_DESCRIBED_BASE = 2 * tuple_size(3)
+
+
 def _described_size(key: tuple[Oid, bool, bool], found: tuple[str, str, str | None]) -> int:
     tag, iid, mib_type = found
-    size = 2 * tuple_size(3) + oid_size(key[0]) + bytes_size(tag) + bytes_size(iid)
-    return size if mib_type is None else size + bytes_size(mib_type)
+    size = _DESCRIBED_BASE + oid_size(key[0]) + text_size(tag) + text_size(iid)
+    return size if mib_type is None else size + text_size(mib_type)
 
 
 _described: ByteCache[tuple[Oid, bool, bool], tuple[str, str, str | None]] = ByteCache(
@@ -129,7 +132,7 @@ def describe(oid: Oid, numeric: bool, long_names: bool = False) -> tuple[str, st
     found = _described_get(key)
     if found is None:
         index = mib_index()
-        tag, iid = split_oid(oid, index, numeric=numeric)
+        tag, iid = split_oid(oid, index, numeric=numeric, cached=False)  # cached here
         if long_names and not numeric and not tag.startswith("."):
             arcs = len(iid.split(".")) if iid else 0
             tag = oid_name(oid[: len(oid) - arcs], index, "full")
@@ -158,7 +161,7 @@ _oid_text_caches: dict[str, ByteCache[Oid, str]] = {}
 
 
 def _oid_text_size(oid: Oid, text: str) -> int:
-    return oid_size(oid) + bytes_size(text)
+    return oid_size(oid) + text_size(text)
 
 
 def oid_text(style: OidStyle) -> Callable[[Oid], str]:

@@ -10,24 +10,29 @@ How it works:
 
 * :meth:`ByteCache.get` is the dict's own ``get`` (a bound C method): a hit costs what a
   plain dict lookup costs. Values are never ``None``, so ``None`` means "not cached".
-* :meth:`ByteCache.put` adds the entry's estimated size to a running total; when the
-  total passes the budget (or the entry count passes ``max_entries``), the oldest entries
-  are dropped until half the budget is left (FIFO in insertion order: hits do not
-  reorder, so they stay as cheap as a dict lookup). Each entry's size is kept beside it,
-  and each shrink sums the sizes of the entries that remain, so an update lost to a race
-  between threads is corrected there.
-  An entry bigger than 1/8 of the budget is returned but not kept.
-* Thread-safe: lookups and insertions are single dict operations; shrinking and clearing
-  hold a lock and work on a snapshot.
-* Sizes are estimated from lengths (``sys.getsizeof`` of strings and bytes, 8 bytes a
-  tuple slot, 40 bytes an int that CPython does not share, 224 bytes of dict slots per
-  entry), which errs on the high side of what ``tracemalloc`` measures, so a full cache
-  holds at most its budget. Objects the cache shares with others are counted in full.
+* :meth:`ByteCache.put` adds the entry's estimated size to a running total; an entry
+  that would take the total past the budget (or the count past ``max_entries``) first
+  clears the cache, then goes in: clear-on-full. Hits do not reorder anything, so they
+  stay as cheap as a dict lookup, and a miss costs one size estimate and one dict store
+  more than an unbounded dict would. (FIFO or LRU eviction would not do better for the
+  two patterns that matter: a polled working set that fits is never dropped, and one
+  that does not fit misses either way.) An entry bigger than 1/8 of the budget is
+  returned but not kept.
+* Thread-safe: lookups and insertions are single dict operations and clearing holds a
+  lock. Two threads inserting at once may lose one size update; the next clear starts
+  the count afresh.
+* Sizes are estimated from lengths: a str or bytes object by its length (4 bytes a
+  char for a str that is not ASCII), a tuple by its slots, every arc of an OID as an
+  int of its own (40 bytes; most are shared small ints, but looking costs more than a
+  cache miss), 128 bytes of dict slot per entry. That errs on the high side of what
+  ``tracemalloc`` measures, so a full cache holds at most its budget. Objects the cache
+  shares with others are counted in full.
   Caches named in :data:`BUDGETS` are registered (:func:`caches`); a cache given its
   own ``budget`` (a private or test cache) is not.
 
-Budgets (:data:`BUDGETS`; 27.5 MiB in all, a few hundred bytes an entry for typical
-OIDs, so tens of thousands of entries before anything is dropped):
+Budgets (:data:`BUDGETS`; 28.5 MiB in all). An entry for a typical OID is estimated at
+400 bytes (``ber.oid_decode``) to 1 KiB (``names.describe``), so each cache keeps
+thousands of entries before it is cleared:
 
 =============================  ========  ==================================================
 cache                          budget    holds
@@ -39,9 +44,10 @@ cache                          budget    holds
 ``ber.message_prefix``         256 KiB   (version, community) -> message prefix
 ``oid.parse_oid``              512 KiB   numeric OID text -> OID
 ``mibindex.parse``             512 KiB   name text -> OID (per MIB index)
-``mibindex.split``             4 MiB     OID -> net-snmp (tag, iid) (per MIB index)
+``mibindex.split``             1 MiB     OID -> net-snmp (tag, iid) (per MIB index; describe
+                                         keeps its own results instead)
 ``names.resolve``              1 MiB     request name or OID text -> OID
-``names.describe``             4 MiB     received OID -> (tag, iid, MIB type)
+``names.describe``             8 MiB     received OID -> (tag, iid, MIB type)
 ``names.oid_text.suffix``      2 MiB     OID value -> its name, ``-Os`` style
 ``names.oid_text.full``        2 MiB     OID value -> its name, ``-Of`` style
 ``usm.ku``                     256 KiB   (auth protocol, pass phrase fingerprint) -> Ku
@@ -72,6 +78,7 @@ __all__ = [
     "oid_ber_size",
     "oid_size",
     "sizeof",
+    "text_size",
     "total_budget",
     "tuple_size",
 ]
@@ -90,9 +97,9 @@ BUDGETS: Final = MappingProxyType(
         "ber.message_prefix": 256 * KiB,
         "oid.parse_oid": 512 * KiB,
         "mibindex.parse": 512 * KiB,
-        "mibindex.split": 4 * MiB,
+        "mibindex.split": 1 * MiB,
         "names.resolve": 1 * MiB,
-        "names.describe": 4 * MiB,
+        "names.describe": 8 * MiB,
         "names.oid_text.suffix": 2 * MiB,
         "names.oid_text.full": 2 * MiB,
         "usm.ku": 256 * KiB,
@@ -103,30 +110,33 @@ BUDGETS: Final = MappingProxyType(
 """Byte budget of each cache, by name (the table in the module docstring)."""
 
 DOCUMENTED_TOTAL: Final = sum(BUDGETS.values())
-"""The sum of :data:`BUDGETS` (27.5 MiB): what all caches together can hold."""
+"""The sum of :data:`BUDGETS` (28.5 MiB): what all caches together can hold."""
 
-ENTRY_OVERHEAD: Final = 224
-"""Bytes one entry costs besides its key and value, at worst: its slot in the values dict
-and in the sizes dict (entry, index, free slots after a resize; 96 each) and the size."""
+ENTRY_OVERHEAD: Final = 128
+"""Bytes one entry costs besides its key and value, at worst: its dict slot (entry, index
+and the free slots a resize leaves)."""
 
 _TUPLE: Final = 56  # a tuple's header with its GC head, rounded up
 _SLOT: Final = 8  # one tuple item (a pointer)
 _INT: Final = 40  # an int CPython does not share (arithmetic may over-allocate a digit)
 _SMALL_INT_MAX: Final = 256  # CPython shares the ints -5..256
 _TEXT: Final = 16  # allocator rounding on top of sys.getsizeof of a str or bytes
+_ARC: Final = _SLOT + _INT  # an OID arc: its slot and, at worst, an int of its own
 
 _getsizeof = sys.getsizeof
-
-
-_big = _SMALL_INT_MAX.__lt__
+_STR: Final = _getsizeof("") + _TEXT  # a compact ASCII str: this plus a byte a char
+_WIDE_STR: Final = _getsizeof("\U0001f600") - 4 + _TEXT  # any other: this plus 4 a char
 
 
 def oid_size(oid: tuple[int, ...]) -> int:
-    """Bytes held by an OID tuple: its slots, and the ints above 256 (not shared)."""
-    n = len(oid)
-    if not n or max(oid) <= _SMALL_INT_MAX:
-        return _TUPLE + _SLOT * n
-    return _TUPLE + _SLOT * n + _INT * sum(map(_big, oid))
+    """Bytes held by an OID tuple, as if every arc were an int of its own (most are
+    shared small ints, but looking costs more than the cache miss this is for)."""
+    return _TUPLE + _ARC * len(oid)
+
+
+def text_size(text: str) -> int:
+    """Bytes held by a str (exact for ASCII, as if 4 bytes a char otherwise)."""
+    return _STR + len(text) if text.isascii() else _WIDE_STR + 4 * len(text)
 
 
 def tuple_size(n: int) -> int:
@@ -183,7 +193,7 @@ def _default_weigh(key: object, value: object) -> int:
 
 
 class ByteCache(Generic[K, V]):
-    """A dict with a byte budget: FIFO eviction by estimated size (see the module docs).
+    """A dict with a byte budget, cleared when full (see the module docs).
 
     Args:
         name: the cache's name in :data:`BUDGETS`, which gives its budget.
@@ -197,18 +207,21 @@ class ByteCache(Generic[K, V]):
         "__weakref__",
         "_data",
         "_lock",
-        "_nbytes",
-        "_sizes",
-        "_weigh",
+        "_total",
         "budget",
         "get",
         "max_entries",
         "max_entry",
         "name",
+        "put",
     )
 
     get: Callable[[K], V | None]
     """The cached value for a key, or ``None`` (the dict's own ``get``)."""
+
+    put: Callable[[K, V], V]
+    """``put(key, value)``: cache ``value`` (not ``None``) for ``key`` and return it; may
+    clear the cache first (a closure over the cache's state: no attribute lookups)."""
 
     def __init__(
         self,
@@ -226,61 +239,24 @@ class ByteCache(Generic[K, V]):
         self.budget = budget
         self.max_entry = budget // 8
         self.max_entries = sys.maxsize if max_entries is None else max_entries
-        self._weigh = weigh
         self._data: dict[K, V] = {}
-        self._sizes: dict[K, int] = {}  # each entry's weight, in the same (insertion) order
-        self._nbytes = 0
+        self._total = [0]  # the estimated bytes of the entries, kept by put
         self._lock = threading.Lock()
         self.get = self._data.get
+        self.put = _putter(self._data, self._total, self._lock, weigh, budget, self.max_entries)
         if name in BUDGETS and budget == BUDGETS[name]:
             _REGISTRY.add(self)
-
-    def put(self, key: K, value: V) -> V:
-        """Cache ``value`` (not ``None``) for ``key`` and return it; may drop old entries."""
-        size = self._weigh(key, value) + ENTRY_OVERHEAD
-        if size > self.max_entry:
-            return value
-        data = self._data
-        data[key] = value
-        self._sizes[key] = size
-        nbytes = self._nbytes = self._nbytes + size
-        if nbytes > self.budget or len(data) > self.max_entries:
-            self._shrink()
-        return value
-
-    def _shrink(self) -> None:
-        """Drop the oldest entries until half the budget (and half max_entries) is left."""
-        with self._lock:
-            sizes = self._sizes.copy()  # oldest first; a copy is atomic under the GIL
-            total = sum(sizes.values())  # exact again, whatever a race between puts lost
-            keep_bytes = self.budget // 2
-            keep_count = self.max_entries // 2
-            left = len(sizes)
-            drop: list[K] = []
-            if total > keep_bytes or left > keep_count:
-                for key, size in sizes.items():
-                    drop.append(key)
-                    total -= size
-                    left -= 1
-                    if total <= keep_bytes and left <= keep_count:
-                        break
-            pop_value, pop_size = self._data.pop, self._sizes.pop
-            for key in drop:
-                pop_value(key, None)
-                pop_size(key, None)
-            self._nbytes = total
 
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:
             self._data.clear()
-            self._sizes.clear()
-            self._nbytes = 0
+            self._total[0] = 0
 
     @property
     def nbytes(self) -> int:
         """The estimated bytes the entries hold now (at most :attr:`budget`)."""
-        return self._nbytes
+        return self._total[0]
 
     def __len__(self) -> int:
         return len(self._data)
@@ -295,8 +271,36 @@ class ByteCache(Generic[K, V]):
     def __repr__(self) -> str:
         return (
             f"<ByteCache {self.name}: {len(self._data)} entries, "
-            f"{self._nbytes} of {self.budget} bytes>"
+            f"{self._total[0]} of {self.budget} bytes>"
         )
+
+
+def _putter(
+    data: dict[K, V],
+    total: list[int],
+    lock: threading.Lock,
+    weigh: Callable[[K, V], int],
+    budget: int,
+    max_entries: int,
+) -> Callable[[K, V], V]:
+    """:attr:`ByteCache.put` for one cache's state (it runs on every cache miss)."""
+    max_entry = budget // 8
+
+    def put(key: K, value: V) -> V:
+        size = weigh(key, value) + ENTRY_OVERHEAD
+        if size > max_entry:
+            return value  # it would flush everything else
+        nbytes = total[0] + size
+        if nbytes > budget or len(data) >= max_entries:
+            with lock:
+                data.clear()
+                total[0] = 0
+            nbytes = size
+        data[key] = value
+        total[0] = nbytes
+        return value
+
+    return put
 
 
 _REGISTRY: weakref.WeakSet[ByteCache[Any, Any]] = weakref.WeakSet()

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..errors import UnknownObjectError
-from .cache import ByteCache, bytes_size, oid_size, tuple_size
+from .cache import ByteCache, oid_size, text_size, tuple_size
 from .oid import MAX_OID_LENGTH, MAX_SUBID, Oid, format_oid, parse_oid
 
 __all__ = ["NETSNMP_MIB_TYPES", "MibIndex", "MibNode", "parse_name", "split_oid"]
@@ -252,8 +252,11 @@ class MibIndex:
             oid = self._parse_cache.put(text, _parse_name(text, self))
         return oid
 
-    def split(self, oid: Oid, *, numeric: bool = False) -> tuple[str, str]:
-        """:func:`split_oid` with this index (cached)."""
+    def split(self, oid: Oid, *, numeric: bool = False, cached: bool = True) -> tuple[str, str]:
+        """:func:`split_oid` with this index (cached unless ``cached=False``: for callers
+        that keep the result in a cache of their own)."""
+        if not cached:
+            return self._split(oid, numeric)
         key = (oid, numeric)
         result = self._split_cache.get(key)
         if result is None:
@@ -291,8 +294,10 @@ def parse_name(text: str, index: MibIndex | None) -> Oid:
     return _parse_name(text, None)
 
 
-def split_oid(oid: Oid, index: MibIndex | None, *, numeric: bool) -> tuple[str, str]:
-    """net-snmp's ``(tag, iid)`` for a response OID.
+def split_oid(
+    oid: Oid, index: MibIndex | None, *, numeric: bool, cached: bool = True
+) -> tuple[str, str]:
+    """net-snmp's ``(tag, iid)`` for a response OID (``cached``: see :meth:`MibIndex.split`).
 
     * a known scalar/column: ``("sysDescr", "0")``, ``("ipAdEntAddr", "127.0.0.1")``;
       with ``numeric=True``: ``(".1.3.6.1.2.1.1.1", "0")``;
@@ -302,18 +307,21 @@ def split_oid(oid: Oid, index: MibIndex | None, *, numeric: bool) -> tuple[str, 
     """
     if index is None:
         return format_oid(oid), ""
-    return index.split(oid, numeric=numeric)
+    return index.split(oid, numeric=numeric, cached=cached)
 
 
 # -- implementation ---------------------------------------------------------------------------
 
 
 def _parsed_size(text: str, oid: Oid) -> int:
-    return bytes_size(text) + oid_size(oid)
+    return text_size(text) + oid_size(oid)
+
+
+_SPLIT_BASE = 2 * tuple_size(2)
 
 
 def _split_size(key: tuple[Oid, bool], result: tuple[str, str]) -> int:
-    return 2 * tuple_size(2) + oid_size(key[0]) + bytes_size(result[0]) + bytes_size(result[1])
+    return _SPLIT_BASE + oid_size(key[0]) + text_size(result[0]) + text_size(result[1])
 
 
 def _closest(word: str, candidates: list[str], n: int) -> list[str]:

@@ -19,7 +19,7 @@ This module is pure: no I/O, no pysnmp/pyasn1.
 
 from __future__ import annotations
 
-from .cache import ByteCache, bytes_size, oid_size
+from .cache import ByteCache, oid_size, text_size
 
 __all__ = ["MAX_OID_LENGTH", "MAX_SUBID", "Oid", "format_oid", "is_prefix", "parse_oid"]
 
@@ -49,7 +49,7 @@ def too_long(what: str, length: int) -> str:
 
 
 _PARSED: ByteCache[str, Oid] = ByteCache(
-    "oid.parse_oid", lambda text, oid: bytes_size(text) + oid_size(oid)
+    "oid.parse_oid", lambda text, oid: text_size(text) + oid_size(oid)
 )
 _parsed = _PARSED.get
 
