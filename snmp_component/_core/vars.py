@@ -71,6 +71,8 @@ def _iid_arcs(iid: object, tag: str) -> Oid:
     if iid is None or iid == "":
         return ()
     if isinstance(iid, int) and not isinstance(iid, bool):
+        if iid < 0:
+            raise _unknown(tag, iid, "a negative sub-identifier")
         arcs: Oid = (iid,)
     elif isinstance(iid, str) and _IID.fullmatch(iid.lstrip(".")):
         parts = iid.lstrip(".").split(".")

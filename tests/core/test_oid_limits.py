@@ -16,6 +16,7 @@ from snmp_component._core import ber, oid
 from snmp_component._core.mibindex import parse_name
 from snmp_component._core.vars import parse_set_vars, parse_vars
 from snmp_component.errors import ConfigurationError, UnknownObjectError
+from snmp_component.varbind import Varbind
 
 MAX = 128
 SUBID_MAX = 2**32 - 1
@@ -170,6 +171,8 @@ def test_iid_arcs_beyond_32_bits_are_unknown_objects() -> None:
     ]
     ok = ".".join(["1"] * (MAX - 8))
     assert len(parse_vars([["sysDescr", ok]], names.resolve)[0]) == MAX
-    for iid in (SUBID_MAX + 1, f"1.{SUBID_MAX + 1}"):
+    for iid in (SUBID_MAX + 1, f"1.{SUBID_MAX + 1}", "1." + "9" * 5000):
         with pytest.raises(UnknownObjectError, match="exceeds 4294967295"):
             parse_vars([["sysDescr", iid]], names.resolve)
+    with pytest.raises(UnknownObjectError, match="negative"):
+        parse_vars([Varbind("sysDescr", -1)], names.resolve)
