@@ -382,6 +382,7 @@ class Fleet:
             "flush_interval": self.flush_interval,
             "window": self.window,
             "poll": self._poll_ref,
+            "size": len(self._targets),
             "targets": [
                 (i, self._targets[i].options, self._targets[i].offset)
                 for i in sorted(shard.targets)
@@ -468,6 +469,7 @@ class Fleet:
     def _on_exit(self, shard: _Shard, epoch: int, code: int | None) -> None:
         if epoch != shard.epoch:
             return
+        in_flight = shard.link.in_flight() if shard.link is not None else None
         shard.link = None
         for future in shard.requests.values():
             if not future.done():
@@ -482,12 +484,14 @@ class Fleet:
             shard.state = "stopped"
             shard.clean_exit = True
         else:
-            self._crashed(shard, epoch, code)
+            self._crashed(shard, epoch, code, in_flight)
         if shard.gone is not None and not shard.gone.done():
             shard.gone.set_result(None)
         self._wakeup()
 
-    def _crashed(self, shard: _Shard, epoch: int, code: int | None) -> None:
+    def _crashed(
+        self, shard: _Shard, epoch: int, code: int | None, in_flight: set[int] | None
+    ) -> None:
         now = time.monotonic()
         was_live = shard.state == "live"
         shard.state = "down"
@@ -510,7 +514,8 @@ class Fleet:
         window = self.restart_window
         while shard.restarts and now - shard.restarts[0] > window:
             shard.restarts.popleft()
-        shard.crashes.append(frozenset(open_targets))
+        # suspects of this crash: the polls running at the time, where the backend knows
+        shard.crashes.append(frozenset(open_targets if in_flight is None else in_flight))
         while len(shard.crashes) > self.max_restarts + 1:
             shard.crashes.popleft()
         if len(shard.restarts) >= self.max_restarts:

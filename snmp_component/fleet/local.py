@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import mmap
 import multiprocessing
+import os
+import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -46,6 +50,10 @@ class ShardLink(Protocol):
     def kill(self) -> None:
         """End the incarnation now (its ``on_exit`` follows)."""
 
+    def in_flight(self) -> set[int] | None:
+        """After the exit: the target indexes whose poll was running when it died
+        (None: not known here)."""
+
 
 class Backend(Protocol):
     """Places shards. ``spawn`` must call ``on_message`` for each message of the new
@@ -70,6 +78,22 @@ class ProcessBackend:
             # the forkserver imports the shard code once; each (re)start is then a cheap fork
             self.context.set_forkserver_preload(["snmp_component.fleet.shard"])
         self.links: set[ProcessLink] = set()
+        self._busy_dir: str | None = None
+
+    def busy_file(self, shard_id: int, size: int) -> str | None:
+        """A zeroed in-flight bitmap file for ``shard_id`` (``size`` target indexes), in
+        memory (/dev/shm) where there is one."""
+        try:
+            if self._busy_dir is None:
+                shm = "/dev/shm"
+                base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+                self._busy_dir = tempfile.mkdtemp(prefix="snmp-fleet-", dir=base)
+            path = os.path.join(self._busy_dir, f"shard-{shard_id}.busy")
+            with open(path, "wb") as f:
+                f.write(bytes(max(1, (size + 7) // 8)))
+            return path
+        except OSError:
+            return None
 
     def spawn(self, spec: dict[str, Any], on_message: OnMessage, on_exit: OnExit) -> ProcessLink:
         link = ProcessLink(self, spec, on_message, on_exit)
@@ -80,6 +104,9 @@ class ProcessBackend:
         """Kill whatever is still running (the driver drains shards before this)."""
         for link in list(self.links):
             link.kill()
+        if self._busy_dir is not None and not self.links:
+            shutil.rmtree(self._busy_dir, ignore_errors=True)
+            self._busy_dir = None
 
 
 class ProcessLink:
@@ -101,6 +128,9 @@ class ProcessLink:
         self._reader = FrameReader()
         self._out = bytearray()
         self._exited = False
+        self._in_flight: set[int] | None = None
+        self.busy_path = backend.busy_file(self.shard_id, spec.get("size", 0))
+        spec = {**spec, "busy": self.busy_path}
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = mine
         self.process = backend.context.Process(  # type: ignore[attr-defined]
@@ -161,12 +191,32 @@ class ProcessLink:
         with contextlib.suppress(Exception):
             self._loop.remove_reader(self.sock.fileno())
         self.sock.close()
+        self._in_flight = self._read_busy()
         self.process.join(0)
         code: int | None = self.process.exitcode
         with contextlib.suppress(Exception):
             self.process.close()
         self.backend.links.discard(self)
         self._on_exit(code)
+
+    def _read_busy(self) -> set[int] | None:
+        if self.busy_path is None:
+            return None
+        try:
+            with (
+                open(self.busy_path, "rb") as f,
+                mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ) as m,
+            ):
+                bits = bytes(m)
+        except (OSError, ValueError):
+            return None
+        return {
+            byte * 8 + k for byte, value in enumerate(bits) if value for k in range(8)
+            if value >> k & 1
+        }  # fmt: skip
+
+    def in_flight(self) -> set[int] | None:
+        return self._in_flight
 
     # ------------------------------------------------------------------ out
 

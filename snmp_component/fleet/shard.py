@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import ctypes
 import importlib
+import mmap
 import os
 import pickle
 import signal
@@ -81,6 +82,17 @@ def shard_main(spec: dict[str, Any], sock: socket.socket) -> None:
     asyncio.run(Shard(spec, sock).run())
 
 
+def _open_busy(path: str | None) -> mmap.mmap | None:
+    """The driver's in-flight bitmap of this shard (one bit per target index)."""
+    if not path:
+        return None
+    try:
+        with open(path, "r+b") as f:
+            return mmap.mmap(f.fileno(), 0)
+    except (OSError, ValueError):
+        return None
+
+
 class _Target:
     __slots__ = ("error", "index", "offset", "snmp", "task", "timer")
 
@@ -119,6 +131,7 @@ class Shard:
         self.done = asyncio.Event()
         self.credit_event = asyncio.Event()
         self.writer: asyncio.StreamWriter | None = None
+        self.busy = _open_busy(spec.get("busy"))
         self.stats: dict[str, float] = dict.fromkeys(
             ("polls", "skipped", "overruns", "requests", "batches"), 0
         )
@@ -212,6 +225,9 @@ class Shard:
             return
         loop = asyncio.get_running_loop()
         timeout = asyncio.timeout_at(deadline - time.monotonic() + loop.time())
+        busy, byte, bit = self.busy, target.index >> 3, 1 << (target.index & 7)
+        if busy is not None and byte < len(busy):
+            busy[byte] |= bit  # in flight: the driver reads this if we die
         try:
             async with timeout:
                 value = await self.poll(target.snmp)
@@ -226,6 +242,9 @@ class Shard:
             self._emit((target.index, cycle, False, encode_error(error)))
         else:
             self._emit((target.index, cycle, True, value))
+        finally:
+            if busy is not None and byte < len(busy):
+                busy[byte] &= ~bit & 0xFF
 
     async def _request(
         self, req_id: int, index: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
