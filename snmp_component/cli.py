@@ -678,6 +678,11 @@ class Runner:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["fleet"]:  # the fleet has its own options: snmp_component/fleet/cli.py
+        from .fleet.cli import main as fleet_main
+
+        return fleet_main(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     runner = Runner(args, sys.stdout, sys.stderr)
