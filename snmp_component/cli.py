@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from . import errors, names
 from ._core import ber
+from ._core.cache import ByteCache, MiB
 from ._core.mibindex import MibIndex, MibNode
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawValue
@@ -160,7 +161,7 @@ class Namer:
         self.numeric = numeric
         self._index: MibIndex | None = None
         self._winner: dict[Oid, MibNode] = {}
-        self._cache: dict[Oid, str] = {}
+        self._cache: ByteCache[Oid, str] = ByteCache("cli.names", budget=2 * MiB)
 
     @property
     def index(self) -> MibIndex:
@@ -194,7 +195,7 @@ class Namer:
             return format_oid(oid)
         text = self._cache.get(oid)
         if text is None:
-            text = self._cache[oid] = self._name(oid)
+            text = self._cache.put(oid, self._name(oid))
         return text
 
     def _name(self, oid: Oid) -> str:

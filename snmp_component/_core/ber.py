@@ -34,7 +34,8 @@ Design
   ``80 00 00 00``) as net-snmp does.  pyasn1, net-snmp and our decoder accept
   both forms.
 * **Caching / re-use.**  :func:`encode_oid` and the NULL-valued varbind TLVs
-  are LRU-cached (requests repeat the same OIDs).  A request is built in two
+  are kept in byte-bounded caches (``ber.oid_encode``, ``ber.null_varbind`` in
+  :mod:`~snmp_component._core.cache`; requests repeat the same OIDs).  A request is built in two
   layers: the varbind-list TLV (:func:`encode_varbinds`,
   :func:`encode_null_varbinds`) and the envelope around it
   (:func:`encode_request_raw`).  Callers may keep the varbind-list bytes and
@@ -57,7 +58,8 @@ Design
   must lie inside its parent, every structure must be exactly filled (no
   trailing bytes, also not after the message), tags must be the expected ones
   and value encodings well-formed (e.g. NULL has no content, IpAddress has 4
-  octets, OID sub-ids fit 32 bits).  **Every number is within its type's
+  octets, OIDs have at most 128 sub-ids (net-snmp's MAX_OID_LEN), each fitting
+  32 bits).  **Every number is within its type's
   range** (a value outside it is a malformed message, as net-snmp's parser
   rejects it): INTEGER -2**31..2**31-1, Counter32/Gauge32/TimeTicks/UInteger32
   0..2**32-1, Counter64 0..2**64-1, and the header integers (version,
@@ -82,8 +84,8 @@ Design
   SNMPv3.
 * **Speed.**  No per-byte Python loops except for multi-byte OID sub-ids;
   ``int.from_bytes``, slicing, ``bytes.isascii`` (all-single-byte OIDs), a
-  bounded decode cache for OID contents (module-global dict keyed by the
-  content octets, cleared when it reaches 8192 entries), inlined short-form
+  byte-bounded decode cache for OID contents (``ber.oid_decode``: 4 MiB and at
+  most 8192 entries), inlined short-form
   length parsing in the header and the varbind loop, and a guard against
   quadratic big-int growth in over-long OID sub-ids.  :func:`peek_request_id`
   reads only the header.
@@ -102,7 +104,7 @@ from dataclasses import dataclass, field
 from typing import Final, NamedTuple, TypeAlias
 
 from .cache import ByteCache, ber_oid_size, bytes_size, oid_ber_size, sizeof
-from .oid import MAX_SUBID, Oid
+from .oid import MAX_OID_LENGTH, MAX_SUBID, Oid
 
 __all__ = [
     "BIT_STRING",
@@ -214,7 +216,6 @@ REPORT: Final = 0xA8
 VERSION_1: Final = 0
 VERSION_2C: Final = 1
 
-MAX_OID_LENGTH: Final = 128
 """Most sub-identifiers an OID may have (RFC 2578 section 3.5); enforced on encode."""
 
 TAG_NAMES: Final[dict[int, str]] = {
