@@ -79,3 +79,9 @@ def test_traps() -> None:
         "inform v3 from 127.0.0.1: .1.3.6.1.6.3.1.1.5.4 ifIndex.4=4",
     ]
     assert "errors=0" in out[3] and "discoveries=1" in out[3]
+
+
+def test_fleet() -> None:
+    out = run_example("fleet.py", "--targets", "20", "--workers", "2", "--cycles", "2")
+    assert "ad hoc on shard" in out and "sysName.0 = demo-agent" in out
+    assert "cycle 0: 20 ok, 0 failed" in out and "cycle 1: 20 ok, 0 failed" in out
