@@ -132,6 +132,7 @@ class Shard:
         self.credit_event = asyncio.Event()
         self.writer: asyncio.StreamWriter | None = None
         self.busy = _open_busy(spec.get("busy"))
+        self.cpu_at_go = time.process_time()
         self.stats: dict[str, float] = dict.fromkeys(
             ("polls", "skipped", "overruns", "requests", "batches"), 0
         )
@@ -171,6 +172,7 @@ class Shard:
             self._flush()
         elif kind == "go":
             _, self.t0, firsts = msg
+            self.cpu_at_go = time.process_time()
             for index, first in firsts.items():
                 self._schedule(self.targets[index], first)
         elif kind == "add":
@@ -334,7 +336,7 @@ class Shard:
         for target in self.targets.values():
             if target.snmp is not None:
                 target.snmp.finish()
-        self.stats["cpu"] = time.process_time()
+        self.stats["cpu"] = time.process_time() - self.cpu_at_go  # CPU seconds polling
         self._send(("bye", self.epoch, dict(self.stats)))
         assert self.writer is not None
         await self.writer.drain()
