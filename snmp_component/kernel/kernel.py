@@ -34,13 +34,13 @@ Only ``post_threadsafe`` may be used from another thread.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from pyee import EventEmitter
@@ -84,6 +84,40 @@ class _Timer:
         self.handle: asyncio.TimerHandle | None = None
 
 
+class _Batch(AbstractContextManager[None]):
+    """The active form of :meth:`Kernel.batch` (one per kernel, reused: while it is
+    entered ``_drain_scheduled`` is set, so a nested ``batch()`` gets the no-op form)."""
+
+    __slots__ = ("kernel",)
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+
+    def __enter__(self) -> None:
+        self.kernel._drain_scheduled = True  # posts inside the block do not schedule a drain
+
+    def __exit__(self, *exc_info: object) -> None:
+        kernel = self.kernel
+        kernel._drain_scheduled = False
+        if kernel._queue:
+            kernel._dispatch_queued()
+
+
+class _NoBatch(AbstractContextManager[None]):
+    """The no-op form of :meth:`Kernel.batch`."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+_NO_BATCH = _NoBatch()
+
+
 class Kernel:
     """The event dispatcher that runs sessions (POE::Kernel).
 
@@ -116,6 +150,7 @@ class Kernel:
         self._stopping = False  # inside stop(): posts are refused
         self._unstarted_timers: list[_Timer] = []
         self._unstarted_awaitables: list[tuple[Session, Awaitable[Any], Event]] = []
+        self._batch = _Batch(self)
         self._threadsafe_lock = threading.Lock()
         self._threadsafe_pending: list[
             tuple[Destination, str, tuple[Any, ...], dict[str, Any]]
@@ -265,6 +300,8 @@ class Kernel:
             session._refcounts.clear()
             if session._activity > 0:
                 self._busy -= 1
+                if self._busy == 0:
+                    self._schedule_gc()  # the sessions holding only aliases stop too
             session._activity = 0
             session._alive = False
             del self._sessions[session.id]
@@ -286,10 +323,10 @@ class Kernel:
         return self._current
 
     def _resolve(self, dest: object) -> Session | None:
+        if isinstance(dest, Session):  # first: what components pass, request after request
+            return dest if dest._alive and dest.kernel is self else None
         if isinstance(dest, str):
             return self._aliases.get(dest)
-        if isinstance(dest, Session):
-            return dest if dest._alive and dest.kernel is self else None
         if isinstance(dest, int) and not isinstance(dest, bool):
             return self._sessions.get(dest)
         return None
@@ -317,7 +354,13 @@ class Kernel:
 
     def _note_idle(self, session: Session) -> None:
         # Before the kernel runs nothing is collected: run_async() looks at every session
-        # once when it starts, so the candidates do not pile up in the meantime.
+        # once when it starts, so the candidates do not pile up in the meantime. A session
+        # that holds an alias while another is busy is nothing for _gc either (it stops
+        # only once no session is busy, which the last one's _down notes; or once it
+        # loses its aliases, which alias_remove notes): no loop turn per idle moment of a
+        # component between two requests.
+        if session._aliases and self._busy > 0:
+            return
         if session._activity == 0 and self._loop is not None:
             self._candidates.append(session)
             self._schedule_gc()
@@ -491,25 +534,18 @@ class Kernel:
     ) -> None:
         self.post_as(None, dest, state, *args, **kwargs)
 
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self) -> AbstractContextManager[None]:
         """Dispatch what is posted inside the block when it ends, not one loop turn later.
 
         For I/O callbacks (outside any handler) that deliver several results with
         :meth:`call_as`: the events those handlers post are dispatched right after the
         block, in the same loop turn, in FIFO order, still after the handler that posted
         them. Inside a handler, or with a drain already scheduled, it changes nothing.
+        (Every socket wake-up enters one: a plain object, no generator per wake-up.)
         """
         if self._current is not None or self._drain_scheduled or self._loop is None:
-            yield
-            return
-        self._drain_scheduled = True  # posts inside the block do not schedule a drain
-        try:
-            yield
-        finally:
-            self._drain_scheduled = False
-            if self._queue:
-                self._dispatch_queued()
+            return _NO_BATCH
+        return self._batch
 
     def _schedule_drain(self) -> None:
         if not self._drain_scheduled and self._loop is not None:
