@@ -24,7 +24,9 @@ Invariants:
   entries of completed requests are dropped lazily and compacted when they pile up.
 * The socket is drained on each wake-up (``recvfrom`` until it would block, or for
   :data:`READ_BUDGET` seconds at most), which is much cheaper per datagram than one
-  ``datagram_received`` call each.
+  ``datagram_received`` call each. A wake-up that completes the last outstanding request
+  stops there (no ``recvfrom`` just to hear it would block, at one request in flight);
+  anything still queued is read in the next loop turn, as the socket stays readable.
 * SNMPv3 exchanges carry a :class:`Codec`: each attempt gets a fresh id (msgID) and a
   freshly built datagram, every attempt's id routes to the exchange, and the codec reads
   replies (it may drop one, finish the exchange, or ask for one immediate resend).
@@ -375,6 +377,8 @@ class UdpTransport:
             del pending[ex.request_id]
             stats.completed += 1
             self._finish(ex, PduResult(None, msg.error_status, msg.error_index, msg.varbinds))
+            if not pending:  # nothing more can match: what is still queued is read in
+                return  # the next loop turn (the socket stays readable)
 
     def _read_codec(self, ex: _Exchange, data: bytes, now: float) -> None:
         assert ex.codec is not None
@@ -626,11 +630,11 @@ def check_local(owner: object, family: int, local: Local) -> None:
 def _weak_batch(owner: Batching) -> Callable[[], AbstractContextManager[None]]:
     """``owner.batch`` without a strong reference to the owner: the registry is keyed
     weakly by the owner, and a transport holding it would keep it alive for ever."""
-    method = weakref.WeakMethod(owner.batch)
+    ref = weakref.ref(owner)
 
     def batch() -> AbstractContextManager[None]:
-        bound = method()
-        return bound() if bound is not None else contextlib.nullcontext()
+        found = ref()
+        return found.batch() if found is not None else contextlib.nullcontext()
 
     return batch
 
