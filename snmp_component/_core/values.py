@@ -103,7 +103,8 @@ def type_name(tag: int, mib_type: str | None = None) -> str:
     ``UNKNOWN-0x48`` (the tag's number) for a tag without one."""
     if mib_type is not None and mib_type in _REFINES.get(tag, ()):
         return mib_type
-    return TYPE_OF_TAG.get(tag, f"UNKNOWN-0x{tag:02X}")
+    name = TYPE_OF_TAG.get(tag)
+    return f"UNKNOWN-0x{tag:02X}" if name is None else name  # (formatted only when needed)
 
 
 def octets_to_val(raw: bytes) -> str | bytes:
