@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import names, resolver, transport
 from ._core import ber
+from ._core.oid import parse_oid
 from ._core.pdu import Oid, PduResult, RawVarbind
 from ._core.sprint import OidStyle, sprint_value
 from ._core.values import to_netsnmp, type_name
@@ -120,6 +121,9 @@ class _CommunitySender(transport.SharedSocketSender):
         super().__init__(owner, family, address, opts.timeout, opts.retries, opts.local)
         self._version = 0 if opts.version == 1 else 1
         self._community = opts.community
+        # The encoded varbinds of the last tuple of varbinds sent (the component's parsed
+        # poll arguments are one tuple, sent again and again): encoded once.
+        self._last: tuple[tuple[RawVarbind, ...], bytes] | None = None
 
     def send(
         self,
@@ -135,8 +139,13 @@ class _CommunitySender(transport.SharedSocketSender):
             return
         rid = udp.new_request_id()
         try:
-            if all(tag == ber.NULL for _, tag, _ in varbinds):
+            last = self._last
+            if last is not None and last[0] is varbinds:
+                body = last[1]
+            elif all(tag == ber.NULL for _, tag, _ in varbinds):
                 body = ber.encode_null_varbinds([oid for oid, _, _ in varbinds])
+                if type(varbinds) is tuple:
+                    self._last = (varbinds, body)
             else:
                 body = ber.encode_varbinds(varbinds)
             status, index = self._header(pdu_tag, non_repeaters, max_repetitions)
@@ -158,22 +167,29 @@ class _CommunitySender(transport.SharedSocketSender):
         )
 
 
+Notify = Callable[[Any, SNMPError | None], None]
+"""``notify(result, error)``: the answer of a request submitted with a callback."""
+
+
 class _Job:
     """One accepted request, from acceptance to its single answer."""
 
     __slots__ = (
+        "_request",
         "accepted",
+        "args",
         "callback_args",
         "cmd",
         "converted",
         "future",
+        "handle",
         "id",
         "max_repetitions",
         "non_repeaters",
         "nonrep_oids",
         "nonrep_rows",
+        "notify",
         "oids",
-        "request",
         "requester",
         "settled",
         "started",
@@ -184,27 +200,50 @@ class _Job:
         "walks",
     )
 
-    def __init__(self, job_id: int, cmd: str, request: Request, callback_args: tuple[Any, ...]):
+    def __init__(
+        self,
+        job_id: int,
+        cmd: str,
+        handle: SNMPSession,
+        args: Sequence[Any],
+        callback_args: tuple[Any, ...],
+    ) -> None:
         self.id = job_id
         self.cmd = cmd
-        self.request = request
+        self.handle = handle
+        self.args = args
+        self._request: Request | None = None  # built when first asked for (callbacks, logs)
         self.callback_args = callback_args
         self.requester: Session | None = None
         self.state = ""
         self.future: asyncio.Future[Any] | None = None
-        self.oids: list[Oid] = []
-        self.varbinds: list[RawVarbind] = []
+        self.notify: Notify | None = None
+        # Empty tuples until _prepare gives what the request needs: no containers per job
+        # that a GET never uses.
+        self.oids: Sequence[Oid] = ()
+        self.varbinds: Sequence[RawVarbind] = ()
         self.non_repeaters = 0
         self.max_repetitions = 0
-        self.started_at = 0.0
+        self.started_at = 0.0  # loop time when sent (walks: for Deadline)
         self.accepted = 0.0  # time.monotonic() when it joined the queue
-        self.nonrep_oids: list[Oid] = []
+        self.nonrep_oids: Sequence[Oid] = ()
         self.nonrep_rows: list[RawVarbind] | None = None
-        self.walks: list[SubtreeWalk] = []
-        self.converted: dict[int, VarList] = {}  # walk index -> rows converted so far
+        self.walks: Sequence[SubtreeWalk] = ()
+        self.converted: dict[int, VarList] | None = None  # walk index -> rows converted so far
         self.table: TableSpec | None = None
         self.started = False
         self.settled = False
+
+    @property
+    def request(self) -> Request:
+        """ARG0 of the request's callback: ``(session, alias, host, cmd, *args)``."""
+        request = self._request
+        if request is None:
+            opts = self.handle.options
+            request = self._request = Request(
+                self.handle, opts.alias, opts.dest_host, self.cmd, self.args
+            )
+        return request
 
 
 class _Budget:
@@ -230,7 +269,8 @@ class _Budget:
 
     def give(self) -> None:
         self.used -= 1
-        self.wake()
+        if self.waiting:
+            self.wake()
 
     def wake(self) -> None:
         """Pump waiting components, in turn, while slots are free."""
@@ -470,6 +510,12 @@ class _Actor:
         self._expiry: asyncio.TimerHandle | None = None  # times out jobs awaiting the address
         self._closed = False
         self._plain = not (opts.use_sprint_value or opts.use_enums)
+        # The last get/getnext arguments that were all numeric OID strings (whose OIDs no
+        # MIB loaded or forgotten later can change), with their OIDs and varbinds: a poll
+        # of the same OIDs is not parsed again. One entry: bounded by its arguments.
+        self._parsed: tuple[tuple[str, ...], tuple[Oid, ...], tuple[RawVarbind, ...]] | None = (
+            None
+        )
         style: OidStyle = (
             "numeric" if opts.use_numeric else "full" if opts.use_long_names else "suffix"
         )
@@ -534,8 +580,7 @@ class _Actor:
         requester: Session | None = None,
         state: str = "",
     ) -> _Job:
-        request = Request(self.handle, self.opts.alias, self.opts.dest_host, cmd, args)
-        job = _Job(next(self._ids), cmd, request, callback_args)
+        job = _Job(next(self._ids), cmd, self.handle, args, callback_args)
         job.requester, job.state = requester, state
         return job
 
@@ -620,6 +665,37 @@ class _Actor:
 
     async def submit(self, cmd: str, args: tuple[Any, ...]) -> Any:
         """Run one request for the awaitable API; its result or raise its error."""
+        job = self._accept(cmd, args)
+        job.future = future = asyncio.get_running_loop().create_future()
+        self._hold(job)
+        self._enqueue(job)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            self._withdraw(job)
+            raise
+
+    def submit_callback(self, cmd: str, args: tuple[Any, ...], notify: Notify) -> _Job:
+        """Run one request and give its answer to ``notify(result, error)``, exactly once.
+
+        For callers that wait by other means than an awaitable (the blocking API): no
+        coroutine, no future and no loop turn to resume one. ``notify`` runs on the loop,
+        after the bookkeeping is settled, possibly inside this call (a target that cannot
+        be reached, say); ``error`` is then the ``SNMPError`` the awaitable would raise.
+        :meth:`withdraw` takes the request back, as cancelling the awaitable does.
+
+        Raises:
+            SNMPError: as the awaitable raises at once: bad input (nothing accepted), or
+                ``ShutdownError`` once the component is finishing.
+        """
+        job = self._accept(cmd, args)
+        job.notify = notify
+        self._hold(job)
+        self._enqueue(job)
+        return job
+
+    def _accept(self, cmd: str, args: tuple[Any, ...]) -> _Job:
+        """A prepared job for ``cmd``; raises what the awaitable raises at once."""
         if self.finishing or self._closed:
             raise ShutdownError(f"component {self.opts.alias!r} is finishing")
         job = self._new_job(cmd, args)
@@ -627,20 +703,19 @@ class _Actor:
             self._prepare(job, args)  # bad input raises here, nothing is accepted
         except Exception as exc:
             raise as_snmp_error(exc, cmd) from None
-        job.future = asyncio.get_running_loop().create_future()
-        self._hold(job)
-        self._enqueue(job)
-        try:
-            return await job.future
-        except asyncio.CancelledError:
-            self._withdraw(job)
-            raise
+        return job
+
+    def withdraw(self, job: _Job) -> None:
+        """Take back a request of :meth:`submit_callback`; ``notify`` is not called after
+        this (after the answer, this does nothing)."""
+        self._withdraw(job)
 
     def _withdraw(self, job: _Job) -> None:
         """A cancelled awaitable: out of the queue, or its slot freed (its reply dropped)."""
         if job.settled:
             return
         job.settled = True
+        job.notify = None
         if job.started:
             self._running.pop(job.id, None)
             self.in_flight -= 1
@@ -665,6 +740,11 @@ class _Actor:
     def _prepare(self, job: _Job, args: Sequence[Any]) -> None:
         """Parse the request arguments into OIDs/varbinds; raises on bad input."""
         cmd, opts = job.cmd, self.opts
+        if cmd == "get" or cmd == "getnext":
+            parsed = self._parsed
+            if parsed is not None and _same_strs(args, parsed[0]):
+                job.oids, job.varbinds = parsed[1], parsed[2]  # a poll asks again
+                return
         if cmd == "table":
             self._prepare_table(job, args)
             return
@@ -700,6 +780,10 @@ class _Actor:
             split = job.non_repeaters if cmd == "bulkwalk" else 0
             job.nonrep_oids = job.oids[:split]
             job.walks = [self._new_walk(oid) for oid in job.oids[split:]]
+        elif (cmd == "get" or cmd == "getnext") and _numeric_strs(args):
+            oids = job.oids = tuple(job.oids)
+            job.varbinds = tuple([(oid, ber.NULL, None) for oid in oids])
+            self._parsed = (tuple(args), oids, job.varbinds)
         else:
             job.varbinds = [(oid, ber.NULL, None) for oid in job.oids]
 
@@ -720,8 +804,11 @@ class _Actor:
     # ------------------------------------------------------------ running
 
     def _hold(self, job: _Job) -> None:
+        # One PENDING_REF while any request is pending (taken on the first, dropped with
+        # the last in _release), not one per request.
         self.pending += 1
-        self.kernel.refcount_increment(self.session, PENDING_REF)
+        if self.pending == 1:
+            self.kernel.refcount_increment(self.session, PENDING_REF)
         if job.requester is not None:
             self.kernel.refcount_increment(job.requester, CALLBACK_REF)
 
@@ -905,8 +992,8 @@ class _Actor:
 
     def _run(self, job: _Job) -> None:
         assert self._sender is not None
-        job.started_at = asyncio.get_running_loop().time()
         if job.walks or job.nonrep_oids:
+            job.started_at = asyncio.get_running_loop().time()
             self._walk_step(job)
             return
         self._sender.send(
@@ -1017,8 +1104,11 @@ class _Actor:
     def _convert(self, job: _Job) -> list[VarList]:
         """Convert the rows of ``job``'s walks not converted yet; the VarLists so far."""
         lists = []
+        converted = job.converted
+        if converted is None:
+            converted = job.converted = {}
         for i, walk in enumerate(job.walks):
-            varlist = job.converted.setdefault(i, VarList())
+            varlist = converted.setdefault(i, VarList())
             varlist.extend(self._varbind(raw) for raw in walk.rows[len(varlist) :])
             lists.append(varlist)
         return lists
@@ -1078,7 +1168,9 @@ class _Actor:
             val, kind = to_netsnmp(tag, value, mib_type)
         else:
             val, kind = self._value(oid, tag, value, mib_type)
-        return Varbind(label, iid, val, kind)
+        varbind = _new_varbind(Varbind)  # Varbind(label, iid, val, kind) without __init__
+        _extend(varbind, (label, iid, val, kind))
+        return varbind
 
     def _value(self, oid: Oid, tag: int, value: Any, mib_type: str | None) -> tuple[Any, str]:
         """``(val, type)`` with the session's ``UseSprintValue``/``UseEnums`` applied."""
@@ -1101,8 +1193,10 @@ class _Actor:
         return self._value(oid, tag, value, names.type_of(oid))[0]
 
     def _varlist(self, raws: Sequence[RawVarbind]) -> VarList:
-        varlist = VarList()
-        varlist.extend(self._varbind(raw) for raw in raws)
+        varlist = _new_varlist(VarList)  # an empty VarList() without __init__
+        append, varbind = varlist.append, self._varbind
+        for raw in raws:
+            append(varbind(raw))
         return varlist
 
     def _status_error(self, result: PduResult) -> ErrorStatusError:
@@ -1126,7 +1220,16 @@ class _Actor:
             self._budget.give()
             if error is not None and job.cmd in _WALKS:
                 self._attach_partial(job, error)
-        if job.future is not None:
+        notify = job.notify
+        if notify is not None:
+            job.notify = None  # (no cycle through a notify that holds its caller)
+            self._set_status(job, error)
+            self._release(job)
+            try:
+                notify(varlist, error)
+            except Exception:
+                log.exception("answering %r failed", job.request)
+        elif job.future is not None:
             self._set_status(job, error)
             self._release(job)
             if not job.future.done():
@@ -1191,11 +1294,15 @@ class _Actor:
         self.pending -= 1
         if job.requester is not None:
             self.kernel.refcount_decrement(job.requester, CALLBACK_REF)
-        self.kernel.refcount_decrement(self.session, PENDING_REF)
+        if self.pending == 0:
+            self.kernel.refcount_decrement(self.session, PENDING_REF)
         self._close_if_drained()
 
 
 _WALKS = frozenset({"walk", "bulkwalk", "table"})
+_new_varbind = Varbind.__new__
+_new_varlist = VarList.__new__
+_extend = list.extend
 _EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
 
 # One handler table for every component session (each session's heap is its _Actor):
@@ -1223,6 +1330,32 @@ def _unreachable(exc: BaseException, context: str) -> SNMPError:
     if isinstance(error, TransportError) or isinstance(exc, SNMPError):
         return error
     return TransportError(f"{context}: {exc}")
+
+
+def _same_strs(args: Sequence[Any], strs: tuple[str, ...]) -> bool:
+    """Whether ``args`` are the very strings ``strs`` (plain ``str`` objects only)."""
+    if len(args) != len(strs):
+        return False
+    for arg, text in zip(args, strs, strict=True):
+        if type(arg) is not str or arg != text:
+            return False
+    return True
+
+
+def _numeric_strs(args: Sequence[Any]) -> bool:
+    """Whether every one of ``args`` is a plain ``str`` that is a numeric OID: what
+    ``names.resolve`` gives for it is ``parse_oid``'s, whatever MIBs are loaded."""
+    for arg in args:
+        if type(arg) is not str:
+            return False
+        text = arg.strip()
+        if not (text[:1].isdigit() or text[:1] == "."):
+            return False
+        try:
+            parse_oid(text)
+        except ValueError:
+            return False
+    return bool(args)
 
 
 def _count(cmd: str, name: str, value: Any) -> int:
