@@ -4,7 +4,7 @@ length, then a pickle (protocol 5) of a tuple whose first item names the message
 Driver -> shard: ``("go", t0, firsts)``, ``("add", [(index, options, offset, first)])``,
 ``("credit", n)``, ``("req", req_id, index, method, args, kwargs)``, ``("drain",)``.
 
-Shard -> driver: ``("hello", epoch, pid)``, ``("batch", epoch, records, busy)`` (one credit
+Shard -> driver: ``("hello", epoch, pid)``, ``("batch", epoch, records)`` (one credit
 each; a record is ``(index, cycle, ok, value or encoded error)``), ``("reply", epoch,
 req_id, ok, value or encoded error)`` (outside the credits), ``("bye", epoch, stats)``.
 """
