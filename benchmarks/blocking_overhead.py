@@ -9,8 +9,8 @@ moves it to that CPU, like the kit's "shared" placement when the script runs und
 * ``blocking``: ``Session.get()`` of sysUpTime.0 from the main thread, 1 in flight;
 * ``await on the loop``: the same component's awaitable ``get()`` in a coroutine on the
   blocking API's own loop thread (the request path without the thread hand-over);
-* ``bare hand-over``: ``call_soon_threadsafe`` to that loop and back through an eventfd,
-  with no request at all.
+* ``bare hand-over``: the blocking API's hand-over to that loop (its inbox and eventfd,
+  ``_Runtime.submit``) and back through an eventfd, with no request at all.
 
 Per request: wall time, CPU time of the calling thread and of the loop thread
 (``time.thread_time``, exact per thread whatever else the machine runs), and the context
@@ -77,6 +77,7 @@ def main() -> None:
             asyncio.run_coroutine_threadsafe(many(), loop).result()
 
         fd = os.eventfd(0)
+        submit = s._runtime.submit
 
         def bare() -> None:
             for _ in range(n):
@@ -86,7 +87,7 @@ def main() -> None:
                     box.append(1)
                     os.eventfd_write(fd, 1)
 
-                loop.call_soon_threadsafe(answer)
+                submit(answer)
                 while not box:
                     os.eventfd_read(fd)
 

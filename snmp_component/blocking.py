@@ -21,10 +21,12 @@ How it works, and what it keeps:
 * One event loop per process runs in a background daemon thread, started by the first
   session, with one :class:`~snmp_component.kernel.Kernel` on it that every blocking
   session shares (so they share its UDP socket, one per address family). Every kernel and
-  component call happens on that thread; a blocking call hands its request over
-  (``loop.call_soon_threadsafe``) and sleeps until the loop thread wakes it with the
-  answer (through a per-thread eventfd on Linux, a lock elsewhere). The hand-over costs
-  about 30 µs of CPU per request on top of the awaitable API's path.
+  component call happens on that thread; a blocking call hands its request over (an
+  inbox the loop thread watches through an eventfd on Linux, ``call_soon_threadsafe``
+  elsewhere), the component answers it through a callback (no coroutine or future), and
+  the caller sleeps until the loop thread wakes it with the answer (through a per-thread
+  eventfd on Linux, a lock elsewhere). The hand-over costs about 10 µs of CPU per
+  request; the request itself costs the loop thread what the awaitable API's does.
 * Any number of threads may call at once, on sessions of their own or on one shared
   session, whose requests are then pipelined up to its ``MaxInFlight``.
 * Each call returns or raises exactly once, within ``Timeout`` x (``Retries`` + 1) of
@@ -428,7 +430,8 @@ class BlockingSession:
         self, method: str, cmd: str, args: tuple[Any, ...], awaitable: str | None = None
     ) -> Any:
         """Run request ``cmd`` on the loop thread; its result, or raise its error."""
-        self._check(method, awaitable or method)
+        if self._closed or self._runtime.forked or asyncio._get_running_loop() is not None:
+            self._check(method, awaitable or method)  # raises the first that applies
         call = _Call(self._handle._actor, cmd, args, _waker())
         runtime = self._runtime
         runtime.submit(call.start)

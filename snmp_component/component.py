@@ -1336,6 +1336,9 @@ def _same_strs(args: Sequence[Any], strs: tuple[str, ...]) -> bool:
     """Whether ``args`` are the very strings ``strs`` (plain ``str`` objects only)."""
     if len(args) != len(strs):
         return False
+    if len(strs) == 1:  # the usual poll
+        arg = args[0]
+        return type(arg) is str and arg == strs[0]
     for arg, text in zip(args, strs, strict=True):
         if type(arg) is not str or arg != text:
             return False
