@@ -558,6 +558,7 @@ class _Actor:
         self._running: dict[int, _Job] = {}  # started, not answered: job id -> job
         self._withdrawn = 0  # jobs in the queue whose awaitable was cancelled
         self._doomed: tuple[int, Callable[[], SNMPError]] | None = None  # see _fail_queue
+        self._walking_queue = False  # _answer_front is answering from the queue's front
         self._resolving = False
         self._lookup: asyncio.Future[resolver.AddrInfo] | None = None
         self._time_budget = opts.timeout * (opts.retries + 1)  # of one request
@@ -705,8 +706,10 @@ class _Actor:
             log.warning("state _stop posted to component %r ignored", self.opts.alias)
             return
         self._closed = True
-        if self._lookup is not None:
-            self._lookup.cancel()
+        lookup, self._lookup = self._lookup, None
+        if lookup is not None:  # no callback: its loop may be closed already
+            lookup.remove_done_callback(self._resolved)
+            lookup.cancel()
         self._cancel_expiry()
         for job in list(self._delivering):  # the kernel stopped before they ran
             self._delivering.discard(job)
@@ -777,7 +780,8 @@ class _Actor:
         else:
             self._withdrawn += 1  # _pump skips it; compacted below when they pile up
             crowded = self._withdrawn > 64 and self._withdrawn * 2 > len(self.queue)
-            if crowded and self._doomed is None:  # (a doom counts queue entries)
+            if crowded and self._doomed is None and not self._walking_queue:
+                # (a doom counts queue entries; a loop over the queue holds this deque)
                 self.queue = deque(j for j in self.queue if not j.settled)
                 self._withdrawn = 0
         self._release(job)
@@ -872,8 +876,8 @@ class _Actor:
         self._pump()
 
     def _pump(self) -> None:
-        if self.kernel.stopping:
-            return  # every job is about to be answered with a ShutdownError
+        if self.kernel.stopping or self._walking_queue:
+            return  # every job is about to be answered (or the loop pumps when it is done)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # a request made by kernel.call before the kernel runs
@@ -895,7 +899,7 @@ class _Actor:
         while queue and self.in_flight < self.opts.max_in_flight:
             if queue[0].settled:  # withdrawn while queued
                 queue.popleft()
-                self._withdrawn -= 1
+                self._withdrawn = max(0, self._withdrawn - 1)
                 continue
             if not budget.take(self):
                 break
@@ -924,20 +928,50 @@ class _Actor:
             return
         count, make_error = self._doomed
         self._doomed = None
+
+        def fail_front() -> bool:
+            nonlocal count
+            if count <= 0:
+                return False
+            count -= 1
+            return True
+
+        if self._answer_front(fail_front, lambda job: make_error()):
+            self._doomed = (count, make_error)
+            asyncio.get_running_loop().call_soon(self._fail_doomed)
+
+    def _answer_front(
+        self, take: Callable[[], bool], make_error: Callable[[_Job], SNMPError]
+    ) -> bool:
+        """Answer queued jobs from the front with ``make_error(job)`` while ``take()`` says
+        so, for one slice (:data:`SLICE_SECONDS`; all while the kernel stops). True if
+        it stopped for the slice with jobs still to answer: the caller goes on later.
+
+        Answers may run user code that withdraws or adds requests: the queue is neither
+        compacted nor pumped meanwhile, and it is pumped once the loop is done.
+        """
         queue = self.queue
         clock = time.perf_counter
         end = clock() + SLICE_SECONDS
-        while count > 0 and queue:
-            job = queue.popleft()
-            count -= 1
-            if job.settled:  # withdrawn while queued
-                self._withdrawn -= 1
-                continue
-            self._settle(job, None, make_error())
-            if count > 0 and clock() > end and not self.kernel.stopping and self.kernel.running:
-                self._doomed = (count, make_error)
-                asyncio.get_running_loop().call_soon(self._fail_doomed)
-                return
+        sliced = self.kernel.running and not self.kernel.stopping
+        self._walking_queue = True
+        try:
+            while queue:
+                if queue[0].settled:  # withdrawn while queued
+                    queue.popleft()
+                    self._withdrawn = max(0, self._withdrawn - 1)
+                    continue
+                if not take():
+                    break
+                job = queue.popleft()
+                self._settle(job, None, make_error(job))
+                if sliced and queue and clock() > end:
+                    return True
+            return False
+        finally:
+            self._walking_queue = False
+            if not self._closed and self.queue:
+                self._pump()
 
     def _fail_all(self, make_error: Callable[[], SNMPError]) -> None:
         """Answer every job, queued or in flight; late replies to them are dropped."""
@@ -1004,15 +1038,17 @@ class _Actor:
         self._expiry = None
         now = time.monotonic()
         queue = self.queue
-        while self._resolving and queue:
-            job = queue[0]
-            if not job.settled and job.accepted + self._time_budget > now:
-                break
-            queue.popleft()
-            if job.settled:
-                self._withdrawn -= 1
-                continue
-            self._settle(job, None, SNMPTimeoutError(attempts=0, elapsed=now - job.accepted))
+        budget = self._time_budget
+
+        def expired() -> bool:
+            return self._resolving and queue[0].accepted + budget <= now
+
+        def timeout(job: _Job) -> SNMPError:
+            return SNMPTimeoutError(attempts=0, elapsed=now - job.accepted)
+
+        if self._answer_front(expired, timeout):  # the rest in the next loop turn
+            self._expiry = asyncio.get_running_loop().call_later(0, self._expire_waiting)
+            return
         self._arm_expiry()
 
     def _cancel_expiry(self) -> None:
@@ -1291,13 +1327,15 @@ class _Actor:
                     job.future.set_result(varlist)
                 else:
                     job.future.set_exception(error)
-        elif self.kernel.stopping or (
-            self.kernel.current_session is None and self.kernel.running
+        elif (
+            self.kernel.stopping
+            or self.session.stopping
+            or (self.kernel.current_session is None and self.kernel.running)
         ):
             # Read off the wire, outside any handler: answer now (POE's callback()), which
             # saves a trip through the queue. Inside a handler answers are posted instead,
             # so a requester is never re-entered from its own request -- except while the
-            # kernel stops, when nothing posted would run any more.
+            # kernel or this component stops, when nothing posted would run any more.
             self._deliver(job, varlist, error)
         elif self.kernel.post_as(self.session, self.session, _DELIVER, job, varlist, error):
             self._delivering.add(job)
