@@ -83,7 +83,7 @@ def run(snmpd: SnmpdAgent, body: Callable[[SNMPSession], Awaitable[T]], **create
     return asyncio.run(asyncio.wait_for(main(), 60))
 
 
-def get(snmpd: SnmpdAgent, *oids: str, **create: Any) -> VarList:
+def get(snmpd: SnmpdAgent, *oids: str | list[Any], **create: Any) -> VarList:
     async def body(snmp: SNMPSession) -> VarList:
         return await snmp.get(*oids)
 
@@ -384,8 +384,8 @@ def in_post_order(answers: list[Any], posts: list[Any]) -> list[Any]:
 
 
 def test_set_takes_enum_labels_and_checks_values_first(snmpd: SnmpdAgent) -> None:
-    rw = {"DestHost": "127.0.0.1", "RemotePort": snmpd.port, "Version": 2, "Retries": 0,
-          "Community": "private"}  # fmt: skip
+    rw: dict[str, Any] = {"DestHost": "127.0.0.1", "RemotePort": snmpd.port, "Version": 2,
+                          "Retries": 0, "Community": "private"}  # fmt: skip
     (current,), _ = poll([("get", "snmpEnableAuthenTraps.0")], UseEnums=1, **rw)
     label = current.varlist[0].val
     number = {"enabled": 1, "disabled": 2}[label]

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,8 +42,9 @@ def test_ipv6_dest_host_forms(dual_agent: SnmpdAgent, form: str) -> None:
 
 
 def test_ipv6_v3_and_ipv4_side_by_side(dual_agent: SnmpdAgent) -> None:
-    v3 = {"Version": 3, "SecName": "privAESUser", "SecLevel": "authPriv", "AuthProto": "SHA",
-          "AuthPass": "authpass123", "PrivProto": "AES", "PrivPass": "privpass123"}  # fmt: skip
+    v3: dict[str, Any] = {"Version": 3, "SecName": "privAESUser", "SecLevel": "authPriv",
+                          "AuthProto": "SHA", "AuthPass": "authpass123", "PrivProto": "AES",
+                          "PrivPass": "privpass123"}  # fmt: skip
     six, _ = poll([("get", SYSNAME)], DestHost="::1", RemotePort=dual_agent.port, **v3)
     four, _ = poll([("get", SYSNAME)], DestHost="127.0.0.1", RemotePort=dual_agent.port, **v3)
     assert six[0].varlist[0].val == four[0].varlist[0].val == "anchor-agent"

@@ -321,11 +321,16 @@ def test_one_component_used_from_several_event_loops(v2: dict[str, Any]) -> None
     assert asyncio.run(asyncio.wait_for(once(), 10)) == "anchor-agent"
     assert asyncio.run(asyncio.wait_for(once(), 10)) == "anchor-agent"
     got: list[Any] = []
+
+    def on_resp(ev: Event) -> None:
+        got.append(ev.arg1.error)
+        ev.kernel.post("snmp", "finish")
+
     Session.create(
         kernel,
         inline_states={
             "_start": lambda ev: ev.kernel.post("snmp", "get", "on_resp", SYSNAME),
-            "on_resp": lambda ev: (got.append(ev.arg1.error), ev.kernel.post("snmp", "finish")),
+            "on_resp": on_resp,
         },
     )
     run_kernel(kernel)

@@ -68,9 +68,11 @@ def test_polls_reuse_parsed_numeric_args_only(snmpd: SnmpdAgent) -> None:
         (again,) = await snmp.getnext(".1.3.6.1.2.1.1.4.0")
         assert again == nxt
         await snmp.get("sysName.0")
-        assert actor._parsed[0] == (".1.3.6.1.2.1.1.4.0",)  # a name is not kept
+        kept = actor._parsed
+        assert kept is not None and kept[0] == (".1.3.6.1.2.1.1.4.0",)  # a name is not kept
         await snmp.get(UPTIME, SYSNAME)
-        assert actor._parsed[0] == (UPTIME, SYSNAME)
+        kept = actor._parsed
+        assert kept is not None and kept[0] == (UPTIME, SYSNAME)
         assert len(await snmp.get(UPTIME, SYSNAME)) == 2
         try:
             await snmp.get(".1.3.6.1.2.1.1.5.0.x")
@@ -78,7 +80,8 @@ def test_polls_reuse_parsed_numeric_args_only(snmpd: SnmpdAgent) -> None:
             pass
         else:  # pragma: no cover
             raise AssertionError("a bad OID was accepted")
-        assert actor._parsed[0] == (UPTIME, SYSNAME)
+        kept = actor._parsed
+        assert kept is not None and kept[0] == (UPTIME, SYSNAME)
         snmp.finish()
 
     asyncio.run(run())

@@ -251,7 +251,7 @@ def test_client_side_failure_answers_before_earlier_network_replies(v2: dict[str
 
 
 def test_timeouts_are_microseconds_and_retries_are_extra_attempts(silent_port: int) -> None:
-    base = {"DestHost": "127.0.0.1", "RemotePort": silent_port, "Version": 2}
+    base: dict[str, Any] = {"DestHost": "127.0.0.1", "RemotePort": silent_port, "Version": 2}
     answers, _ = poll([("get", UPTIME)], Timeout=300_000, Retries=0, **base)
     a = only(answers)
     assert isinstance(a.error, errors.SNMPTimeoutError) and a.varlist is None

@@ -36,12 +36,12 @@ def test_secrets_never_appear_in_reprs_logs_or_errors(
     texts += [repr(snmp), str(snmp), repr(snmp.options)]
     texts += [repr(a.error) + str(a.error) + a.error_str for a in answers]
     # v3 with wrong passwords, on both engines: security errors and timeouts.
-    for engine in ("native", "pysnmp"):
+    for v3_engine in ("native", "pysnmp"):
         for port in (snmpd.port, silent_port):
             answers, snmp = poll(
                 [("get", "sysName.0")], DestHost="127.0.0.1", RemotePort=port, Version=3,
                 SecName="privAESUser", SecLevel="authPriv", AuthProto="SHA", AuthPass=AUTH,
-                PrivProto="AES", PrivPass=PRIV, Timeout=100_000, Retries=0, V3Engine=engine,
+                PrivProto="AES", PrivPass=PRIV, Timeout=100_000, Retries=0, V3Engine=v3_engine,
             )  # fmt: skip
             texts += [repr(snmp), repr(snmp.options)]
             texts += [repr(a.error) + str(a.error) + a.error_str for a in answers]

@@ -45,6 +45,7 @@ class WalkAgent(asyncio.DatagramProtocol):
         msg = ber.decode_message(data)
         self.requests.append(msg)
         status = 0
+        out: list[ber.VarBind]
         if msg.pdu_tag == ber.GET_REQUEST:
             table = {vb[0]: vb for vb in self.table}
             out = [table.get(oid, (oid, ber.NO_SUCH_OBJECT, None)) for oid, _, _ in msg.varbinds]
@@ -174,11 +175,14 @@ def test_a_failed_walk_and_table_give_their_rows_to_a_poe_callback_too() -> None
     table_agent.table = [((*IF_INDEX, i), ber.INTEGER, i) for i in ALL] + [AFTER]
     table_agent.oids = [vb[0] for vb in table_agent.table]
 
+    def serving(agent: WalkAgent) -> Callable[[], WalkAgent]:
+        return lambda: agent
+
     async def main() -> list[Any]:
         loop = asyncio.get_running_loop()
         agents = [WalkAgent(silent), WalkAgent(silent), table_agent]
         endpoints = [
-            (await loop.create_datagram_endpoint(lambda a=a: a, local_addr=("127.0.0.1", 0)))[0]
+            (await loop.create_datagram_endpoint(serving(a), local_addr=("127.0.0.1", 0)))[0]
             for a in agents
         ]
         kernel = Kernel()

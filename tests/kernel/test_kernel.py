@@ -56,12 +56,16 @@ def test_post_is_never_inline_and_call_is() -> None:
         assert ev.kernel.call(ev.session, "now", 2) == "value 2"
         order.append("after call")
 
+    def now(ev: Event) -> str:
+        order.append(f"now {ev.arg0}")
+        return f"value {ev.arg0}"
+
     Session.create(
         kernel,
         inline_states={
             "_start": start,
             "later": lambda ev: order.append(f"later {ev.arg0}"),
-            "now": lambda ev: order.append(f"now {ev.arg0}") or f"value {ev.arg0}",
+            "now": now,
         },
     )
     assert order == ["after post", "now 2", "after call"]
@@ -204,7 +208,7 @@ def test_post_to_unknown_alias_returns_false_and_logs_why(caplog: Any) -> None:
 def test_post_of_unknown_state_returns_false_unless_default(caplog: Any) -> None:
     kernel = Kernel()
     caplog.set_level(logging.WARNING, logger="snmp_component.kernel")
-    defaults: list[tuple[str, Any]] = []
+    defaults: list[tuple[str, Any, Any]] = []
     plain = Session.create(kernel, inline_states={"a": lambda ev: None})
     catchall = Session.create(
         kernel,
