@@ -220,7 +220,7 @@ def pysnmp_decode(data: bytes) -> Message:
             0,
             0,
             0,
-            vbs,  # type: ignore[arg-type]
+            vbs,
             tuple(V1.apiTrapPDU.get_enterprise(pdu).asTuple()),
             bytes(V1.apiTrapPDU.get_agent_address(pdu).asOctets()),
             int(V1.apiTrapPDU.get_generic_trap(pdu)),
@@ -235,7 +235,7 @@ def pysnmp_decode(data: bytes) -> Message:
         int(pdu.getComponentByPosition(0)),
         int(pdu.getComponentByPosition(1)),
         int(pdu.getComponentByPosition(2)),
-        vbs,  # type: ignore[arg-type]
+        vbs,
     )
 
 
@@ -508,8 +508,8 @@ def test_encode_value_errors(tag: int, value: Any, message: str) -> None:
 
 
 def test_encode_value_accepts_bytes_likes_and_lists() -> None:
-    assert encode_value(OCTET_STRING, bytearray(b"ab")) == b"\x04\x02ab"
-    assert encode_value(OPAQUE, memoryview(b"ab")) == b"\x44\x02ab"
+    assert encode_value(OCTET_STRING, bytearray(b"ab")) == b"\x04\x02ab"  # type: ignore[arg-type]
+    assert encode_value(OPAQUE, memoryview(b"ab")) == b"\x44\x02ab"  # type: ignore[arg-type]
     assert encode_value(OBJECT_IDENTIFIER, [1, 3, 6]) == b"\x06\x02\x2b\x06"  # type: ignore[arg-type]
     assert encode_oid([1, 3, 6]) == encode_oid((1, 3, 6))  # type: ignore[arg-type]
     assert encode_null_varbinds([[1, 3, 6]]) == encode_null_varbinds([(1, 3, 6)])  # type: ignore[list-item]
@@ -876,8 +876,8 @@ def test_peek_request_id() -> None:
     for rid in (0, 1, 127, 128, 255, 256, -1, -128, -129, 2**31 - 1, -(2**31)):
         data = encode_request_raw(1, COMMUNITY, GET_REQUEST, rid, 0, 0, vbl)
         assert peek_request_id(data) == rid
-        assert peek_request_id(bytearray(data)) == rid
-        assert peek_request_id(memoryview(data)) == rid
+        assert peek_request_id(bytearray(data)) == rid  # type: ignore[arg-type]
+        assert peek_request_id(memoryview(data)) == rid  # type: ignore[arg-type]
     data = encode_request_raw(0, b"x" * 200, RESPONSE, 4242, 0, 0, vbl)  # long community
     assert peek_request_id(data) == 4242
     non_minimal_version = msg(version=b"\x02\x02\x00\x01")
@@ -894,9 +894,9 @@ def test_peek_request_id() -> None:
 def test_decode_accepts_bytes_likes() -> None:
     data = encode_request(1, COMMUNITY, RESPONSE, 5, [((1, 3, 6), OCTET_STRING, b"x")])
     expected = decode_message(data)
-    assert decode_message(bytearray(data)) == expected
-    assert decode_message(memoryview(data)) == expected
-    assert type(decode_message(memoryview(data)).varbinds[0][2]) is bytes
+    assert decode_message(bytearray(data)) == expected  # type: ignore[arg-type]
+    assert decode_message(memoryview(data)) == expected  # type: ignore[arg-type]
+    assert type(decode_message(memoryview(data)).varbinds[0][2]) is bytes  # type: ignore[arg-type]
 
 
 def test_oid_decode_cache_overflow() -> None:

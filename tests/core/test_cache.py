@@ -100,7 +100,7 @@ def test_a_working_set_within_the_budget_is_never_dropped() -> None:
 def test_entry_count_limit_and_oversized_entries() -> None:
     from snmp_component._core.cache import ByteCache
 
-    c: ByteCache[int, int] = ByteCache("t", budget=MiB, max_entries=10)
+    c: ByteCache[int, int | str] = ByteCache("t", budget=MiB, max_entries=10)
     for i in range(100):
         c.put(i, i + 1000)
         assert len(c) <= 10
@@ -112,6 +112,8 @@ def test_entry_count_limit_and_oversized_entries() -> None:
 
 def _real_weights() -> list[tuple[str, Callable[..., int], Callable[[int], tuple[Any, Any]]]]:
     """(label, the weigh function of a real cache, a new entry of that cache's shape)."""
+    from pysnmp.proto import rfc1902
+
     from snmp_component._core import cache, mibindex
     from snmp_component._pysnmp import v3
 
@@ -135,7 +137,7 @@ def _real_weights() -> list[tuple[str, Callable[..., int], Callable[[int], tuple
         ("names.resolve", lambda t, o: cache.text_size(t) + cache.oid_size(o),
          lambda i: (f"sysDescr.{i}", parse_oid(f"1.3.6.1.2.1.1.1.{i}"))),
         ("pysnmp.object_name", v3._object_name_size,
-         lambda i: (big_oid(i), v3.rfc1902.ObjectName(big_oid(i)))),
+         lambda i: (big_oid(i), rfc1902.ObjectName(big_oid(i)))),
     ]  # fmt: skip
 
 

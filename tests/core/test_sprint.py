@@ -12,6 +12,7 @@ import os
 import shutil
 import struct
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -40,12 +41,11 @@ needs_cli = pytest.mark.skipif(SNMPTRANSLATE is None, reason="net-snmp's snmptra
 DATE_HINT = "2d-1d-1d,1d:1d:1d.1d,1a1d:1d"
 
 
-def node(type_: str | None = None, **kw: object) -> MibNode:
-    enums = kw.pop("enums", None)
+def node(type_: str | None = None, *, enums: Mapping[str, int] | None = None,
+         hint: str | None = None, units: str | None = None) -> MibNode:  # fmt: skip
     return MibNode(
         "x", "X-MIB", (1, 3, 6, 1, 4, 1, 99999, 1), type_,
-        None if enums is None else MappingProxyType(dict(enums)),  # type: ignore[arg-type]
-        **kw,  # type: ignore[arg-type]
+        None if enums is None else MappingProxyType(dict(enums)), hint=hint, units=units,
     )  # fmt: skip
 
 

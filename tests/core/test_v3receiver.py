@@ -31,7 +31,7 @@ USER = UsmUser("alice", "SHA", "authpass123", "AES", "privpass123")
 WRONG = UsmUser("alice", "SHA", "wrongpass99", "AES", "privpass123")
 AUTH_ONLY = UsmUser("bob", "MD5", "authpass123")
 START = 1000.0
-VARBINDS = [
+VARBINDS: list[ber.VarBind] = [
     ((1, 3, 6, 1, 2, 1, 1, 3, 0), ber.TIMETICKS, 42),
     ((1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0), ber.OBJECT_IDENTIFIER, (1, 3, 6, 1, 4, 1, 9)),
 ]
