@@ -24,6 +24,7 @@ echo "== ruff"
 "$PY" -m ruff check snmp_component tests examples benchmarks scripts
 echo "== mypy --strict"
 "$PY" -m mypy snmp_component
+"$PY" -m mypy --strict tests examples
 
 echo "== pytest"
 # pytest exits 5 when it collects no test: that fails this script too (set -e).
