@@ -20,6 +20,7 @@ See the README's "Scaling out" section for what is guaranteed after a crash.
 from .api import Fleet, FleetStats
 from .hashing import TargetKey, owner, slot_offset, target_key
 from .local import Backend, ProcessBackend, ShardLink
+from .poe import FleetComponent as FleetComponent
 from .records import CycleOverrun, FleetError, Record, ShardLost, TargetQuarantined
 
 __all__ = [
