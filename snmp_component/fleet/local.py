@@ -18,7 +18,6 @@ import contextlib
 import mmap
 import multiprocessing
 import os
-import shutil
 import socket
 import sys
 import tempfile
@@ -78,22 +77,27 @@ class ProcessBackend:
             # the forkserver imports the shard code once; each (re)start is then a cheap fork
             self.context.set_forkserver_preload(["snmp_component.fleet.shard"])
         self.links: set[ProcessLink] = set()
-        self._busy_dir: str | None = None
 
-    def busy_file(self, shard_id: int, size: int) -> str | None:
+    @staticmethod
+    def busy_file(shard_id: int, size: int) -> tuple[str, int] | None:
         """A zeroed in-flight bitmap file for ``shard_id`` (``size`` target indexes), in
-        memory (/dev/shm) where there is one."""
+        memory (/dev/shm) where there is one: its path, for the shard, and an open
+        descriptor the driver reads it through. The shard unlinks the path as soon as it
+        has mapped the file, so nothing is left behind even if both processes are killed
+        (the driver's descriptor keeps the file while it is needed)."""
+        shm = "/dev/shm"
+        base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
         try:
-            if self._busy_dir is None:
-                shm = "/dev/shm"
-                base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
-                self._busy_dir = tempfile.mkdtemp(prefix="snmp-fleet-", dir=base)
-            path = os.path.join(self._busy_dir, f"shard-{shard_id}.busy")
-            with open(path, "wb") as f:
-                f.write(bytes(max(1, (size + 7) // 8)))
-            return path
+            fd, path = tempfile.mkstemp(prefix=f"snmp-fleet-{shard_id}-", suffix=".busy", dir=base)
         except OSError:
             return None
+        try:
+            os.ftruncate(fd, max(1, (size + 7) // 8))
+        except OSError:
+            os.close(fd)
+            _unlink(path)
+            return None
+        return path, fd
 
     def spawn(self, spec: dict[str, Any], on_message: OnMessage, on_exit: OnExit) -> ProcessLink:
         link = ProcessLink(self, spec, on_message, on_exit)
@@ -104,9 +108,6 @@ class ProcessBackend:
         """Kill whatever is still running (the driver drains shards before this)."""
         for link in list(self.links):
             link.kill()
-        if self._busy_dir is not None and not self.links:
-            shutil.rmtree(self._busy_dir, ignore_errors=True)
-            self._busy_dir = None
 
 
 class ProcessLink:
@@ -129,7 +130,11 @@ class ProcessLink:
         self._out = bytearray()
         self._exited = False
         self._in_flight: set[int] | None = None
-        self.busy_path = backend.busy_file(self.shard_id, spec.get("size", 0))
+        busy = backend.busy_file(self.shard_id, spec.get("size", 0))
+        self.busy_path: str | None = None
+        self._busy_fd = -1
+        if busy is not None:
+            self.busy_path, self._busy_fd = busy
         spec = {**spec, "busy": self.busy_path}
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock = mine
@@ -200,16 +205,19 @@ class ProcessLink:
         self._on_exit(code)
 
     def _read_busy(self) -> set[int] | None:
-        if self.busy_path is None:
+        """The in-flight bitmap the shard left (read once, at its exit; then released)."""
+        fd, self._busy_fd = self._busy_fd, -1
+        if self.busy_path is not None:
+            _unlink(self.busy_path)  # (the shard may have died before it could)
+        if fd < 0:
             return None
         try:
-            with (
-                open(self.busy_path, "rb") as f,
-                mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ) as m,
-            ):
+            with mmap.mmap(fd, 0, prot=mmap.PROT_READ) as m:
                 bits = bytes(m)
         except (OSError, ValueError):
             return None
+        finally:
+            os.close(fd)
         return {
             byte * 8 + k for byte, value in enumerate(bits) if value for k in range(8)
             if value >> k & 1
@@ -247,3 +255,8 @@ class ProcessLink:
         if not self._exited:
             with contextlib.suppress(Exception):
                 self.process.kill()
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)

@@ -88,9 +88,12 @@ def _open_busy(path: str | None) -> mmap.mmap | None:
         return None
     try:
         with open(path, "r+b") as f:
-            return mmap.mmap(f.fileno(), 0)
+            busy = mmap.mmap(f.fileno(), 0)
     except (OSError, ValueError):
         return None
+    with contextlib.suppress(OSError):
+        os.unlink(path)  # mapped: the name is no longer needed (the driver holds the file)
+    return busy
 
 
 class _Target:
