@@ -133,7 +133,14 @@ def test_sigterm_drains_flushes_and_exits_0(farm: AgentFarm, tmp_path: Path) -> 
     assert not any(alive(pid) for pid in below)
 
 
+def _shm_files() -> set[str]:
+    shm = Path("/dev/shm")
+    return {p.name for p in shm.glob("snmp-fleet-*")} if shm.is_dir() else set()
+
+
 def test_sigkill_of_the_driver_takes_the_shards_along(farm: AgentFarm, tmp_path: Path) -> None:
+    """... and leaves nothing behind on the host (the shards' in-flight files)."""
+    before = _shm_files()
     path = targets_file(farm, tmp_path / "targets.txt")
     proc = subprocess.Popen(
         fleet_cmd("--targets", str(path), "--workers", "2", "--interval", "1"),
@@ -150,3 +157,4 @@ def test_sigkill_of_the_driver_takes_the_shards_along(farm: AgentFarm, tmp_path:
     while any(alive(pid) for pid in below) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(pid) for pid in below)
+    assert _shm_files() <= before
