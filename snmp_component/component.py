@@ -140,34 +140,7 @@ class _CommunitySender(transport.SharedSocketSender):
             return
         rid = udp.new_request_id()
         try:
-            last = self._last
-            if last is not None and last.varbinds is varbinds:
-                if last.pdu_tag == pdu_tag and rid >= _RID_4_BYTES:
-                    if last.head is not None:
-                        datagram = last.head + rid.to_bytes(4, "big") + last.tail
-                    else:
-                        datagram = self._encode(pdu_tag, rid, 0, 0, last.body)
-                        self._template(last)
-                    udp.send(
-                        rid,
-                        self._address,
-                        datagram,
-                        version=self._version,
-                        community=self._community,
-                        timeout=self._timeout,
-                        retries=self._retries,
-                        done=done,
-                    )
-                    return
-                body = last.body
-            elif all(tag == ber.NULL for _, tag, _ in varbinds):
-                body = ber.encode_null_varbinds([oid for oid, _, _ in varbinds])
-                if type(varbinds) is tuple and pdu_tag != ber.GET_BULK_REQUEST:
-                    self._last = _Encoded(varbinds, body, pdu_tag)
-            else:
-                body = ber.encode_varbinds(varbinds)
-            status, index = self._header(pdu_tag, non_repeaters, max_repetitions)
-            datagram = self._encode(pdu_tag, rid, status, index, body)
+            datagram = self._datagram(pdu_tag, rid, varbinds, non_repeaters, max_repetitions)
         except ValueError as exc:
             self._fail_soon(done, ConfigurationError(f"cannot encode request: {exc}"))
             return
@@ -181,6 +154,34 @@ class _CommunitySender(transport.SharedSocketSender):
             retries=self._retries,
             done=done,
         )
+
+    def _datagram(
+        self,
+        pdu_tag: int,
+        rid: int,
+        varbinds: Sequence[RawVarbind],
+        non_repeaters: int,
+        max_repetitions: int,
+    ) -> bytes:
+        """The request message; a poll sending its varbinds again reuses their encoding,
+        and from its second time the whole message around the request-id."""
+        last = self._last
+        if last is not None and last.varbinds is varbinds:
+            if last.pdu_tag == pdu_tag and rid >= _RID_4_BYTES:
+                if last.head is not None:
+                    return last.head + rid.to_bytes(4, "big") + last.tail
+                datagram = self._encode(pdu_tag, rid, 0, 0, last.body)
+                self._template(last)
+                return datagram
+            body = last.body
+        elif all(tag == ber.NULL for _, tag, _ in varbinds):
+            body = ber.encode_null_varbinds([oid for oid, _, _ in varbinds])
+            if type(varbinds) is tuple and pdu_tag != ber.GET_BULK_REQUEST:
+                self._last = _Encoded(varbinds, body, pdu_tag)
+        else:
+            body = ber.encode_varbinds(varbinds)
+        status, index = self._header(pdu_tag, non_repeaters, max_repetitions)
+        return self._encode(pdu_tag, rid, status, index, body)
 
     def _encode(self, pdu_tag: int, rid: int, status: int, index: int, body: bytes) -> bytes:
         return ber.encode_request_raw(
