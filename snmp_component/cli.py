@@ -32,6 +32,7 @@ from ._core.pdu import Oid, RawValue
 from ._core.sprint import sprint_value
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
+from .options import split_local
 from .varbind import Varbind, VarList
 
 __all__ = ["main"]
@@ -417,32 +418,8 @@ def _component_options(args: argparse.Namespace) -> dict[str, Any]:
     else:
         opts["Community"] = args.community
     if args.clientaddr:
-        opts["LocalAddr"], opts["LocalPort"] = _client_address(args.clientaddr)
+        opts["LocalAddr"], opts["LocalPort"] = split_local(args.clientaddr)
     return opts
-
-
-def _client_address(text: str) -> tuple[str, int]:
-    """net-snmp's ``clientaddr`` (``[udp:|udp6:]ADDR[:PORT]``, ``[v6]:PORT``): the
-    address and port (0: any) requests leave from."""
-    rest = text
-    for prefix in ("udp6:", "udp:"):
-        if rest.lower().startswith(prefix):
-            rest = rest[len(prefix) :]
-            break
-    port = "0"
-    if rest.startswith("["):
-        addr, _, tail = rest[1:].partition("]")
-        if tail:
-            if not tail.startswith(":"):
-                raise UsageError(f"Invalid clientaddr {text!r}")
-            port = tail[1:]
-    elif rest.count(":") == 1:
-        addr, port = rest.split(":")
-    else:
-        addr = rest
-    if not port.isdigit() or int(port) > 65535:
-        raise UsageError(f"Invalid clientaddr {text!r}: bad port")
-    return addr, int(port)
 
 
 def _set_varbinds(words: list[str]) -> list[Varbind]:

@@ -322,7 +322,35 @@ def split_host(dest: str, remote_port: Any = None) -> tuple[str, int]:
     ``udp6:[v6]:port``, a bare IPv6 literal (``::1``, ``fe80::1%lo``). ``RemotePort``
     applies when ``DestHost`` carries no port.
     """
-    text = dest.strip()
+    host, text = _split_address(dest, "DestHost")
+    port: Any = text
+    if port is None:
+        port = 161 if remote_port is None else remote_port
+    if isinstance(port, str):
+        if not port.isdigit():
+            raise ConfigurationError(f"port {port!r} in DestHost {dest!r} is not a number")
+        port = int(port)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise ConfigurationError(f"RemotePort must be an int in 1..65535, not {port!r}")
+    return host, port
+
+
+def split_local(text: str) -> tuple[str, int]:
+    """net-snmp's ``clientaddr`` (``[udp:|udp6:]ADDR[:PORT]``, ``[v6]:PORT``): the address
+    and port (0: any) requests leave from, for ``LocalAddr``/``LocalPort``."""
+    addr, port = _split_address(text, "clientaddr")
+    if port is None:
+        return addr, 0
+    if not port.isdigit() or int(port) > 65535:
+        raise ConfigurationError(f"port {port!r} in clientaddr {text!r} is not in 0..65535")
+    return addr, int(port)
+
+
+def _split_address(text: str, what: str) -> tuple[str, str | None]:
+    """``(host, port text or None)`` of a net-snmp transport address; ``what`` names the
+    setting in errors. UDP only; IPv6 literals bare or in brackets."""
+    given = text
+    text = text.strip()
     lowered = text.lower()
     for prefix in ("udp6:", "udpv6:", "udpipv6:", "udp:"):
         if lowered.startswith(prefix):
@@ -330,16 +358,16 @@ def split_host(dest: str, remote_port: Any = None) -> tuple[str, int]:
             break
     else:
         if ":" in lowered.split("[")[0] and lowered.split(":")[0] in ("tcp", "tcp6", "unix"):
-            raise ConfigurationError(f"DestHost {dest!r}: only UDP transports are supported")
-    port: Any = None
+            raise ConfigurationError(f"{what} {given!r}: only UDP transports are supported")
+    port: str | None = None
     if text.startswith("["):
         end = text.find("]")
         if end < 0:
-            raise ConfigurationError(f"DestHost {dest!r}: missing ']'")
+            raise ConfigurationError(f"{what} {given!r}: missing ']'")
         host, rest = text[1:end], text[end + 1 :]
         if rest:
             if not rest.startswith(":"):
-                raise ConfigurationError(f"DestHost {dest!r}: unexpected {rest!r} after ']'")
+                raise ConfigurationError(f"{what} {given!r}: unexpected {rest!r} after ']'")
             port = rest[1:]
     elif text.count(":") == 1:
         host, port = text.split(":")
@@ -349,17 +377,9 @@ def split_host(dest: str, remote_port: Any = None) -> tuple[str, int]:
             try:
                 ipaddress.ip_address(host.split("%")[0])
             except ValueError:
-                raise ConfigurationError(f"DestHost {dest!r} is not a valid address") from None
+                raise ConfigurationError(f"{what} {given!r} is not a valid address") from None
     if not host:
-        raise ConfigurationError(f"DestHost {dest!r} has no host part")
-    if port is None:
-        port = 161 if remote_port is None else remote_port
-    if isinstance(port, str):
-        if not port.isdigit():
-            raise ConfigurationError(f"port {port!r} in DestHost {dest!r} is not a number")
-        port = int(port)
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-        raise ConfigurationError(f"RemotePort must be an int in 1..65535, not {port!r}")
+        raise ConfigurationError(f"{what} {given!r} has no host part")
     return host, port
 
 

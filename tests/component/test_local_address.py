@@ -8,6 +8,7 @@ socket standing in for an agent shows the source address and port of what arrive
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from snmp_component import Kernel, SNMPComponent, errors, transport
 from snmp_component._core import ber
 from snmp_component.cli import main as snmpc
+from snmp_component.options import split_local
 from snmp_component.testing import SnmpdAgent
 from snmp_component.testing.snmpd import SOURCE_COMMUNITY
 from snmp_component.traps import TrapSender
@@ -174,3 +176,32 @@ def test_encoding_is_unchanged_by_a_local_address() -> None:
         assert ber.decode_message(data).pdu_tag == ber.GET_REQUEST
     finally:
         lis.sock.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("127.0.0.2", ("127.0.0.2", 0)),
+        ("127.0.0.2:5000", ("127.0.0.2", 5000)),
+        ("udp:127.0.0.2:5000", ("127.0.0.2", 5000)),
+        ("udp6:[::1]:5000", ("::1", 5000)),
+        ("[::1]", ("::1", 0)),
+        ("::1", ("::1", 0)),
+    ],
+)
+def test_clientaddr_forms(text: str, expected: tuple[str, int]) -> None:
+    assert split_local(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("127.0.0.2:99999", "not in 0..65535"),
+        ("tcp:127.0.0.2:5000", "only UDP"),
+        ("[::1", "missing ']'"),
+        (":5000", "has no host part"),
+    ],
+)
+def test_bad_clientaddr_names_the_setting(text: str, message: str) -> None:
+    with pytest.raises(errors.ConfigurationError, match=f"clientaddr.*{re.escape(message)}"):
+        split_local(text)
