@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from snmp_component import Event, Kernel, Session, SNMPComponent, SNMPSession
+from snmp_component import Event, Kernel, Session, SNMPComponent, SNMPSession, resolver
 from snmp_component.testing import SnmpdAgent
 
 
@@ -124,3 +124,19 @@ def only(answers: list[Answer]) -> Answer:
 
 
 Check = Callable[[Answer], None]
+
+
+@pytest.fixture
+def slow_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names ending in ``.slow.test`` take 3 s to resolve, ``.fail.test`` 0.3 s; then both
+    fail (``resolver.getaddrinfo``, what the resolver's threads call, is replaced)."""
+    real = resolver.getaddrinfo
+
+    def slow(host: str, *args: Any, **kwargs: Any) -> Any:
+        for suffix, seconds in ((".slow.test", 3.0), (".fail.test", 0.3)):
+            if host.endswith(suffix):
+                time.sleep(seconds)
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(resolver, "getaddrinfo", slow)

@@ -7,42 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import time
 from typing import Any
 
 import pytest
 
-from snmp_component import Event, Kernel, Session, SNMPComponent, errors, resolver
+from snmp_component import Event, Kernel, Session, SNMPComponent, errors
 
 from ..stall import StallMeter, paused_gc
 
 SYSNAME = ".1.3.6.1.2.1.1.5.0"
 
 
-@pytest.fixture
-def slow_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Names ending in ``.slow.test`` take 3 s, then fail; ``.fail.test`` 0.3 s, then fail."""
-    real = resolver.getaddrinfo
-
-    def slow(host: str, *args: Any, **kwargs: Any) -> Any:
-        if host.endswith(".slow.test"):
-            time.sleep(3)
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        if host.endswith(".fail.test"):
-            time.sleep(0.3)
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(resolver, "getaddrinfo", slow)
-
-
 @pytest.mark.usefixtures("slow_resolver")
 def test_requests_waiting_for_a_hung_resolver_time_out_without_stalling_the_loop() -> None:
     """20,000 requests wait for an address that does not come; their time runs out while
-    the loop was held up elsewhere (a sleep: no CPU, not counted). _expire_waiting then
-    answers every one of them in one loop turn: no slice, unlike the transport's
-    _expire (EXPIRE_BUDGET) and _fail_queue (SLICE_SECONDS)."""
+    the loop was held up elsewhere (a sleep: no CPU, not counted). They are answered with
+    timeouts in slices, like every mass answer, not in one loop turn."""
     total = 20_000
     got: list[Any] = []
     meter = StallMeter()
@@ -80,9 +61,8 @@ def test_requests_waiting_for_a_hung_resolver_time_out_without_stalling_the_loop
 @pytest.mark.usefixtures("slow_resolver")
 def test_withdrawals_inside_an_answer_do_not_corrupt_the_queue_counters() -> None:
     """submit_callback's notify withdraws many other queued requests (re-entrancy) while
-    _fail_doomed is answering the queue: the compaction in _withdraw swaps self.queue
-    under _fail_doomed's loop (its _doomed was reset to None before the loop), so the
-    settled jobs stay in the new queue while _withdrawn counts them off the old one."""
+    a failed lookup's answers are being given from the queue: every request still ends
+    once, and the queue's counters stay true (no compaction under the loop walking it)."""
 
     async def main() -> None:
         kernel = Kernel()
@@ -119,9 +99,9 @@ def test_withdrawals_inside_an_answer_do_not_corrupt_the_queue_counters() -> Non
 def test_stop_session_of_a_component_answers_its_poe_requests(
     silent_port: int, caplog: Any
 ) -> None:
-    """kernel.stop_session(component) (public since this change) while POE requests are
-    in flight: _on_stop answers them with a ShutdownError through _settle, which posts a
-    _DELIVER from the component's own _stop -- refused -- so each is lost."""
+    """kernel.stop_session(component) while POE requests are in flight: each gets its
+    ShutdownError by direct call from the component's _stop (a post from there would be
+    refused)."""
     kernel = Kernel()
     SNMPComponent.create(kernel, DestHost="127.0.0.1", RemotePort=silent_port, Version=2,
                          Timeout=5_000_000, Retries=0)  # fmt: skip
@@ -149,8 +129,8 @@ def test_stop_session_of_a_component_answers_its_poe_requests(
 @pytest.mark.usefixtures("slow_resolver")
 def test_finish_after_the_loop_closed_with_a_lookup_pending_is_clean(caplog: Any) -> None:
     """The awaitable API without kernel.run(): a request withdrawn while the name resolves,
-    the loop closes, then finish(). _on_stop cancels the lookup future, whose done
-    callback would be scheduled on the closed loop: RuntimeError inside _stop."""
+    the loop closes, then finish(): the pending lookup is abandoned without scheduling
+    anything on the closed loop, and _stop runs to its end."""
     holder: dict[str, Any] = {}
 
     async def main() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from snmp_component import Event, Kernel, Session, SNMPComponent, errors, resolver
+from snmp_component import Event, Kernel, Session, SNMPComponent, errors
 from snmp_component.testing import SnmpdAgent
 
 from ..stall import StallMeter, paused_gc
@@ -225,23 +225,6 @@ def test_a_cancelled_awaitable_in_flight_frees_its_slot_and_its_reply_is_dropped
     with caplog.at_level(logging.WARNING):
         asyncio.run(asyncio.wait_for(main(), 20))
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
-
-
-@pytest.fixture
-def slow_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A resolver that takes 3 s for names ending in ``.slow.test`` (then fails them)."""
-    real = resolver.getaddrinfo
-
-    def slow(host: str, *args: Any, **kwargs: Any) -> Any:
-        if host.endswith(".slow.test"):
-            time.sleep(3)
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        if host.endswith(".fail.test"):
-            time.sleep(0.3)
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(resolver, "getaddrinfo", slow)
 
 
 @pytest.mark.usefixtures("slow_resolver")
