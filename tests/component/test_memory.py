@@ -25,6 +25,8 @@ from snmp_component import Kernel, SNMPComponent, errors, transport
 from snmp_component._core import ber, v3msg
 from snmp_component._core.usm import UsmUser
 
+from ..forge import oid_content
+
 MiB = 1 << 20
 # The byte budgets of every process-wide cache add up to 28.5 MiB (the table in
 # snmp_component/_core/cache.py; tests/core/test_cache.py checks the caches against it);
@@ -42,17 +44,10 @@ _HOSTILE_TAIL = bytes(k % 100 for k in range(8000))  # single-octet arcs
 def _oid_tlv(arcs: tuple[int, ...]) -> bytes:
     """OBJECT IDENTIFIER TLV of any length (the fake agent's own, unchecked, encoder)."""
     if len(arcs) > 128 and arcs[9:] == tuple(_HOSTILE_TAIL[: len(arcs) - 9]):
-        content = _oid_tlv(arcs[:9])[2:] + _HOSTILE_TAIL[: len(arcs) - 9]  # fast
-        return b"\x06" + ber.encode_length(len(content)) + content
-    out = bytearray()
-    for sub in (arcs[0] * 40 + arcs[1], *arcs[2:]):
-        groups = [sub & 0x7F]
-        sub >>= 7
-        while sub:
-            groups.append(0x80 | (sub & 0x7F))
-            sub >>= 7
-        out += bytes(reversed(groups))
-    return b"\x06" + ber.encode_length(len(out)) + bytes(out)
+        content = oid_content(arcs[:9]) + _HOSTILE_TAIL[: len(arcs) - 9]  # fast
+    else:
+        content = oid_content(arcs)
+    return b"\x06" + ber.encode_length(len(content)) + content
 
 
 def _varbind_list(pairs: list[tuple[bytes, bytes]]) -> bytes:

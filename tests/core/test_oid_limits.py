@@ -18,21 +18,10 @@ from snmp_component._core.vars import parse_set_vars, parse_vars
 from snmp_component.errors import ConfigurationError, UnknownObjectError
 from snmp_component.varbind import Varbind
 
+from ..forge import oid_content
+
 MAX = 128
 SUBID_MAX = 2**32 - 1
-
-
-def oid_content(arcs: tuple[int, ...]) -> bytes:
-    """BER content octets of ``arcs``, without any check (a hostile agent's encoder)."""
-    out = bytearray()
-    for sub in (arcs[0] * 40 + arcs[1], *arcs[2:]):
-        groups = [sub & 0x7F]
-        sub >>= 7
-        while sub:
-            groups.append(0x80 | (sub & 0x7F))
-            sub >>= 7
-        out += bytes(reversed(groups))
-    return bytes(out)
 
 
 def tlv(tag: int, content: bytes) -> bytes:
