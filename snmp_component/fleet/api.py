@@ -593,6 +593,26 @@ class Fleet:
             shard.withheld += 1
         self._wakeup()
 
+    def _settle_unanswered(
+        self, target: _Target, last: int, *, alive: bool, missed: str, lost: str
+    ) -> None:
+        """Cycles of ``target`` up to ``last`` that got no record: quarantined (no owner),
+        missed (``CycleOverrun``: its shard was ``alive``) or ``ShardLost``. ``missed`` may
+        name the shard as ``{id}``; ``lost`` says when its state was seen."""
+        if target.owner is None:
+            self._settle_run(
+                target, last, -1, 0, TargetQuarantined,
+                "quarantined: in flight at every crash of a given-up shard",
+            )  # fmt: skip
+            return
+        shard = self._shards[target.owner]
+        error_cls: type[SNMPError]
+        if alive:
+            text, error_cls = "missed: " + missed.format(id=shard.id), CycleOverrun
+        else:
+            text, error_cls = f"shard {shard.id} was {shard.state} {lost}", ShardLost
+        self._settle_run(target, last, shard.id, shard.epoch, error_cls, text)
+
     def _settle_run(
         self,
         target: _Target,
@@ -697,23 +717,11 @@ class Fleet:
                 continue
             if self._stop_time is not None and self._slot(target, cycle) >= self._stop_time:
                 continue  # not owed: the fleet stopped before its slot
-            if target.owner is None:
-                self._settle_run(
-                    target, cycle, -1, 0, TargetQuarantined,
-                    "quarantined: in flight at every crash of a given-up shard",
-                )  # fmt: skip
-            else:
-                shard = self._shards[target.owner]
-                if shard.state == "live":
-                    self._settle_run(
-                        target, cycle, shard.id, shard.epoch, CycleOverrun,
-                        f"missed: no record from shard {shard.id} by the next slot",
-                    )  # fmt: skip
-                else:
-                    self._settle_run(
-                        target, cycle, shard.id, shard.epoch, ShardLost,
-                        f"shard {shard.id} was {shard.state} at the slot",
-                    )  # fmt: skip
+            owner = None if target.owner is None else self._shards[target.owner]
+            self._settle_unanswered(
+                target, cycle, alive=owner is not None and owner.state == "live",
+                missed="no record from shard {id} by the next slot", lost="at the slot",
+            )  # fmt: skip
             self._push(target)
         assert self._loop is not None
         self._tick_timer = self._loop.call_later(self._tick_every(), self._tick)
@@ -745,23 +753,11 @@ class Fleet:
         # every cycle whose slot came before the stop is owed a record
         for target in self._targets:
             last = self._cycle_at(target, self._stop_time) - 1
-            if target.owner is None:
-                self._settle_run(
-                    target, last, -1, 0, TargetQuarantined,
-                    "quarantined: in flight at every crash of a given-up shard",
-                )  # fmt: skip
-                continue
-            shard = self._shards[target.owner]
-            if shard.clean_exit:
-                self._settle_run(
-                    target, last, shard.id, shard.epoch, CycleOverrun,
-                    "missed: not finished when the fleet stopped",
-                )  # fmt: skip
-            else:
-                self._settle_run(
-                    target, last, shard.id, shard.epoch, ShardLost,
-                    f"shard {shard.id} was {shard.state} when the fleet stopped",
-                )  # fmt: skip
+            owner = None if target.owner is None else self._shards[target.owner]
+            self._settle_unanswered(
+                target, last, alive=owner is not None and owner.clean_exit,
+                missed="not finished when the fleet stopped", lost="when the fleet stopped",
+            )  # fmt: skip
         if self._tick_timer is not None:
             self._tick_timer.cancel()
             self._tick_timer = None
