@@ -18,7 +18,7 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
-ensure_venv test  # the project's .venv, made once; $PY is its python
+ensure_venv test,ray  # the project's .venv, made once; $PY is its python
 
 echo "== ruff"
 "$PY" -m ruff check snmp_component tests examples benchmarks scripts

@@ -1,4 +1,4 @@
-"""The fleet: one poller across every core (and, later, across machines).
+"""The fleet: one poller across every core, and across machines on Ray.
 
 A *shard* is one :class:`~snmp_component.kernel.Kernel` in its own process, with one
 long-lived component per target it owns; targets are assigned by rendezvous hashing over
@@ -21,6 +21,7 @@ from .api import Fleet, FleetStats
 from .hashing import TargetKey, owner, slot_offset, target_key
 from .local import Backend, ProcessBackend, ShardLink
 from .poe import FleetComponent as FleetComponent
+from .ray_backend import RayBackend
 from .records import CycleOverrun, FleetError, Record, ShardLost, TargetQuarantined
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "FleetError",
     "FleetStats",
     "ProcessBackend",
+    "RayBackend",
     "Record",
     "ShardLink",
     "ShardLost",

@@ -25,7 +25,6 @@ import asyncio
 import heapq
 import itertools
 import math
-import os
 import pickle
 import time
 from collections import deque
@@ -113,11 +112,20 @@ class _Run:
         self.error_cls, self.text = error_cls, text
 
 
-def _auto_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+def _make_backend(backend: Backend | str | None, address: str | None) -> Backend:
+    if backend is None or backend == "local":
+        if address is not None:
+            raise ConfigurationError("address is for backend='ray'")
+        return ProcessBackend()
+    if backend == "ray":
+        from .ray_backend import RayBackend
+
+        return RayBackend(address)
+    if isinstance(backend, str):
+        raise ConfigurationError(f"backend must be 'local', 'ray' or a Backend, not {backend!r}")
+    if address is not None:
+        raise ConfigurationError("address is for backend='ray'; this backend has its own")
+    return backend
 
 
 class Fleet:
@@ -134,7 +142,9 @@ class Fleet:
             function (or a ``functools.partial`` of one) the shard can import, or a
             ``"module:function"`` string. Its return value must pickle.
         interval: seconds between a target's polls; each poll has that long to finish.
-        workers: the number of shards, or ``"auto"``: the usable CPUs.
+        workers: the number of shards, or ``"auto"``: the usable CPUs (on Ray: the
+            cluster's CPUs but its largest node's, so that the shards fit after losing any
+            one node; the shards are then counted when the fleet starts).
         cycles: stop after this many cycles (``results()`` then ends); None: run until
             :meth:`close`.
         buffer: records held for the consumer before shards must wait (credit).
@@ -143,7 +153,13 @@ class Fleet:
             shards (rendezvous hashing over the remaining ids: nothing else moves), except
             those in flight at every one of its crashes, which are quarantined.
         backoff: ``(first, max)`` seconds before a restart; doubles per recent restart.
-        backend: where shards run; default a :class:`ProcessBackend`.
+        grace: seconds after a cycle's interval before a missing record is ``missed``;
+            default a quarter of the interval (0.5 to 5 s) plus the backend's detection
+            time, so a dead shard's cycles come out ``ShardLost``.
+        backend: where shards run: ``"local"`` (default; a :class:`ProcessBackend`),
+            ``"ray"`` (a :class:`~snmp_component.fleet.ray_backend.RayBackend`; needs
+            ``snmp_component[ray]``) or a backend object.
+        address: the Ray cluster to join with ``backend="ray"`` (``"HOST:PORT"``).
     """
 
     def __init__(
@@ -164,13 +180,14 @@ class Fleet:
         grace: float | None = None,
         start_timeout: float = 60.0,
         drain_timeout: float | None = None,
-        backend: Backend | None = None,
+        backend: Backend | Literal["local", "ray"] | None = None,
+        address: str | None = None,
     ) -> None:
         if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
             raise ConfigurationError(f"interval must be a positive number, not {interval!r}")
-        if workers == "auto":
-            workers = _auto_workers()
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        if workers != "auto" and (
+            isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+        ):
             raise ConfigurationError(f"workers must be an int >= 1 or 'auto', not {workers!r}")
         if cycles is not None and (not isinstance(cycles, int) or cycles < 1):
             raise ConfigurationError(f"cycles must be an int >= 1 or None, not {cycles!r}")
@@ -185,7 +202,6 @@ class Fleet:
         self.batch_max = batch_max
         self.flush_interval = flush_interval
         self.window = window
-        self.grace = min(max(0.5, self.interval * 0.25), 5.0) if grace is None else grace
         self.start_timeout = start_timeout
         self.drain_timeout = self.interval + 10.0 if drain_timeout is None else drain_timeout
         self._poll_ref = self._poll_reference(poll)
@@ -200,12 +216,15 @@ class Fleet:
             self._targets.append(_Target(index, key, dict(options), slot_offset(key, interval)))
         if not self._targets:
             raise ConfigurationError("a fleet needs at least one target")
-        count = min(workers, len(self._targets))
-        self._shards: dict[int, _Shard] = {i: _Shard(i) for i in range(count)}
-        for target in self._targets:
-            target.owner = owner(target.key, self._shards)
-            self._shards[target.owner].targets.add(target.index)
-        self._backend: Backend = backend if backend is not None else ProcessBackend()
+        self._backend = _make_backend(backend, address)
+        if grace is None:  # (a shard that died is noticed within the backend's detection)
+            grace = min(max(0.5, self.interval * 0.25), 5.0) + self._backend.detection
+        self.grace = grace
+        self._shards: dict[int, _Shard] = {}
+        if workers == "auto" and isinstance(self._backend, ProcessBackend):
+            workers = self._backend.auto_workers()
+        if workers != "auto":
+            self._assign(workers)
         self.stats = FleetStats()
         self.t0 = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -224,12 +243,26 @@ class Fleet:
         self._close_task: asyncio.Task[None] | None = None
         self._fatal: FleetError | None = None
 
+    def _assign(self, workers: int) -> None:
+        """Fix the shard ids and give each target its owner."""
+        count = min(workers, len(self._targets))
+        self._shards = {i: _Shard(i) for i in range(count)}
+        for target in self._targets:
+            target.owner = owner(target.key, self._shards)
+            self._shards[target.owner].targets.add(target.index)
+
     # ------------------------------------------------------------------ public API
 
     @property
     def workers(self) -> int:
-        """The number of shard ids (fixed for the fleet's life)."""
+        """The number of shard ids (fixed for the fleet's life; 0 until a fleet with
+        ``workers="auto"`` on another backend than the local one starts)."""
         return len(self._shards)
+
+    @property
+    def backend(self) -> Backend:
+        """Where the shards run."""
+        return self._backend
 
     def targets(self) -> list[TargetKey]:
         """Every target's key, in the order given."""
@@ -244,12 +277,14 @@ class Fleet:
         return {t.key: t.owner for t in self._targets}
 
     def shard_info(self) -> dict[int, dict[str, Any]]:
-        """Per shard id: ``state``, ``epoch``, ``pid``, ``targets`` (a set of keys)."""
+        """Per shard id: ``state``, ``epoch``, ``pid``, ``node`` (the host name, or the
+        Ray node id), ``targets`` (a set of keys)."""
         return {
             s.id: {
                 "state": s.state,
                 "epoch": s.epoch,
                 "pid": s.link.pid if s.link is not None else None,
+                "node": s.link.node if s.link is not None else None,
                 "targets": {self._targets[i].key for i in s.targets},
             }
             for s in self._shards.values()
@@ -278,15 +313,20 @@ class Fleet:
         self._started = True
         loop = self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        for shard in self._shards.values():
-            self._spawn(shard)
-        hellos = [s.hello for s in self._shards.values() if s.hello is not None]
         try:
             async with asyncio.timeout(self.start_timeout):
-                await asyncio.gather(*hellos)
+                await self._backend.start()
+                if not self._shards:
+                    self._assign(self._backend.auto_workers())
+                for shard in self._shards.values():
+                    self._spawn(shard)
+                await asyncio.gather(*[s.hello for s in self._shards.values() if s.hello])
         except TimeoutError:
-            self._backend.close()
+            await self._backend.aclose()
             raise FleetError(f"shards did not start within {self.start_timeout:g} s") from None
+        except BaseException:
+            await self._backend.aclose()
+            raise
         self.t0 = time.monotonic() + 0.05
         for shard in self._shards.values():
             if shard.state == "starting" and shard.link is not None:
@@ -320,16 +360,38 @@ class Fleet:
             await self._wake.wait()
 
     async def request(
-        self, target: TargetKey | Mapping[str, Any], method: str, *args: Any, **kwargs: Any
+        self,
+        target: TargetKey | Mapping[str, Any],
+        method: str,
+        *args: Any,
+        retry_reads: bool = False,
+        **kwargs: Any,
     ) -> Any:
         """Run one request (``get``, ``getnext``, ``set``, ``getbulk``, ``bulkwalk``,
         ``walk``, ``get_table``) on ``target``'s component in its owning shard.
 
         One answer: the result, the request's ``SNMPError``, or ``ShardLost`` if the shard
-        dies (or is down) before answering. Nothing is re-sent: a SET goes out at most once.
+        dies (or is down) before answering. Nothing is re-sent, unless ``retry_reads``:
+        then a read that met ``ShardLost`` is sent once more when the target's shard is
+        back (within ``start_timeout``). A SET goes out at most once, always.
         """
         if method not in REQUEST_METHODS:
             raise ConfigurationError(f"unknown request {method!r}")
+        try:
+            return await self._request(target, method, args, kwargs)
+        except ShardLost:
+            if not retry_reads or method == "set":
+                raise
+        await self._owner_live(target)
+        return await self._request(target, method, args, kwargs)
+
+    async def _request(
+        self,
+        target: TargetKey | Mapping[str, Any],
+        method: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
         if not self._started or self._closing:
             raise ShutdownError("the fleet is not running")
         index = self._index_of(target)
@@ -348,6 +410,16 @@ class Fleet:
             return await future
         finally:
             shard.requests.pop(req_id, None)
+
+    async def _owner_live(self, target: TargetKey | Mapping[str, Any]) -> None:
+        """Wait until ``target``'s owner (which may change meanwhile) is live."""
+        index = self._index_of(target)
+        deadline = time.monotonic() + self.start_timeout
+        while not self._closing and time.monotonic() < deadline:
+            owner = self._targets[index].owner
+            if owner is None or self._shards[owner].state == "live":
+                return
+            await asyncio.sleep(0.02)
 
     def close(self) -> None:
         """Begin the drain (see :meth:`aclose`) without waiting: for signal handlers."""
@@ -536,6 +608,7 @@ class Fleet:
     def _give_up(self, shard: _Shard) -> None:
         shard.state = "given_up"
         self.stats.given_up.append(shard.id)
+        self._backend.retire(shard.id)
         remaining = [s.id for s in self._shards.values() if s.state != "given_up"]
         crashes = [c for c in shard.crashes if c]
         suspects: frozenset[int] = frozenset()
@@ -749,7 +822,7 @@ class Fleet:
                 self._backend.close()
                 async with asyncio.timeout(5.0):
                     await asyncio.gather(*gone)
-        self._backend.close()
+        await self._backend.aclose()
         # every cycle whose slot came before the stop is owed a record
         for target in self._targets:
             last = self._cycle_at(target, self._stop_time) - 1

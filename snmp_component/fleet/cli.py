@@ -3,7 +3,8 @@
 ::
 
     python -m snmp_component fleet --targets FILE --workers N|auto --interval SECONDS
-        [--cycles N] [--get OID ...] [--walk OID] [--bulkwalk OID] [--table NAME] [--json]
+        [--cycles N] [--get OID ...] [--walk OID] [--bulkwalk OID] [--table NAME]
+        [--backend local|ray] [--address HOST:PORT] [--json]
 
 ``FILE`` has one target a line: ``host[:port] [Keyword=value ...]`` (``create()``
 keywords, e.g. ``Version=3 SecName=mon SecLevel=authPriv ...``); ``#`` starts a comment.
@@ -11,6 +12,8 @@ Each record is one line: with ``--json`` a JSON object with ``target``, ``cycle`
 ``shard``, ``epoch``, ``ok``, ``status``, ``error`` (null or ``{"class", "text"}``) and
 ``varbinds`` (``[[oid, value, type], ...]``). SIGTERM or SIGINT drains (running polls
 finish, every record is printed) and exits 0; so does the end of ``--cycles N``.
+``--backend ray --address HEAD:PORT`` runs the shards as actors of that Ray cluster
+(``pip install 'snmp_component[ray]'`` on every node).
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--bulkwalk", action="append", default=[], metavar="OID")
     parser.add_argument("--table", action="append", default=[], metavar="NAME")
     parser.add_argument("--max-repetitions", type=int, default=20, help="bulkwalk/table")
+    parser.add_argument(
+        "--backend", choices=("local", "ray"), default="local",
+        help="where shards run: local processes (default) or Ray actors",
+    )  # fmt: skip
+    parser.add_argument("--address", metavar="HOST:PORT", help="the Ray cluster's head")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("-v", dest="version", default="2c", help="default Version (2c)")
     parser.add_argument("-c", dest="community", default="public", help="default Community")
@@ -180,7 +188,7 @@ def build(args: argparse.Namespace, err: TextIO) -> Fleet | None:
         targets = parse_targets(lines, defaults)
         poll = functools.partial(cli_poll, poll_spec(args))
         fleet = Fleet(targets, poll, interval=args.interval, workers=workers,  # type: ignore[arg-type]
-                      cycles=args.cycles)  # fmt: skip
+                      cycles=args.cycles, backend=args.backend, address=args.address)  # fmt: skip
     except OSError as exc:
         print(f"--targets: {exc}", file=err)
         return None
@@ -217,4 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(run(fleet, args.json, sys.stdout))
     except BrokenPipeError:
+        return 1
+    except SNMPError as exc:  # the shards could not start (or Ray is missing)
+        print(f"fleet: {exc}", file=sys.stderr)
         return 1

@@ -7,8 +7,9 @@ that socket and ``Process.sentinel`` with ``loop.add_reader`` -- no threads. Whe
 sentinel fires, what the child wrote before it died is read to the end first, so
 ``on_exit`` always comes after the incarnation's last message.
 
-A backend for another placement (Ray actors, for instance) implements the same two
-methods: :meth:`Backend.spawn` returning a :class:`ShardLink`, and :meth:`Backend.close`.
+A backend for another placement (:mod:`~snmp_component.fleet.ray_backend`'s Ray actors)
+implements the same :class:`Backend` protocol, returning a :class:`ShardLink` per
+incarnation.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class ShardLink(Protocol):
 
     shard_id: int
     epoch: int
+    node: str | None  # where it runs (host or Ray node id), once known
 
     @property
     def pid(self) -> int | None:
@@ -58,14 +60,31 @@ class Backend(Protocol):
     """Places shards. ``spawn`` must call ``on_message`` for each message of the new
     incarnation, on the driver's loop, then ``on_exit`` exactly once when it is gone."""
 
+    detection: float  # seconds it may take to notice that a shard is gone
+
+    async def start(self) -> None:
+        """Before the first spawn (join a cluster, for instance)."""
+
+    def auto_workers(self) -> int:
+        """The number of shards ``workers="auto"`` means here."""
+
     def spawn(self, spec: dict[str, Any], on_message: OnMessage, on_exit: OnExit) -> ShardLink: ...
 
-    def close(self) -> None: ...
+    def retire(self, shard_id: int) -> None:
+        """The shard was given up: release what holds its place."""
+
+    def close(self) -> None:
+        """End every incarnation now."""
+
+    async def aclose(self) -> None:
+        """After the drain: :meth:`close`, and release the backend itself."""
 
 
 class ProcessBackend:
     """Shards as local processes (``start_method``: ``"forkserver"`` (Linux default) or
     ``"spawn"``; ``"fork"`` is refused)."""
+
+    detection = 0.0  # the process sentinel fires at once
 
     def __init__(self, start_method: str | None = None) -> None:
         if start_method is None:
@@ -77,6 +96,16 @@ class ProcessBackend:
             # the forkserver imports the shard code once; each (re)start is then a cheap fork
             self.context.set_forkserver_preload(["snmp_component.fleet.shard"])
         self.links: set[ProcessLink] = set()
+
+    async def start(self) -> None:
+        """Nothing to do: children are started by :meth:`spawn`."""
+
+    def auto_workers(self) -> int:
+        """The CPUs this process may run on."""
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not Linux
+            return os.cpu_count() or 1
 
     @staticmethod
     def busy_file(shard_id: int, size: int) -> tuple[str, int] | None:
@@ -104,10 +133,16 @@ class ProcessBackend:
         self.links.add(link)
         return link
 
+    def retire(self, shard_id: int) -> None:
+        """Nothing holds a given-up shard's place here."""
+
     def close(self) -> None:
         """Kill whatever is still running (the driver drains shards before this)."""
         for link in list(self.links):
             link.kill()
+
+    async def aclose(self) -> None:
+        self.close()
 
 
 class ProcessLink:
@@ -123,6 +158,7 @@ class ProcessLink:
         self.backend = backend
         self.shard_id: int = spec["shard"]
         self.epoch: int = spec["epoch"]
+        self.node: str | None = socket.gethostname()
         self._on_message = on_message
         self._on_exit = on_exit
         self._loop = asyncio.get_running_loop()

@@ -48,7 +48,7 @@ from typing import Any, Literal
 from ..errors import ConfigurationError, ShutdownError, SNMPError, as_snmp_error
 from ..kernel import Event, Kernel, Session
 from .api import Fleet, PollArg
-from .local import Backend, ProcessBackend
+from .local import ProcessBackend
 
 __all__ = ["SUBSCRIPTION_REF", "FleetComponent"]
 
@@ -84,11 +84,11 @@ class FleetComponent:
         error: the ``FleetError`` (or other exception) that ended the fleet, if any.
     """
 
-    def __init__(self, kernel: Kernel, alias: str, fleet: Fleet, backend: Backend) -> None:
+    def __init__(self, kernel: Kernel, alias: str, fleet: Fleet) -> None:
         self.kernel = kernel
         self.alias = alias
         self.fleet = fleet
-        self.backend = backend
+        self.backend = fleet.backend
         self.error: BaseException | None = None
         self.finishing = False
         self.done = False  # the fleet's records are all posted (or it failed)
@@ -128,19 +128,16 @@ class FleetComponent:
         """Create the fleet component and register it under ``Alias``.
 
         ``targets``, ``poll``, ``interval``, ``workers`` and ``fleet_options`` (``cycles``,
-        ``buffer``, ``max_restarts``, ``backend``...) are :class:`Fleet`'s. The shards start
-        when the kernel runs.
+        ``buffer``, ``max_restarts``, ``backend``, ``address``...) are :class:`Fleet`'s.
+        The shards start when the kernel runs.
 
         Raises:
             ConfigurationError: the alias is taken, or the fleet's arguments are invalid.
         """
         if kernel.alias_resolve(Alias) is not None:
             raise ConfigurationError(f"A fleet component called {Alias!r} already exists!")
-        backend = fleet_options.pop("backend", None)
-        if backend is None:
-            backend = ProcessBackend()
-        fleet = Fleet(targets, poll, interval, workers, backend=backend, **fleet_options)
-        return FleetComponent(kernel, Alias, fleet, backend)
+        fleet = Fleet(targets, poll, interval, workers, **fleet_options)
+        return FleetComponent(kernel, Alias, fleet)
 
     @property
     def subscribers(self) -> list[tuple[Session, str]]:

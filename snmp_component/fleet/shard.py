@@ -2,10 +2,12 @@
 long-lived component per target it owns, its own schedule, and a stream of record batches
 to the driver.
 
-The process is started by the backend (``multiprocessing`` ``forkserver`` or ``spawn``,
-never ``fork``) with :func:`shard_main` as its target. It dies with its parent
-(``PR_SET_PDEATHSIG`` on Linux, and end-of-file on the driver's socket everywhere),
-ignores SIGINT/SIGTERM (the driver drains it), and keeps every per-device state
+:class:`Shard` is the same wherever it runs; its host carries the messages. On one
+machine the process is started by the backend (``multiprocessing`` ``forkserver`` or
+``spawn``, never ``fork``) with :func:`shard_main` as its target: it dies with its parent
+(``PR_SET_PDEATHSIG`` on Linux, and end-of-file on the driver's socket everywhere) and
+ignores SIGINT/SIGTERM (the driver drains it). On Ray, an actor hosts it
+(:mod:`~snmp_component.fleet.ray_backend`). Either way it keeps every per-device state
 (SNMPv3 engine, keys, the bulk size after tooBig, ``MaxInFlight``) for its whole life.
 
 Schedule: cycle ``c`` of a target starts at ``t0 + c * interval + offset``; the poll has
@@ -38,7 +40,7 @@ from ..kernel import Kernel
 from .records import CycleOverrun, encode_error
 from .wire import frame
 
-__all__ = ["REQUEST_METHODS", "load_poll", "shard_main"]
+__all__ = ["REQUEST_METHODS", "Shard", "load_poll", "shard_main"]
 
 PollFn = Callable[[SNMPSession], Awaitable[Any]]
 
@@ -75,11 +77,33 @@ def load_poll(ref: bytes | str) -> PollFn:
 
 
 def shard_main(spec: dict[str, Any], sock: socket.socket) -> None:
-    """The shard process: run until the driver says drain (exit 0) or goes away."""
+    """The local shard process: run until the driver says drain (exit 0) or goes away."""
     die_with_parent()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)  # the driver drains us; a group signal must not
-    asyncio.run(Shard(spec, sock).run())
+    asyncio.run(_serve_socket(spec, sock))
+
+
+async def _serve_socket(spec: dict[str, Any], sock: socket.socket) -> None:
+    """One shard over the driver's socket: framed messages both ways."""
+    reader, writer = await asyncio.open_unix_connection(sock=sock)
+    shard = Shard(spec, lambda message: writer.write(frame(message)), _open_busy(spec.get("busy")))
+    shard.begin()
+    reading = asyncio.ensure_future(_read_socket(reader, shard))
+    await shard.done.wait()
+    reading.cancel()
+    await writer.drain()
+    writer.close()
+
+
+async def _read_socket(reader: asyncio.StreamReader, shard: Shard) -> None:
+    try:
+        while True:
+            header = await reader.readexactly(4)
+            body = await reader.readexactly(int.from_bytes(header, "big"))
+            shard.receive(pickle.loads(body))
+    except (asyncio.IncompleteReadError, ConnectionError):
+        os._exit(0)  # the driver is gone: nobody to report to
 
 
 def _open_busy(path: str | None) -> mmap.mmap | None:
@@ -109,9 +133,17 @@ class _Target:
 
 
 class Shard:
-    """One shard's state and event handlers (all on the shard's own loop)."""
+    """One shard's state and event handlers (all on the shard's own loop), whatever
+    carries its messages: ``send`` puts one message on the way to the driver, and the
+    host calls :meth:`receive` with each message from it. :attr:`done` is set once the
+    drain has sent ``bye``."""
 
-    def __init__(self, spec: dict[str, Any], sock: socket.socket) -> None:
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        send: Callable[[tuple[Any, ...]], None],
+        busy: mmap.mmap | None = None,
+    ) -> None:
         self.shard_id: int = spec["shard"]
         self.epoch: int = spec["epoch"]
         self.interval: float = spec["interval"]
@@ -120,7 +152,7 @@ class Shard:
         self.flush_interval: float = spec["flush_interval"]
         self.credits: int = spec["window"]
         self.outbox_cap: int = self.batch_max * spec["window"] * 2
-        self.sock = sock
+        self._send = send
         self.kernel = Kernel()
         SNMPComponent.set_kernel_limit(self.kernel, spec.get("kernel_limit", 1000))
         self.poll = load_poll(spec["poll"])
@@ -133,8 +165,8 @@ class Shard:
         self.draining = False
         self.done = asyncio.Event()
         self.credit_event = asyncio.Event()
-        self.writer: asyncio.StreamWriter | None = None
-        self.busy = _open_busy(spec.get("busy"))
+        self.busy = busy
+        self.running: set[int] = set()  # target indexes whose poll is in flight
         self.cpu_at_go = time.process_time()
         self.stats: dict[str, float] = dict.fromkeys(
             ("polls", "skipped", "overruns", "requests", "batches"), 0
@@ -142,30 +174,39 @@ class Shard:
 
     # ------------------------------------------------------------------ main loop
 
-    async def run(self) -> None:
-        reader, self.writer = await asyncio.open_unix_connection(sock=self.sock)
+    def begin(self) -> None:
+        """Create the components of the spec's targets; say hello."""
         for index, options, offset in self.initial:
             self._add(index, options, offset)
         self._send(("hello", self.epoch, os.getpid()))
-        reading = asyncio.ensure_future(self._read(reader))
-        await self.done.wait()
-        reading.cancel()
 
-    async def _read(self, reader: asyncio.StreamReader) -> None:
-        try:
-            while True:
-                header = await reader.readexactly(4)
-                body = await reader.readexactly(int.from_bytes(header, "big"))
-                msg = pickle.loads(body)
-                if msg[0] == "drain":
-                    if not self.draining:
-                        task = asyncio.ensure_future(self._drain())
-                        task.add_done_callback(lambda _task: self.done.set())
-                    self.draining = True
-                else:
-                    self._handle(msg)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            os._exit(0)  # the driver is gone: nobody to report to
+    def receive(self, msg: tuple[Any, ...]) -> None:
+        """One message from the driver."""
+        if msg[0] == "drain":
+            if not self.draining:
+                task = asyncio.ensure_future(self._drain())
+                task.add_done_callback(lambda _task: self.done.set())
+            self.draining = True
+        else:
+            self._handle(msg)
+
+    def abort(self) -> None:
+        """Stop at once, answering nothing more (a newer incarnation replaces this one
+        in the same process): timers, polls and requests are cancelled, the kernel
+        stopped."""
+        self.draining = True
+        for target in self.targets.values():
+            if target.timer is not None:
+                target.timer.cancel()
+            if target.task is not None:
+                target.task.cancel()
+        for task in self.requests:
+            task.cancel()
+        if self.flush_timer is not None:
+            self.flush_timer.cancel()
+        self.outbox.clear()
+        self.kernel.stop()
+        self.done.set()
 
     def _handle(self, msg: tuple[Any, ...]) -> None:
         kind = msg[0]
@@ -233,6 +274,7 @@ class Shard:
         busy, byte, bit = self.busy, target.index >> 3, 1 << (target.index & 7)
         if busy is not None and byte < len(busy):
             busy[byte] |= bit  # in flight: the driver reads this if we die
+        self.running.add(target.index)
         try:
             async with timeout:
                 value = await self.poll(target.snmp)
@@ -248,6 +290,7 @@ class Shard:
         else:
             self._emit((target.index, cycle, True, value))
         finally:
+            self.running.discard(target.index)
             if busy is not None and byte < len(busy):
                 busy[byte] &= ~bit & 0xFF
 
@@ -315,10 +358,6 @@ class Shard:
                 fixed.append(record)
             self._send(("batch", self.epoch, fixed))
 
-    def _send(self, message: tuple[Any, ...]) -> None:
-        assert self.writer is not None
-        self.writer.write(frame(message))
-
     # ------------------------------------------------------------------ drain
 
     async def _drain(self) -> None:
@@ -341,6 +380,3 @@ class Shard:
                 target.snmp.finish()
         self.stats["cpu"] = time.process_time() - self.cpu_at_go  # CPU seconds polling
         self._send(("bye", self.epoch, dict(self.stats)))
-        assert self.writer is not None
-        await self.writer.drain()
-        self.writer.close()

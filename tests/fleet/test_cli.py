@@ -18,6 +18,7 @@ import pytest
 from snmp_component.errors import ConfigurationError
 from snmp_component.fleet.cli import parse_targets
 from snmp_component.fleet.farm import AgentFarm
+from tests.fleet.procs import alive, descendants
 
 COUNT = 50
 
@@ -37,34 +38,6 @@ def targets_file(farm: AgentFarm, path: Path) -> Path:
 
 def fleet_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "snmp_component", "fleet", *args]
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (from /proc)."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children[ppid].append(int(entry.name))
-    found: set[int] = set()
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_parse_targets() -> None:

@@ -13,7 +13,7 @@ import os
 import signal
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,11 +25,18 @@ from snmp_component.fleet import (
     Fleet,
     Record,
     ShardLost,
-    TargetKey,
     TargetQuarantined,
 )
-from snmp_component.fleet.farm import AgentFarm, LogLine
+from snmp_component.fleet.farm import AgentFarm
+from snmp_component.testing.snmpd import SnmpdAgent
 from tests.fleet import polls
+from tests.fleet.checks import (
+    check_v3_affinity,
+    one_per_pair,
+    ports_by_host,
+    requests_between,
+    wait_for,
+)
 
 TARGETS = 200
 
@@ -39,32 +46,6 @@ def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentFarm]:
     log = tmp_path_factory.mktemp("farm") / "requests.log"
     with AgentFarm(TARGETS, log=log, set_delay=2.0) as agents:
         yield agents
-
-
-def one_per_pair(records: list[Record], keys: list[TargetKey], cycles: int) -> None:
-    """Exactly one record per (target, cycle), for every target and cycle."""
-    pairs = Counter((r.target, r.cycle) for r in records)
-    assert max(pairs.values()) == 1, [p for p, n in pairs.items() if n > 1][:5]
-    assert set(pairs) == {(k, c) for k in keys for c in range(cycles)}
-
-
-def requests_between(farm: AgentFarm, start: float, end: float) -> list[LogLine]:
-    return [line for line in farm.log_lines() if start <= line[4] <= end]
-
-
-def ports_by_host(lines: list[LogLine], tag: int = ber.GET_REQUEST) -> dict[str, set[int]]:
-    ports: dict[str, set[int]] = defaultdict(set)
-    for host, port, pdu, _req, _when in lines:
-        if pdu == tag:
-            ports[host].add(port)
-    return ports
-
-
-async def wait_for(condition: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        await asyncio.sleep(0.02)
 
 
 @pytest.mark.asyncio
@@ -166,6 +147,11 @@ async def test_kill_mid_cycle_and_set_safety(farm: AgentFarm) -> None:
 
 
 @pytest.mark.asyncio
+async def test_snmpv3_state_stays_in_its_shard(snmpd: SnmpdAgent) -> None:
+    await check_v3_affinity(snmpd)
+
+
+@pytest.mark.asyncio
 async def test_crash_loop_gives_up_and_moves_only_its_targets(farm: AgentFarm) -> None:
     """A poll that kills its shard (os._exit) for one poison target: the shard is given up
     after max_restarts; only its targets move (rendezvous over the other ids); the poison
@@ -256,6 +242,25 @@ async def test_request_errors(farm: AgentFarm) -> None:
             await fleet.request(key, "get", "noSuchName.0")
     with pytest.raises(errors.ShutdownError):
         await fleet.request(key, "get", "sysName.0")
+
+
+@pytest.mark.asyncio
+async def test_reads_are_retried_only_when_asked(farm: AgentFarm) -> None:
+    """A request to a shard that is down: ShardLost; with retry_reads a GET waits for the
+    restart and is answered, a SET is still never sent."""
+    targets = farm.targets()[:8]
+    async with Fleet(targets, polls.uptime, interval=5.0, workers=2, backoff=(0.3, 0.5)) as fleet:
+        info = fleet.shard_info()
+        key = sorted(info[1]["targets"])[0]
+        os.kill(info[1]["pid"], signal.SIGKILL)
+        await wait_for(lambda: fleet.shard_info()[1]["state"] != "live", 5)
+        with pytest.raises(ShardLost):
+            await fleet.request(key, "get", "sysName.0")
+        with pytest.raises(ShardLost):
+            await fleet.request(key, "set", ["sysContact", 0, "x", "OCTETSTR"], retry_reads=True)
+        (name,) = await fleet.request(key, "get", "sysName.0", retry_reads=True)
+        assert name.val == "demo-agent"
+        assert fleet.shard_info()[1]["epoch"] == 2
 
 
 def test_poll_must_be_importable(tmp_path: Path) -> None:
