@@ -321,11 +321,12 @@ class Fleet:
                 for shard in self._shards.values():
                     self._spawn(shard)
                 await asyncio.gather(*[s.hello for s in self._shards.values() if s.hello])
-        except TimeoutError:
-            await self._backend.aclose()
-            raise FleetError(f"shards did not start within {self.start_timeout:g} s") from None
-        except BaseException:
-            await self._backend.aclose()
+        except BaseException as exc:
+            await self._abandon_start()
+            if isinstance(exc, TimeoutError):
+                raise FleetError(
+                    f"shards did not start within {self.start_timeout:g} s"
+                ) from None
             raise
         self.t0 = time.monotonic() + 0.05
         for shard in self._shards.values():
@@ -335,6 +336,15 @@ class Fleet:
         for target in self._targets:
             self._push(target)
         self._tick_timer = loop.call_later(self._tick_every(), self._tick)
+
+    async def _abandon_start(self) -> None:
+        """The start failed: no restarts, no records; every shard ends."""
+        self._closing = self._finished = True
+        for shard in self._shards.values():
+            if shard.restart_timer is not None:
+                shard.restart_timer.cancel()
+                shard.restart_timer = None
+        await self._backend.aclose()
 
     async def results(self) -> AsyncIterator[Record]:
         """Every record, as they come; ends after :meth:`close` (or after ``cycles``)
@@ -542,6 +552,7 @@ class Fleet:
         if epoch != shard.epoch:
             return
         in_flight = shard.link.in_flight() if shard.link is not None else None
+        why = f": {shard.link.error}" if shard.link is not None and shard.link.error else ""
         shard.link = None
         for future in shard.requests.values():
             if not future.done():
@@ -550,7 +561,7 @@ class Fleet:
                 )
         shard.requests.clear()
         if shard.hello is not None and not shard.hello.done():
-            shard.hello.set_exception(FleetError(f"shard {shard.id} exited with {code}"))
+            shard.hello.set_exception(FleetError(f"shard {shard.id} exited with {code}{why}"))
             shard.hello.exception()  # retrieved: start() reports it
         if self._closing and code == 0:
             shard.state = "stopped"

@@ -40,6 +40,7 @@ class ShardLink(Protocol):
     shard_id: int
     epoch: int
     node: str | None  # where it runs (host or Ray node id), once known
+    error: str | None  # why it ended, where the backend knows (else its own output says)
 
     @property
     def pid(self) -> int | None:
@@ -159,6 +160,7 @@ class ProcessLink:
         self.shard_id: int = spec["shard"]
         self.epoch: int = spec["epoch"]
         self.node: str | None = socket.gethostname()
+        self.error: str | None = None  # a child's traceback goes to its stderr
         self._on_message = on_message
         self._on_exit = on_exit
         self._loop = asyncio.get_running_loop()

@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import pickle
 import socket
 import sys
 import time
@@ -179,7 +180,9 @@ class RayBackend:
         self.actors: dict[int, Any] = {}
         self.links: set[RayLink] = set()
         self._owns_ray = False
+        self._closed = False
         self._actor_class: Any = None
+        self._polls: dict[bytes | str, bytes | str] = {}
 
     async def start(self) -> None:
         """Join (or start) the Ray cluster, off the event loop."""
@@ -225,10 +228,12 @@ class RayBackend:
         return max(1, int(usable // self.num_cpus))
 
     def spawn(self, spec: dict[str, Any], on_message: OnMessage, on_exit: OnExit) -> RayLink:
+        if self._closed or self._actor_class is None:
+            raise RuntimeError("RayBackend is not started, or closed")
+        spec = {**spec, "poll": self._portable(spec["poll"])}
         shard_id: int = spec["shard"]
         actor = self.actors.get(shard_id)
         if actor is None:
-            assert self._actor_class is not None, "RayBackend.start() was not awaited"
             actor = self._actor_class.options(
                 num_cpus=self.num_cpus,
                 max_restarts=-1,
@@ -241,6 +246,17 @@ class RayBackend:
         self.links.add(link)
         return link
 
+    def _portable(self, poll: bytes | str) -> bytes | str:
+        """The poll function as the actors can load it: a function of the driver's
+        ``__main__`` (a script) goes by value (cloudpickle), since an actor's ``__main__``
+        is Ray's worker; anything else by name, as on one machine."""
+        if poll not in self._polls:
+            portable = poll
+            if isinstance(poll, bytes) and b"__main__" in poll:
+                portable = _ray().cloudpickle.dumps(pickle.loads(poll))
+            self._polls[poll] = portable
+        return self._polls[poll]
+
     def retire(self, shard_id: int) -> None:
         """The shard was given up: its actor goes for good."""
         actor = self.actors.pop(shard_id, None)
@@ -250,6 +266,7 @@ class RayBackend:
 
     def close(self) -> None:
         """Kill every actor now (the driver drains shards before this)."""
+        self._closed = True
         for link in list(self.links):
             link.abandon()
         for shard_id in list(self.actors):
@@ -279,6 +296,7 @@ class RayLink:
         self.shard_id: int = spec["shard"]
         self.epoch: int = spec["epoch"]
         self.node: str | None = None
+        self.error: str | None = None
         self._pid: int | None = None
         self._on_message = on_message
         self._on_exit = on_exit
@@ -319,6 +337,7 @@ class RayLink:
         except asyncio.CancelledError:
             pass
         except Exception as exc:
+            self.error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
             log.warning("fleet shard %s (epoch %s) ended: %s", self.shard_id, self.epoch, exc)
         self._finish(code)
 
@@ -358,7 +377,7 @@ class RayLink:
     def _flush(self) -> None:
         """Everything sent this loop turn, in one numbered ``push`` call."""
         self._flushing = False
-        if self._exited or not self._out:
+        if self._exited or self.backend._closed or not self._out:
             return
         messages, self._out = self._out, []
         call = asyncio.ensure_future(self._push(self._seq, messages))
@@ -367,6 +386,8 @@ class RayLink:
         call.add_done_callback(self._calls.discard)
 
     async def _push(self, seq: int, messages: list[tuple[Any, ...]]) -> None:
+        if self.backend._closed:
+            return  # (a Ray call now would start a new local Ray)
         with contextlib.suppress(Exception):  # a dead actor shows in the pull loop
             await self.actor.push.remote(self.epoch, seq, messages)
 

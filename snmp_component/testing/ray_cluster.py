@@ -1,8 +1,9 @@
-"""A real Ray cluster on this machine for the fleet's Ray tests: a head node on 127.0.0.2
-and a second node on 127.0.0.3, each a ``ray start --block`` process in its own session,
-sharing a private temporary folder. Ray's control traffic stays on loopback (Ray replaces
-127.0.0.1 by the machine's address, but not the rest of 127.0.0.0/8). The head is told to
-declare a silent node dead after about 1.5 s instead of 15.
+"""A real Ray cluster on this machine, for the fleet's Ray tests, benchmarks and trying
+``Fleet(..., backend="ray")`` without machines: a head node on 127.0.0.2 and a second node
+on 127.0.0.3, each a ``ray start --block`` process in its own session, sharing a private
+temporary folder (needs ``snmp_component[ray]``). Ray's control traffic stays on loopback
+(Ray replaces 127.0.0.1 by the machine's address, but not the rest of 127.0.0.0/8). The
+head is told to declare a silent node dead after about 1.5 s instead of 15.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from tests.fleet.procs import descendants
+__all__ = ["HEAD_IP", "NODE_IP", "RayCluster", "descendants"]
 
 HEAD_IP = "127.0.0.2"
 NODE_IP = "127.0.0.3"
@@ -46,6 +47,26 @@ def _free_port(host: str) -> int:
         return port
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
 def _kill_tree(root: int) -> None:
     for pid in {root, *descendants(root)}:
         with contextlib.suppress(ProcessLookupError):
@@ -54,7 +75,8 @@ def _kill_tree(root: int) -> None:
 
 class RayCluster:
     """``with RayCluster() as cluster:`` ... ``cluster.address``; ``cluster.kill_node()``
-    kills the second node and everything on it (raylet, workers, agents) with SIGKILL."""
+    kills the second node and everything on it (raylet, workers, agents) with SIGKILL.
+    ``node_cpus=0``: the head alone."""
 
     def __init__(self, head_cpus: int = 3, node_cpus: int = 2) -> None:
         self.head_cpus = head_cpus
@@ -85,6 +107,8 @@ class RayCluster:
                 "head",
             )  # fmt: skip
             self._wait_nodes(1)
+            if not self.node_cpus:
+                return self  # the head alone
             self.node = self._start(
                 [f"--address={self.address}", f"--node-ip-address={NODE_IP}",
                  f"--num-cpus={self.node_cpus}"],
