@@ -5,6 +5,10 @@ each of them every --interval seconds from --workers shards. Every (target, cycl
 exactly one record: the poll's value, its error, or ShardLost/CycleOverrun.
 
     python examples/fleet.py [--targets 20] [--workers 2] [--interval 1] [--cycles 3]
+                             [--ray [--address HEAD:PORT]]
+
+With --ray the shards are Ray actors: of the cluster at --address, or of a two-node Ray
+cluster started on this machine for the run (needs ``pip install 'snmp_component[ray]'``).
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ async def poll(snmp: SNMPSession) -> dict[str, Any]:
     return {"uptime": uptime.val, "in_octets": octets}
 
 
-async def main(args: argparse.Namespace, farm: AgentFarm) -> None:
+async def main(args: argparse.Namespace, farm: AgentFarm, address: str | None) -> None:
     targets = farm.targets(Timeout=500_000, Retries=1)
     per_cycle: dict[int, Counter[str]] = {}
     async with Fleet(targets, poll, interval=args.interval, workers=args.workers,
-                     cycles=args.cycles) as fleet:  # fmt: skip
+                     cycles=args.cycles, backend="ray" if args.ray else "local",
+                     address=address) as fleet:  # fmt: skip
+        nodes = {info["node"] for info in fleet.shard_info().values()}
         first = fleet.targets()[0]
         (name,) = await fleet.request(first, "get", "sysName.0")  # routed to the owner
         print(f"ad hoc on shard {fleet.owner_of(first)}: sysName.0 = {name.val}")
@@ -43,6 +49,7 @@ async def main(args: argparse.Namespace, farm: AgentFarm) -> None:
         failed = sum(counts.values()) - counts["ok"]
         print(f"cycle {cycle}: {counts['ok']} ok, {failed} failed")
     print(f"shards: {fleet.workers}, restarts: {fleet.stats.restarts}")
+    print(f"backend: {'ray' if args.ray else 'local'}, nodes: {len(nodes)}")
 
 
 if __name__ == "__main__":  # required: the shards import this module to find poll()
@@ -51,6 +58,14 @@ if __name__ == "__main__":  # required: the shards import this module to find po
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--cycles", type=int, default=3)
+    parser.add_argument("--ray", action="store_true", help="shards as Ray actors")
+    parser.add_argument("--address", help="with --ray: the cluster's head (HOST:PORT)")
     options = parser.parse_args()
     with AgentFarm(options.targets) as agents:
-        asyncio.run(main(options, agents))
+        if options.ray and options.address is None:
+            from snmp_component.testing.ray_cluster import RayCluster
+
+            with RayCluster() as cluster:
+                asyncio.run(main(options, agents, cluster.address))
+        else:
+            asyncio.run(main(options, agents, options.address))

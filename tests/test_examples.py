@@ -85,3 +85,10 @@ def test_fleet() -> None:
     out = run_example("fleet.py", "--targets", "20", "--workers", "2", "--cycles", "2")
     assert "ad hoc on shard" in out and "sysName.0 = demo-agent" in out
     assert "cycle 0: 20 ok, 0 failed" in out and "cycle 1: 20 ok, 0 failed" in out
+
+
+def test_fleet_on_ray() -> None:
+    """The same example on a two-node Ray cluster it starts itself."""
+    out = run_example("fleet.py", "--targets", "20", "--workers", "3", "--cycles", "2", "--ray")
+    assert "cycle 0: 20 ok, 0 failed" in out and "cycle 1: 20 ok, 0 failed" in out
+    assert "backend: ray, nodes: 2" in out
