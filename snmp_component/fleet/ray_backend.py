@@ -133,12 +133,15 @@ class _DropMessage(logging.Filter):
 
 
 def _node_name() -> str:
+    """The Ray node id of this actor (the host name outside Ray)."""
     try:
         ray = _ray()
-        node: str = ray.get_runtime_context().get_node_id()
-        return node
+        if ray.is_initialized():
+            node: str = ray.get_runtime_context().get_node_id()
+            return node
     except Exception:
-        return socket.gethostname()
+        pass
+    return socket.gethostname()
 
 
 class RayBackend:
