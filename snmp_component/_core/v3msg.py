@@ -11,6 +11,8 @@ Sans-IO and pure: bytes in, bytes or plain values out.  A transport drives it:
 * :func:`decode_message` -- parse, authenticate, decrypt and decode a
   message into a :class:`V3Message`;
 * :func:`report_error` -- the error a Report PDU stands for;
+* :class:`Accepted` / :class:`Reported` / :class:`Dropped` -- the :data:`Outcome` of one
+  datagram read by :class:`RemoteEngine`: the answer, the agent's verdict, or neither;
 * :func:`peek_msg_id` -- the msgID of a datagram, reading the header only;
 * :func:`peek_header` / :func:`encode_report` -- the authoritative side's Reports
   (a receiver of informs answers discovery and failures with them);
@@ -36,7 +38,15 @@ Invariants
   UnsupportedSecurityLevel, NotInTimeWindows -> NotInTimeWindow,
   UnknownUserNames -> UnknownUserName, UnknownEngineIDs -> UnknownEngineID,
   WrongDigests -> WrongDigest, DecryptionErrors -> DecryptionError, with
-  net-snmp's ``ErrorStr`` texts).  :class:`RemoteEngine` raises them.
+  net-snmp's ``ErrorStr`` texts).
+* **Outcomes are values.**  :meth:`RemoteEngine.read` and
+  :meth:`RemoteEngine.read_discovery` never raise for what a datagram holds: they return
+  :class:`Accepted` (the decoded answer), :class:`Reported` (a Report: which usmStats
+  counter, its typed error, and whether it resynchronised the engine ID or clock) or
+  :class:`Dropped` (why the datagram is no answer and no verdict: RFC 3412 drops it).
+  Each carries a constant ``kind`` tag, so a caller branches on one attribute (and mypy
+  narrows on it).  :meth:`RemoteEngine.receive` / :meth:`~RemoteEngine.discovery_response`
+  are the older exception forms of the same, kept for existing callers.
 * **Strict, bounded parsing** with the :mod:`~snmp_component._core.ber`
   primitives: every element inside its parent, exact fill, msgVersion 3,
   msgSecurityModel 3 (USM), msgFlags one octet and never priv without auth,
@@ -63,7 +73,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, TypeAlias
+from typing import ClassVar, Final, Literal, TypeAlias
 
 from ..errors import (
     DecodeError,
@@ -122,9 +132,15 @@ __all__ = [
     "USM_STATS_UNKNOWN_USER_NAMES",
     "USM_STATS_UNSUPPORTED_SEC_LEVELS",
     "USM_STATS_WRONG_DIGESTS",
+    "Accepted",
+    "DropReason",
+    "Dropped",
     "Expect",
     "KeyResolver",
+    "Outcome",
     "RemoteEngine",
+    "ReportKind",
+    "Reported",
     "TimeWindow",
     "V3DecodeError",
     "V3Header",
@@ -169,17 +185,45 @@ _NOT_IN_TIME_WINDOW: Final = -36
 _DECRYPTION_ERR: Final = -37
 _UNKNOWN_REPORT: Final = -41
 
-_REPORTS: Final[dict[int, tuple[type[SecurityError], int, str]]] = {
-    1: (UnsupportedSecurityLevel, _UNSUPPORTED_SEC_LEVEL, "Unsupported security level"),
-    2: (NotInTimeWindow, _NOT_IN_TIME_WINDOW, "Not in time window"),
-    3: (UnknownUserName, _UNKNOWN_USER_NAME, "Unknown user name"),
-    4: (UnknownEngineID, _UNKNOWN_ENG_ID, "Unknown engine ID"),
+UsmProblem: TypeAlias = Literal[
+    "unsupported_sec_level",
+    "not_in_time_window",
+    "unknown_user_name",
+    "unknown_engine_id",
+    "wrong_digest",
+    "decryption_error",
+]
+"""A USM failure, by the usmStats counter (SNMP-USM-MIB) that counts it."""
+
+ReportKind: TypeAlias = UsmProblem | Literal["unknown_report"]
+"""Which Report an agent sent: its usmStats counter, or ``"unknown_report"`` (any other OID,
+or none)."""
+
+DropReason: TypeAlias = UsmProblem | Literal["malformed", "not_the_answer"]
+"""Why a datagram was dropped: it failed a local USM check (the same names as the Reports:
+``"wrong_digest"``, ``"not_in_time_window"`` for an authentic but stale message,
+``"unsupported_sec_level"`` for one at another level than the request's ...), it is
+``"malformed"``, or it is well-formed but ``"not_the_answer"`` (another request-id or PDU
+type)."""
+
+# usmStats counter (last-but-one sub-identifier) -> (class, net-snmp number, net-snmp text, kind)
+_REPORTS: Final[dict[int, tuple[type[SecurityError], int, str, UsmProblem]]] = {
+    1: (
+        UnsupportedSecurityLevel,
+        _UNSUPPORTED_SEC_LEVEL,
+        "Unsupported security level",
+        "unsupported_sec_level",
+    ),
+    2: (NotInTimeWindow, _NOT_IN_TIME_WINDOW, "Not in time window", "not_in_time_window"),
+    3: (UnknownUserName, _UNKNOWN_USER_NAME, "Unknown user name", "unknown_user_name"),
+    4: (UnknownEngineID, _UNKNOWN_ENG_ID, "Unknown engine ID", "unknown_engine_id"),
     5: (
         WrongDigest,
         _AUTHENTICATION_FAILURE,
         "Authentication failure (incorrect password, community or key)",
+        "wrong_digest",
     ),
-    6: (DecryptionError, _DECRYPTION_ERR, "Decryption error"),
+    6: (DecryptionError, _DECRYPTION_ERR, "Decryption error", "decryption_error"),
 }
 
 CONFIRMED_PDUS: Final = frozenset(
@@ -195,6 +239,24 @@ class V3DecodeError(DecodeError, BERDecodeError):
     """
 
     default_num = _INVALID_MSG
+
+
+class _NotTheAnswer(V3DecodeError):
+    """A well-formed message that is not the answer to the request (:class:`Expect`):
+    another PDU type or request-id.  Dropped as ``"not_the_answer"``."""
+
+
+# the errors decode_message and RemoteEngine's checks raise -> why the datagram is dropped
+_DROP_REASONS: Final[dict[type[SNMPError], DropReason]] = {
+    V3DecodeError: "malformed",
+    _NotTheAnswer: "not_the_answer",
+    UnsupportedSecurityLevel: "unsupported_sec_level",
+    NotInTimeWindow: "not_in_time_window",
+    UnknownUserName: "unknown_user_name",
+    UnknownEngineID: "unknown_engine_id",
+    WrongDigest: "wrong_digest",
+    DecryptionError: "decryption_error",
+}
 
 
 def _local(cls: type[SecurityError], num: int, text: str) -> SecurityError:
@@ -272,17 +334,21 @@ def _check_expected(head: PduHeader, flags: int, expect: Expect) -> None:
     if tag == REPORT:
         return
     if tag != RESPONSE:
-        raise V3DecodeError(f"a {_pdu_name(tag)} PDU is not an answer to a request")
+        raise _NotTheAnswer(f"a {_pdu_name(tag)} PDU is not an answer to a request")
     if expect.level is not None and flags & LEVEL_AUTH_PRIV != expect.level:
-        raise _local(
-            UnsupportedSecurityLevel,
-            _UNSUPPORTED_SEC_LEVEL,
-            "Unsupported security level: the response's level differs from the request's",
-        )
+        raise _level_differs()
     if expect.request_id is not None and head.request_id != expect.request_id:
-        raise V3DecodeError(
+        raise _NotTheAnswer(
             f"request-id {head.request_id} is not the request's ({expect.request_id})"
         )
+
+
+def _level_differs() -> SecurityError:
+    return _local(
+        UnsupportedSecurityLevel,
+        _UNSUPPORTED_SEC_LEVEL,
+        "Unsupported security level: the response's level differs from the request's",
+    )
 
 
 def _pdu_name(tag: int) -> str:
@@ -599,14 +665,23 @@ def report_error(msg: V3Message) -> SNMPError | None:
     """
     if msg.pdu_tag != REPORT:
         return None
+    return _report_of(msg)[1]
+
+
+def _report_of(msg: V3Message) -> tuple[ReportKind, SNMPError]:
+    """Which Report the Report PDU *msg* is, and the error it stands for."""
     if msg.varbinds:
         oid = msg.varbinds[0][0]
         if oid[:9] == _USM_STATS and len(oid) >= 10 and oid[9] in _REPORTS:
-            cls, num, text = _REPORTS[oid[9]]
-            return cls(text, error_num=num)
+            cls, num, text, kind = _REPORTS[oid[9]]
+            return kind, cls(text, error_num=num)
         name = ".".join(map(str, oid))
-        return SNMPError(f"Unknown Report message ({name})", error_num=_UNKNOWN_REPORT)
-    return SNMPError("Unknown Report message (no varbind)", error_num=_UNKNOWN_REPORT)
+        return "unknown_report", SNMPError(
+            f"Unknown Report message ({name})", error_num=_UNKNOWN_REPORT
+        )
+    return "unknown_report", SNMPError(
+        "Unknown Report message (no varbind)", error_num=_UNKNOWN_REPORT
+    )
 
 
 def peek_msg_id(data: bytes | bytearray | memoryview) -> int | None:
@@ -911,6 +986,68 @@ class TimeWindow:
         return not (boots == self.boots and engine_time < self.estimate(now)[1] - TIME_WINDOW)
 
 
+# ====================================================================== outcomes
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """The datagram is the answer: a Response to the request, at its security level,
+    authentic and timely (or, for :meth:`RemoteEngine.read_discovery`, the discovery
+    answer the engine ID and clock were learnt from).
+
+    Attributes:
+        message: the decoded message.
+    """
+
+    kind: ClassVar[Literal["accepted"]] = "accepted"
+    message: V3Message
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """The agent sent a Report: its verdict on the request (RFC 3412 7.2.10, RFC 3414 3.2).
+
+    Attributes:
+        report: which Report (its usmStats counter: ``"not_in_time_window"``,
+            ``"unknown_engine_id"``, ``"unknown_user_name"``, ``"wrong_digest"`` ...,
+            or ``"unknown_report"``).
+        error: what it means: the typed error with net-snmp's ``ErrorStr``/``ErrorNum``
+            (:func:`report_error`), e.g. ``NotInTimeWindow("Not in time window", -36)``.
+        message: the Report itself (only its first varbind is decoded).
+        resynced: the Report taught the engine something new -- an authenticated
+            notInTimeWindow Report the agent's clock, an unknownEngineID Report another
+            engine ID -- so re-encoding the request and sending it once more is worthwhile.
+    """
+
+    kind: ClassVar[Literal["reported"]] = "reported"
+    report: ReportKind
+    error: SNMPError
+    message: V3Message
+    resynced: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """The datagram is neither the answer nor a verdict: RFC 3412 says drop it (keep
+    waiting for the answer).
+
+    Attributes:
+        reason: why (:data:`DropReason`): malformed, not the answer (another request-id
+            or PDU type), or a local USM failure (wrong digest, stale, another level ...).
+        error: the typed error with the details (no traceback kept).
+    """
+
+    kind: ClassVar[Literal["dropped"]] = "dropped"
+    reason: DropReason
+    error: SNMPError
+
+
+Outcome: TypeAlias = Accepted | Reported | Dropped
+"""What became of one datagram read by :class:`RemoteEngine`; branch on ``outcome.kind``."""
+
+
+def _dropped(exc: SNMPError) -> Dropped:
+    return Dropped(_DROP_REASONS.get(type(exc), "malformed"), exc.with_traceback(None))
+
+
 # ====================================================================== one remote engine
 class RemoteEngine:
     """USM state for one user talking to one authoritative engine (an agent).
@@ -926,11 +1063,16 @@ class RemoteEngine:
         eng = RemoteEngine(UsmUser("u", "SHA", "authpass", "AES", "privpass"))
         if not eng.discovered:
             send(eng.discovery_request(msg_id, request_id))
-            eng.discovery_response(reply, now)       # learns engine ID + clock
+            eng.read_discovery(reply, now)           # Accepted: engine ID + clock learnt
         send(eng.encode_request(msg_id, ber.encode_pdu(...), now))
-        msg = eng.receive(reply, now)                # V3Message, or raises
-        # on NotInTimeWindow / UnknownEngineID with eng.resynced: re-encode
-        # (new msgID) and resend once.
+        outcome = eng.read(reply, now, request_id)
+        if outcome.kind == "accepted":               # outcome.message: the Response
+            ...
+        elif outcome.kind == "reported":             # the agent's verdict
+            ...                                      # outcome.resynced: re-encode (new
+                                                     # msgID) and resend once; else fail
+        else:                                        # "dropped": keep waiting
+            ...                                      # with outcome.error
 
     Args:
         user: the credentials.
@@ -942,12 +1084,9 @@ class RemoteEngine:
 
     Attributes:
         window: the agent's :class:`TimeWindow`.
-        resynced: True when the last :meth:`receive` raised after learning a new engine
-            ID or clock from the agent's Report: re-encoding and resending once is
-            worthwhile (do it once only).
-        reported: True when the last :meth:`receive` raised because the agent sent a
-            Report (its verdict on the request); False when the datagram itself failed
-            (malformed, not authentic, stale), which RFC 3412 says to drop.
+        resynced: :meth:`receive` only (the exception form; :meth:`read` returns it in
+            :class:`Reported`): the last datagram was a Report that resynchronised.
+        reported: :meth:`receive` only: the last datagram was a Report.
     """
 
     __slots__ = (
@@ -1017,30 +1156,44 @@ class RemoteEngine:
         """The discovery probe (:func:`encode_discovery`)."""
         return encode_discovery(msg_id, request_id, max_size=self.max_size)
 
-    def discovery_response(
-        self, data: bytes, now: float, request_id: int | None = None
-    ) -> V3Message:
-        """Learn the engine ID (and, unauthenticated, its clock) from the probe's answer.
+    def read_discovery(self, data: bytes, now: float, request_id: int | None = None) -> Outcome:
+        """Read an answer to the discovery probe; never raises for what *data* holds.
 
-        Accepts the usmStatsUnknownEngineIDs Report (or a Response, with *request_id*
-        if given, that names a non-empty authoritative engine ID).  Raises the Report's
-        error for any other Report, :class:`V3DecodeError` / security errors from
-        :func:`decode_message` (also for a message that is no answer: another PDU type
-        or request-id, found before its varbinds are decoded), or ``UnknownEngineID``
-        if no engine ID came back.
+        Returns:
+            :class:`Accepted` for the usmStatsUnknownEngineIDs Report (or a Response,
+            with *request_id* if given) naming a non-empty authoritative engine ID: the
+            engine ID and (unauthenticated) clock are learnt.  :class:`Reported` for any
+            other Report (nothing is learnt; the probe is unauthenticated, and so is
+            such a Report).  :class:`Dropped` for what :func:`decode_message` rejects
+            (also a message that is no answer: another PDU type or request-id, found
+            before its varbinds are decoded), and ``"unknown_engine_id"`` for an answer
+            without an engine ID.
         """
-        msg = decode_message(data, self._keys, expect=Expect(None, request_id))
-        err = report_error(msg)
-        if err is not None and not isinstance(err, UnknownEngineID):
-            raise err
+        try:
+            msg = decode_message(data, self._keys, expect=Expect(None, request_id))
+        except SNMPError as exc:
+            return _dropped(exc)
+        if msg.pdu_tag == REPORT:
+            report, error = _report_of(msg)
+            if report != "unknown_engine_id":
+                return Reported(report, error, msg)
         if not msg.engine_id:
-            raise _local(
-                UnknownEngineID, _UNKNOWN_ENG_ID, "Unknown engine ID: discovery answer without one"
-            )
+            none = "Unknown engine ID: discovery answer without one"
+            return Dropped("unknown_engine_id", _local(UnknownEngineID, _UNKNOWN_ENG_ID, none))
         self._learn_engine(msg.engine_id)
         if msg.engine_boots or msg.engine_time or not self.window.synchronised:
             self.window.reset(msg.engine_boots, msg.engine_time, now)
-        return msg
+        return Accepted(msg)
+
+    def discovery_response(
+        self, data: bytes, now: float, request_id: int | None = None
+    ) -> V3Message:
+        """:meth:`read_discovery` in exception form: the accepted message, else raises the
+        :class:`Reported` or :class:`Dropped` outcome's error."""
+        outcome = self.read_discovery(data, now, request_id)
+        if outcome.kind == "accepted":
+            return outcome.message
+        raise outcome.error
 
     # ------------------------------------------------------------------ requests
     def encode_request(self, msg_id: int, pdu: bytes, now: float) -> bytes:
@@ -1064,50 +1217,75 @@ class RemoteEngine:
             max_size=self.max_size,
         )
 
-    def receive(self, data: bytes, now: float, request_id: int | None = None) -> V3Message:
-        """Decode the answer to a request; check its level, request-id and timeliness.
+    def read(self, data: bytes, now: float, request_id: int | None = None) -> Outcome:
+        """Read a datagram routed to a request; never raises for what *data* holds.
 
-        Returns the :class:`V3Message` of a non-Report PDU (a Response).  For a
-        Report raises :func:`report_error`'s error after learning what it
-        teaches: an authenticated usmStatsNotInTimeWindows Report resets the
-        clock, a usmStatsUnknownEngineIDs Report naming another engine ID
-        switches to it; :attr:`resynced` then tells that one resend is
-        worthwhile.  Also raises UnsupportedSecurityLevel for a Response at
-        another security level than the request's, NotInTimeWindow for an
-        authentic but stale Response (RFC 3414 3.2.7 b), and everything
-        :func:`decode_message` raises.  A message that is neither a Report nor a
-        Response at the user's level (with *request_id*, if given) raises before its
-        varbinds are decoded: O(header), or O(header + HMAC) when encrypted.
+        Returns:
+            :class:`Accepted` -- a Response at the user's security level (with
+            *request_id*, if given), authentic and timely (RFC 3414 3.2.7 b: the clock
+            moves forward with it).
+
+            :class:`Reported` -- a Report (it matches any request, RFC 3412 7.2.10),
+            after learning what it teaches: an *authenticated* usmStatsNotInTimeWindows
+            Report resets the clock, a usmStatsUnknownEngineIDs Report naming another
+            engine ID switches to it; ``resynced`` then tells that one resend is
+            worthwhile.
+
+            :class:`Dropped` -- anything else: malformed; not the answer (another PDU
+            type or request-id: found before the varbinds are decoded, O(header), or
+            O(header + HMAC) when encrypted); a Response at another security level
+            (``"unsupported_sec_level"``); an authentic but stale Response
+            (``"not_in_time_window"``); and every local failure of
+            :func:`decode_message` (wrong digest, decryption, another engine or user).
         """
-        self.resynced = self.reported = False
-        msg = decode_message(data, self._keys, expect=Expect(self.user.level, request_id))
-        authentic = bool(msg.flags & FLAG_AUTH)
+        level = self.user.level
+        try:
+            msg = decode_message(data, self._keys, expect=Expect(level, request_id))
+        except SNMPError as exc:
+            return _dropped(exc)
+        flags = msg.flags
         if msg.pdu_tag == REPORT:
-            self.reported = True
-            err = report_error(msg)
-            assert err is not None
-            if isinstance(err, NotInTimeWindow):
-                if authentic:
-                    self.window.reset(msg.engine_boots, msg.engine_time, now)
-                    self.resynced = True
-            elif isinstance(err, UnknownEngineID) and msg.engine_id:
-                if self._learn_engine(msg.engine_id):
-                    self.window.reset(msg.engine_boots, msg.engine_time, now)
-                    self.resynced = True
-            raise err
-        if msg.flags & LEVEL_AUTH_PRIV != self.user.level:
-            raise _local(
-                UnsupportedSecurityLevel,
-                _UNSUPPORTED_SEC_LEVEL,
-                "Unsupported security level: the response's level differs from the request's",
-            )
-        if authentic:
+            return self._reported(msg, now)
+        if flags & LEVEL_AUTH_PRIV != level:
+            return Dropped("unsupported_sec_level", _level_differs())
+        if flags & FLAG_AUTH:
             window = self.window
             window.update(msg.engine_boots, msg.engine_time, now)
             if not window.in_window(msg.engine_boots, msg.engine_time, now):
-                raise _local(
-                    NotInTimeWindow,
-                    _NOT_IN_TIME_WINDOW,
-                    "Not in time window: the response is older than the agent's known clock",
+                stale = "Not in time window: the response is older than the agent's known clock"
+                return Dropped(
+                    "not_in_time_window", _local(NotInTimeWindow, _NOT_IN_TIME_WINDOW, stale)
                 )
-        return msg
+        return Accepted(msg)
+
+    def _reported(self, msg: V3Message, now: float) -> Reported:
+        """The Report *msg* as an outcome, after learning what it teaches."""
+        report, error = _report_of(msg)
+        resynced = False
+        if report == "not_in_time_window":
+            if msg.flags & FLAG_AUTH:
+                self.window.reset(msg.engine_boots, msg.engine_time, now)
+                resynced = True
+        elif report == "unknown_engine_id" and msg.engine_id:
+            if self._learn_engine(msg.engine_id):
+                self.window.reset(msg.engine_boots, msg.engine_time, now)
+                resynced = True
+        return Reported(report, error, msg, resynced)
+
+    def receive(self, data: bytes, now: float, request_id: int | None = None) -> V3Message:
+        """:meth:`read` in exception form (for existing callers; new code uses :meth:`read`).
+
+        Returns the accepted message; otherwise raises the :class:`Reported` or
+        :class:`Dropped` outcome's error, after setting :attr:`reported` (it was a
+        Report) and :attr:`resynced` (the Report resynchronised: resend once).
+        """
+        outcome = self.read(data, now, request_id)
+        if outcome.kind == "accepted":
+            self.reported = self.resynced = False
+            return outcome.message
+        if outcome.kind == "reported":
+            self.reported = True
+            self.resynced = outcome.resynced
+        else:
+            self.reported = self.resynced = False
+        raise outcome.error
