@@ -29,7 +29,9 @@ Invariants:
   anything still queued is read in the next loop turn, as the socket stays readable.
 * SNMPv3 exchanges carry a :class:`Codec`: each attempt gets a fresh id (msgID) and a
   freshly built datagram, every attempt's id routes to the exchange, and the codec reads
-  replies (it may drop one, finish the exchange, or ask for one immediate resend).
+  replies into a :data:`CodecResult`: a ``PduResult`` finishes the exchange, a
+  :class:`Drop` drops the datagram (the exchange keeps waiting), a :class:`Resend` sends
+  a rebuilt attempt at once.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, TypeAlias, runtime_checkable
 
 from ._core import ber
 from ._core.pdu import PduResult
@@ -75,8 +77,36 @@ Address = tuple[Any, ...]  # a socket address as getaddrinfo/recvfrom give it
 Local = tuple[str, int]
 """Where a socket is bound: ``(address, port)``; ``""`` is any address, ``0`` any port."""
 
-RESEND = object()
-"""What :meth:`Codec.read` returns to have the request re-built and sent again now."""
+
+@dataclass(frozen=True, slots=True)
+class Resend:
+    """:meth:`Codec.read`: re-build the request (new id, new datagram) and send it now.
+
+    Attributes:
+        reason: why, for the log (e.g. ``"not_in_time_window"``: a Report resynchronised
+            the clock).
+    """
+
+    kind: ClassVar[Literal["resend"]] = "resend"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """:meth:`Codec.read`: the datagram is not the reply; drop it and keep waiting.
+
+    Attributes:
+        reason: why, short and fixed (e.g. ``"wrong_digest"``, ``"not_the_answer"``).
+        error: the details, if any (logged at debug level).
+    """
+
+    kind: ClassVar[Literal["drop"]] = "drop"
+    reason: str
+    error: Exception | None = None
+
+
+CodecResult: TypeAlias = PduResult | Resend | Drop
+"""What :meth:`Codec.read` makes of a reply: a ``PduResult`` finishes the exchange."""
 
 
 @runtime_checkable
@@ -98,9 +128,12 @@ class Codec(Protocol):
         """The datagram of an attempt identified by ``message_id``."""
         ...
 
-    def read(self, data: bytes, now: float) -> PduResult | object | None:
-        """A reply routed to this exchange: a ``PduResult`` ends it, ``None`` drops the
-        datagram (keep waiting), :data:`RESEND` sends a rebuilt attempt now."""
+    def read(self, data: bytes, now: float) -> CodecResult:
+        """A reply routed to this exchange: a ``PduResult`` ends it, a :class:`Drop` drops
+        the datagram (keep waiting), a :class:`Resend` sends a rebuilt attempt now.
+
+        Should not raise; if it does, the exchange ends with a ``DecodeError``.
+        """
         ...
 
 
@@ -387,14 +420,17 @@ class UdpTransport:
         except Exception as exc:  # a codec bug must still end the exchange once
             log.exception("reading a reply failed")
             outcome = PduResult(DecodeError(f"cannot read the reply: {exc}"))
-        if outcome is None:
-            self.stats.decode_errors += 1
-        elif outcome is RESEND:
-            if self._rebuild(ex, now):
-                self._transmit(ex)
-        elif isinstance(outcome, PduResult):
+        if isinstance(outcome, PduResult):  # the common case first: one check
             self.stats.completed += 1
             self._complete(ex, outcome)
+        elif outcome.kind == "drop":
+            self.stats.decode_errors += 1
+            log.debug("reply from %s dropped: %s (%s)", ex.address[0], outcome.reason,
+                      outcome.error)  # fmt: skip
+        else:
+            log.debug("request to %s sent again: %s", ex.address[0], outcome.reason)
+            if self._rebuild(ex, now):
+                self._transmit(ex)
 
     # ---------------------------------------------------------------- timeouts
 

@@ -10,11 +10,15 @@ Invariants:
 * Each attempt of a request is a freshly encoded message (new msgID, current clock); a
   reply to any attempt completes it. A reply is checked before its varbinds are decoded:
   anything but a Report or a Response with the request's request-id at its security level
-  (msgFlags, USM parameters, HMAC) is dropped at O(header + HMAC) cost. An agent Report
-  ends the request with its typed error, except that after a Report that resynchronised
-  the clock or the engine ID the request is re-sent once at once. Datagrams that fail
-  locally (malformed, not authentic, stale) are dropped, as RFC 3412 says, and the
-  request keeps waiting.
+  (msgFlags, USM parameters, HMAC) is dropped at O(header + HMAC) cost. The engine's
+  :data:`~snmp_component._core.v3msg.Outcome` decides: an ``Accepted`` Response finishes
+  the request; a ``Reported`` agent Report ends it with its typed error, except that
+  after a Report that resynchronised the clock or the engine ID the request is re-sent
+  once at once; a ``Dropped`` datagram (malformed, not authentic, stale) is dropped, as
+  RFC 3412 says, and the request keeps waiting.
+* The discovery probe is answered by the usmStatsUnknownEngineIDs Report only: any
+  other Report to it (unauthenticated, like the probe) is dropped, and the discovery
+  keeps waiting for the real answer or times out.
 * Password-to-key work (~1-2 ms per pass phrase) runs on the loop once per credential
   set and engine ID; the results are cached process-wide.
 """
@@ -29,13 +33,17 @@ from ._core import ber
 from ._core.pdu import PduResult, RawVarbind
 from ._core.usm import UsmUser
 from ._core.v3msg import RemoteEngine, peek_msg_id
-from .errors import ConfigurationError, ShutdownError, SNMPError
+from .errors import ConfigurationError, ShutdownError
 from .options import SessionOptions
-from .transport import RESEND, Done
+from .transport import CodecResult, Done, Drop, Resend
+
+_DISCOVERED = PduResult(None)
 
 
 class _Discovery:
     """Codec of the discovery probe."""
+
+    __slots__ = ("engine",)
 
     def __init__(self, engine: RemoteEngine) -> None:
         self.engine = engine
@@ -43,13 +51,14 @@ class _Discovery:
     def build(self, message_id: int, now: float) -> bytes:
         return self.engine.discovery_request(message_id, message_id)
 
-    def read(self, data: bytes, now: float) -> PduResult | None:
-        try:
-            # the probe's request-id is its msgID (build above): so is a Response's
-            self.engine.discovery_response(data, now, request_id=peek_msg_id(data))
-        except SNMPError as exc:
-            return PduResult(exc) if self.engine.reported else None
-        return PduResult(None)
+    def read(self, data: bytes, now: float) -> CodecResult:
+        # the probe's request-id is its msgID (build above): so is a Response's
+        outcome = self.engine.read_discovery(data, now, request_id=peek_msg_id(data))
+        if outcome.kind == "accepted":
+            return _DISCOVERED
+        if outcome.kind == "reported":  # not the unknownEngineID Report the probe wants
+            return Drop("unwanted_report", outcome.error)
+        return Drop(outcome.reason, outcome.error)
 
 
 class _Request:
@@ -66,18 +75,17 @@ class _Request:
     def build(self, message_id: int, now: float) -> bytes:
         return self.engine.encode_request(message_id, self.pdu, now)
 
-    def read(self, data: bytes, now: float) -> PduResult | object | None:
-        engine = self.engine
-        try:
-            msg = engine.receive(data, now, self.request_id)
-        except SNMPError as exc:
-            if not engine.reported:
-                return None  # not a verdict from the agent: drop it, keep waiting
-            if engine.resynced and not self.resent:
+    def read(self, data: bytes, now: float) -> CodecResult:
+        outcome = self.engine.read(data, now, self.request_id)
+        if outcome.kind == "accepted":
+            msg = outcome.message
+            return PduResult(None, msg.error_status, msg.error_index, msg.varbinds)
+        if outcome.kind == "reported":  # the agent's verdict
+            if outcome.resynced and not self.resent:
                 self.resent = True
-                return RESEND
-            return PduResult(exc)
-        return PduResult(None, msg.error_status, msg.error_index, msg.varbinds)
+                return Resend(outcome.report)
+            return PduResult(outcome.error)
+        return Drop(outcome.reason, outcome.error)  # no verdict: keep waiting
 
 
 def usm_user(opts: SessionOptions) -> UsmUser:
