@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal, TypeAlias
 
 from ..errors import (
     DecryptionError,
@@ -60,14 +60,25 @@ from .v3msg import (
     peek_header,
 )
 
-__all__ = ["MAX_ENGINES", "Received", "V3Receiver"]
+__all__ = ["MAX_ENGINES", "Problem", "Received", "V3Receiver"]
 
 MAX_ENGINES: Final = 10_000
 """Sending engines whose clocks are remembered; the oldest is forgotten beyond this."""
 
 KeysFor = Callable[[bytes, bytes], UsmKeys | None]
 
-_FAILURES: Final[dict[type[SecurityError], tuple[Oid, str]]] = {
+Problem: TypeAlias = Literal[
+    "discoveries",
+    "not_in_time_window",
+    "unknown_user",
+    "auth_failures",
+    "malformed",
+    "unexpected_pdu",
+]
+"""Why a datagram was not accepted.  Each is the name of the trap listener's
+``ListenerStats`` counter that counts it (the listener adds one to that field)."""
+
+_FAILURES: Final[dict[type[SecurityError], tuple[Oid, Problem]]] = {
     UnknownEngineID: (USM_STATS_UNKNOWN_ENGINE_IDS, "unknown_user"),
     UnknownUserName: (USM_STATS_UNKNOWN_USER_NAMES, "unknown_user"),
     UnsupportedSecurityLevel: (USM_STATS_UNSUPPORTED_SEC_LEVELS, "auth_failures"),
@@ -83,14 +94,15 @@ class Received:
     Attributes:
         message: the accepted notification (an SNMPv2 trap or an InformRequest), else None.
         reply: a datagram to send back to its source (a Report, or the inform's Response).
-        problem: why nothing was accepted -- ``"discoveries"`` (a probe for our engine ID,
-            answered), ``"not_in_time_window"``, ``"unknown_user"``, ``"auth_failures"``,
-            ``"malformed"`` or ``"unexpected_pdu"``; None when accepted.
+        problem: why nothing was accepted (:data:`Problem`) -- ``"discoveries"`` (a probe
+            for our engine ID, answered), ``"not_in_time_window"``, ``"unknown_user"``,
+            ``"auth_failures"``, ``"malformed"`` or ``"unexpected_pdu"``; None when
+            accepted.
     """
 
     message: V3Message | None = None
     reply: bytes | None = None
-    problem: str | None = None
+    problem: Problem | None = None
 
 
 class V3Receiver:
@@ -212,7 +224,7 @@ class V3Receiver:
         header: V3Header,
         oid: Oid,
         now: float,
-        problem: str,
+        problem: Problem,
         *,
         keys: UsmKeys | None = None,
         request_id: int | None = None,
