@@ -195,11 +195,11 @@ UsmProblem: TypeAlias = Literal[
 ]
 """A USM failure, by the usmStats counter (SNMP-USM-MIB) that counts it."""
 
-ReportKind: TypeAlias = UsmProblem | Literal["unknown_report"]
+ReportKind: TypeAlias = Literal[UsmProblem, "unknown_report"]
 """Which Report an agent sent: its usmStats counter, or ``"unknown_report"`` (any other OID,
 or none)."""
 
-DropReason: TypeAlias = UsmProblem | Literal["malformed", "not_the_answer"]
+DropReason: TypeAlias = Literal[UsmProblem, "malformed", "not_the_answer"]
 """Why a datagram was dropped: it failed a local USM check (the same names as the Reports:
 ``"wrong_digest"``, ``"not_in_time_window"`` for an authentic but stale message,
 ``"unsupported_sec_level"`` for one at another level than the request's ...), it is
