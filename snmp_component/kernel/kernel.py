@@ -45,6 +45,8 @@ from typing import Any
 
 from pyee import EventEmitter
 
+from ._lifetime import LifetimeMixin, _Life
+from ._timers import TimersMixin
 from .errors import (
     AliasInUseError,
     KernelStateError,
@@ -52,7 +54,7 @@ from .errors import (
     UnknownStateError,
 )
 from .event import Event
-from .session import Handler, Session, check_state_name
+from .session import Handler, Session
 
 log = logging.getLogger("snmp_component.kernel")
 
@@ -64,24 +66,8 @@ MAX_CALL_DEPTH = 64
 SLICE_SECONDS = 0.004
 """How long one drain of the queue may dispatch before it yields to the loop (rule 1)."""
 
-_Queued = tuple[Session, Session | None, str, tuple[Any, ...], dict[str, Any] | None]
+_Queued = tuple[_Life, _Life | None, str, tuple[Any, ...], dict[str, Any] | None]
 """A queued event: destination, sender, state, args, kwargs (``None`` when empty)."""
-
-
-class _Timer:
-    """A pending timer of one session."""
-
-    __slots__ = ("args", "deadline", "handle", "id", "session", "state")
-
-    def __init__(
-        self, tid: int, session: Session, state: str, deadline: float, args: tuple[Any, ...]
-    ) -> None:
-        self.id = tid
-        self.session = session
-        self.state = state
-        self.deadline = deadline  # time.monotonic() seconds (the loop's clock on Unix)
-        self.args = args
-        self.handle: asyncio.TimerHandle | None = None
 
 
 class _Batch(AbstractContextManager[None]):
@@ -118,13 +104,17 @@ class _NoBatch(AbstractContextManager[None]):
 _NO_BATCH = _NoBatch()
 
 
-class Kernel:
+class Kernel(TimersMixin, LifetimeMixin):
     """The event dispatcher that runs sessions (POE::Kernel).
 
     A kernel runs on one asyncio event loop at a time: ``run()`` makes its own,
     ``await run_async()`` uses the running one. Sessions, posts and timers may be
     created before it runs; they start when it does. Once ``run()`` returns (no
     session left) the kernel may be run again with new sessions.
+
+    The kernel keeps what it knows of each session (alive, activity, timers, reference
+    counts, tasks, aliases) in a record of its own (:mod:`._lifetime`), and its timers in
+    :mod:`._timers`: a :class:`Session` is what users see (id, heap, states).
 
     Attributes:
         events: a pyee ``EventEmitter`` for observers: ``session_started(session)``,
@@ -134,22 +124,22 @@ class Kernel:
     def __init__(self) -> None:
         self.events = EventEmitter()
         self.events.add_listener("error", self._on_observer_error)
-        self._sessions: dict[int, Session] = {}
+        self._lives: dict[int, _Life] = {}
         self._aliases: dict[str, Session] = {}
         self._queue: deque[_Queued] = deque()
         self._ids = itertools.count(1)
         self._timer_ids = itertools.count(1)
-        self._current: Session | None = None
+        self._current: _Life | None = None
         self._depth = 0
         self._busy = 0  # sessions whose activity is > 0
-        self._candidates: list[Session] = []  # sessions whose activity reached 0
+        self._candidates: list[_Life] = []  # sessions whose activity reached 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._done: asyncio.Future[None] | None = None
         self._drain_scheduled = False
         self._gc_scheduled = False
         self._stopping = False  # inside stop(): posts are refused
-        self._unstarted_timers: list[_Timer] = []
-        self._unstarted_awaitables: list[tuple[Session, Awaitable[Any], Event]] = []
+        self._unstarted_timers = []
+        self._unstarted_awaitables: list[tuple[_Life, Awaitable[Any], Event]] = []
         self._batch = _Batch(self)
         self._threadsafe_lock = threading.Lock()
         self._threadsafe_pending: list[
@@ -196,18 +186,16 @@ class Kernel:
         try:
             for dest, state, args, kwargs in pending:
                 self.post_as(None, dest, state, *args, **kwargs)
-            timers, self._unstarted_timers = self._unstarted_timers, []
-            for timer in timers:
-                if timer.session._alive and timer.id in timer.session._timers:
-                    self._arm(timer)
+            self._arm_unstarted()
             awaitables, self._unstarted_awaitables = self._unstarted_awaitables, []
-            for session, awaitable, ev in awaitables:
-                self._start_task(session, awaitable, ev)
+            for life, awaitable, ev in awaitables:
+                self._start_task(life, awaitable, ev)
             if self._queue:
                 self._schedule_drain()
-            self._candidates = [s for s in self._sessions.values() if s._activity == 0]
+            self._candidates = [life for life in self._lives.values() if life.activity == 0]
             self._schedule_gc()
             await done
+            self._finalize()
         except asyncio.CancelledError:
             self.stop()
             raise
@@ -233,17 +221,19 @@ class Kernel:
             queued = list(self._queue)
             self._queue.clear()  # the same deque: a drain running now sees it empty
             dropped: dict[int, list[Event]] = {}
-            for session, sender, state, args, kwargs in queued:
-                session._queued -= 1
-                dropped.setdefault(session.id, []).append(
-                    Event(self, session, sender, state, args, kwargs)
+            for life, sender, state, args, kwargs in queued:
+                life.queued -= 1
+                dropped.setdefault(life.session.id, []).append(
+                    Event(
+                        self, life.session, sender.session if sender else None, state, args, kwargs
+                    )
                 )
-            for session in list(self._sessions.values()):
-                if session._alive and session.handler("_shutdown") is not None:
-                    events = tuple(dropped.get(session.id, ()))
-                    self._dispatch(session, None, "_shutdown", (events,))
-            for session in list(self._sessions.values()):
-                self._stop_session(session)
+            for life in list(self._lives.values()):
+                if life.alive and life.session.handler("_shutdown") is not None:
+                    events = tuple(dropped.get(life.session.id, ()))
+                    self._dispatch(life, None, "_shutdown", (events,))
+            for life in list(self._lives.values()):
+                self._stop_life(life)
             self._queue.clear()
         finally:
             self._stopping = False
@@ -256,10 +246,10 @@ class Kernel:
         idle sessions only while it runs). Returns ``False`` if ``dest`` is not a live
         session.
         """
-        session = self._resolve(dest)
-        if session is None:
+        life = self._resolve(dest)
+        if life is None:
             return False
-        self._stop_session(session)
+        self._stop_life(life)
         self._check_done()
         return True
 
@@ -273,38 +263,36 @@ class Kernel:
     def _register(self, session: Session, args: tuple[Any, ...]) -> None:
         """Add a new session and run its ``_start`` (called by ``Session.create``)."""
         session.id = next(self._ids)
-        session._alive = True
-        self._sessions[session.id] = session
+        life = session._life = _Life(session)
+        self._lives[session.id] = life
         self._emit_observer("session_started", session)
         if session.handler("_start") is not None:
-            self._dispatch(session, self._current, "_start", args)
-        self._note_idle(session)
+            self._dispatch(life, self._current, "_start", args)
+        self._note_idle(life)
 
-    def _stop_session(self, session: Session) -> None:
-        if not session._alive or session._stopping:
+    def _stop_life(self, life: _Life) -> None:
+        if not life.alive or life.stopping:
             return
-        session._stopping = True
+        life.stopping = True
+        session = life.session
         try:
             if session.handler("_stop") is not None:
-                self._dispatch(session, None, "_stop", ())
+                self._dispatch(life, None, "_stop", ())
         finally:
-            for timer in session._timers.values():
-                if timer.handle is not None:
-                    timer.handle.cancel()
-            session._timers.clear()
-            for task in list(session._tasks):
+            self._cancel_timers(life)
+            for task in list(life.tasks):
                 task.cancel()
-            for alias in session._aliases:
+            for alias in life.aliases:
                 del self._aliases[alias]
-            session._aliases.clear()
-            session._refcounts.clear()
-            if session._activity > 0:
+            life.aliases.clear()
+            life.refcounts.clear()
+            if life.activity > 0:
                 self._busy -= 1
                 if self._busy == 0:
                     self._schedule_gc()  # the sessions holding only aliases stop too
-            session._activity = 0
-            session._alive = False
-            del self._sessions[session.id]
+            life.activity = 0
+            life.alive = False
+            del self._lives[session.id]
             self._emit_observer("session_stopped", session)
 
     @property
@@ -315,116 +303,31 @@ class Kernel:
     @property
     def sessions(self) -> tuple[Session, ...]:
         """The live sessions, oldest first."""
-        return tuple(self._sessions.values())
+        return tuple(life.session for life in self._lives.values())
 
     @property
     def current_session(self) -> Session | None:
         """The session whose handler is running, or ``None`` outside handlers."""
-        return self._current
+        current = self._current
+        return None if current is None else current.session
 
-    def _resolve(self, dest: object) -> Session | None:
+    def _resolve(self, dest: object) -> _Life | None:
+        """The record of the live session ``dest`` names (a session, alias or id)."""
         if isinstance(dest, Session):  # first: what components pass, request after request
-            return dest if dest._alive and dest.kernel is self else None
+            life = dest._life
+            return life if life is not None and life.alive and dest.kernel is self else None
         if isinstance(dest, str):
-            return self._aliases.get(dest)
+            session = self._aliases.get(dest)
+            return None if session is None else session._life
         if isinstance(dest, int) and not isinstance(dest, bool):
-            return self._sessions.get(dest)
+            return self._lives.get(dest)
         return None
 
-    def _require_current(self, what: str) -> Session:
-        session = self._current
-        if session is None:
+    def _current_life(self, what: str) -> _Life:
+        life = self._current
+        if life is None:
             raise KernelStateError(f"{what} works only inside a state handler")
-        return session
-
-    # ------------------------------------------------------------------ activity
-
-    def _up(self, session: Session) -> None:
-        if session._alive:
-            if session._activity == 0:
-                self._busy += 1
-            session._activity += 1
-
-    def _down(self, session: Session) -> None:
-        if session._alive:
-            session._activity -= 1
-            if session._activity == 0:
-                self._busy -= 1
-                self._note_idle(session)
-
-    def _note_idle(self, session: Session) -> None:
-        # Before the kernel runs nothing is collected: run_async() looks at every session
-        # once when it starts, so the candidates do not pile up in the meantime. A session
-        # that holds an alias while another is busy is nothing for _gc either (it stops
-        # only once no session is busy, which the last one's _down notes; or once it
-        # loses its aliases, which alias_remove notes): no loop turn per idle moment of a
-        # component between two requests.
-        if session._aliases and self._busy > 0:
-            return
-        if session._activity == 0 and self._loop is not None:
-            self._candidates.append(session)
-            self._schedule_gc()
-
-    def _schedule_gc(self) -> None:
-        if not self._gc_scheduled and self._loop is not None:
-            self._gc_scheduled = True
-            self._loop.call_soon(self._gc)
-
-    def _gc(self) -> None:
-        """Stop sessions that have nothing left to do (rule 4 of the module doc)."""
-        self._gc_scheduled = False
-        while self._candidates:
-            candidates, self._candidates = self._candidates, []
-            for session in candidates:
-                if session._alive and session._activity == 0 and not session._aliases:
-                    self._stop_session(session)
-        if self._busy == 0:
-            for session in list(self._sessions.values()):
-                log.debug("stopping %r: it only holds aliases", session)
-                self._stop_session(session)
-        self._check_done()
-
-    def _check_done(self) -> None:
-        done = self._done
-        if done is not None and not self._sessions and not done.done():
-            done.set_result(None)
-
-    def refcount_increment(self, dest: Destination, name: str) -> int:
-        """Add one to a named reference count of a session; it keeps the session alive.
-
-        Returns:
-            The new count.
-
-        Raises:
-            NoSuchSessionError: ``dest`` is not a live session.
-        """
-        session = self._resolve(dest)
-        if session is None:
-            raise NoSuchSessionError(f"refcount_increment: no session {dest!r}")
-        count = session._refcounts.get(name, 0) + 1
-        session._refcounts[name] = count
-        self._up(session)
-        return count
-
-    def refcount_decrement(self, dest: Destination, name: str) -> int:
-        """Take one from a named reference count (see :meth:`refcount_increment`).
-
-        Returns:
-            The new count; ``0`` also when the session is gone or the count was 0.
-        """
-        session = self._resolve(dest)
-        if session is None:
-            return 0
-        count = session._refcounts.get(name, 0)
-        if count <= 0:
-            log.warning("refcount_decrement of %r on %r below zero ignored", name, session)
-            return 0
-        if count == 1:
-            del session._refcounts[name]
-        else:
-            session._refcounts[name] = count - 1
-        self._down(session)
-        return count - 1
+        return life
 
     # ------------------------------------------------------------------ events
 
@@ -437,7 +340,7 @@ class Kernel:
             ``False`` for a post made from a ``_stop`` handler. Keyword arguments reach
             the handler as ``ev.kwargs``.
         """
-        return self.post_as(self._current, dest, state, *args, **kwargs)
+        return self._post(self._current, dest, state, args, kwargs or None)
 
     def post_as(
         self, sender: Session | None, dest: Destination, state: str, *args: Any, **kwargs: Any
@@ -447,24 +350,37 @@ class Kernel:
         A component that receives a datagram outside any handler uses this so that the
         event's ``sender`` is the component session.
         """
-        session = self._resolve(dest)
-        if session is None or session._stopping:
+        return self._post(
+            None if sender is None else sender._life, dest, state, args, kwargs or None
+        )
+
+    def _post(
+        self,
+        sender: _Life | None,
+        dest: Destination,
+        state: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any] | None,
+    ) -> bool:
+        life = self._resolve(dest)
+        if life is None or life.stopping:
             log.warning("post of %r to %r dropped: no such session", state, dest)
             return False
-        if sender is not None and sender._stopping:
-            log.debug("post of %r from the _stop of %r dropped", state, sender)
+        if sender is not None and sender.stopping:
+            log.debug("post of %r from the _stop of %r dropped", state, sender.session)
             return False
         if self._stopping:
-            log.debug("post of %r to %r dropped: the kernel is stopping", state, session)
+            log.debug("post of %r to %r dropped: the kernel is stopping", state, life.session)
             return False
+        session = life.session
         if not isinstance(state, str) or (
             session.handler(state) is None and session.handler("_default") is None
         ):
             log.warning("post of %r to %r dropped: it has no such state", state, session)
             return False
-        self._queue.append((session, sender, state, args, kwargs or None))
-        session._queued += 1
-        self._up(session)
+        self._queue.append((life, sender, state, args, kwargs))
+        life.queued += 1
+        self._up(life)
         if sender is not None:
             self._up(sender)
         if not self._drain_scheduled and self._loop is not None:
@@ -474,14 +390,16 @@ class Kernel:
 
     def yield_(self, state: str, *args: Any, **kwargs: Any) -> bool:
         """Post ``state`` to the current session (POE's ``yield``)."""
-        return self.post(self._require_current("yield_"), state, *args, **kwargs)
+        return self.post(self._current_life("yield_").session, state, *args, **kwargs)
 
     def call(self, dest: Destination, state: str, *args: Any, **kwargs: Any) -> Any:
         """Dispatch ``state`` to ``dest`` now and return the handler's value.
 
         See :meth:`call_as`; the sender is the current session.
         """
-        return self.call_as(self._current, dest, state, *args, **kwargs)
+        current = self._current
+        sender = None if current is None else current.session
+        return self.call_as(sender, dest, state, *args, **kwargs)
 
     def call_as(
         self, sender: Session | None, dest: Destination, state: str, *args: Any, **kwargs: Any
@@ -499,9 +417,10 @@ class Kernel:
             UnknownStateError: it has no handler for ``state`` and no ``_default``.
             KernelStateError: calls nested deeper than 64.
         """
-        session = self._resolve(dest)
-        if session is None:
+        life = self._resolve(dest)
+        if life is None:
             raise NoSuchSessionError(f"call of {state!r}: no session {dest!r}")
+        session = life.session
         handler = session.handler(state) if isinstance(state, str) else None
         if handler is None and (not isinstance(state, str) or session.handler("_default") is None):
             raise UnknownStateError(f"call: {session!r} has no state {state!r}")
@@ -509,7 +428,10 @@ class Kernel:
             raise KernelStateError(f"call of {state!r}: nested deeper than {MAX_CALL_DEPTH}")
         self._depth += 1
         try:
-            return self._dispatch(session, sender, state, args, kwargs or None, handler)
+            return self._dispatch(
+                life, None if sender is None else sender._life, state, args, kwargs or None,
+                handler,
+            )  # fmt: skip
         finally:
             self._depth -= 1
 
@@ -566,11 +488,11 @@ class Kernel:
         for _ in range(len(queue)):
             if not queue or clock() > end:  # stop() emptied it, or the slice is used up
                 break
-            session, sender, state, args, kwargs = queue.popleft()
-            session._queued -= 1
-            if session._alive:
-                self._dispatch(session, sender, state, args, kwargs)
-            self._down(session)
+            life, sender, state, args, kwargs = queue.popleft()
+            life.queued -= 1
+            if life.alive:
+                self._dispatch(life, sender, state, args, kwargs)
+            self._down(life)
             if sender is not None:
                 self._down(sender)
         if queue:
@@ -578,13 +500,14 @@ class Kernel:
 
     def _dispatch(
         self,
-        session: Session,
-        sender: Session | None,
+        life: _Life,
+        sender: _Life | None,
         state: str,
         args: tuple[Any, ...],
         kwargs: dict[str, Any] | None = None,
         handler: Handler | None = None,
     ) -> Any:
+        session = life.session
         if handler is None:
             handler = session.handler(state)
         if handler is None:
@@ -594,143 +517,58 @@ class Kernel:
                 return None
             args = (state, args)
             state = "_default"
-        ev = Event(self, session, sender, state, args, kwargs)
+        ev = Event(self, session, None if sender is None else sender.session, state, args, kwargs)
         previous = self._current
-        self._current = session
+        self._current = life
         try:
             result = handler(ev)
         except Exception as exc:
-            self._handler_failed(ev, exc)
+            self._handler_failed(life, ev, exc)
             return None
         finally:
             self._current = previous
         if result is not None and hasattr(result, "__await__"):
-            self._start_task(session, result, ev)
+            self._start_task(life, result, ev)
             return None
         return result
 
-    def _handler_failed(self, ev: Event, exc: Exception) -> None:
+    def _handler_failed(self, life: _Life, ev: Event, exc: Exception) -> None:
         session = ev.session
         self._emit_observer("handler_error", session, ev, exc)
         if ev.state not in ("_error", "_stop") and session.handler("_error") is not None:
             log.debug("handler of %r in %r raised %r; routed to _error", ev.state, session, exc)
-            self._dispatch(session, ev.sender, "_error", (exc, ev.state, ev.args))
+            sender = None if ev.sender is None else ev.sender._life
+            self._dispatch(life, sender, "_error", (exc, ev.state, ev.args))
         else:
             log.error("handler of %r in %r raised", ev.state, session, exc_info=exc)
 
-    def _start_task(self, session: Session, awaitable: Awaitable[Any], ev: Event) -> None:
+    def _start_task(self, life: _Life, awaitable: Awaitable[Any], ev: Event) -> None:
         """Run an awaitable a handler returned as a task that keeps its session alive."""
         if self._loop is None:
-            self._unstarted_awaitables.append((session, awaitable, ev))
+            self._unstarted_awaitables.append((life, awaitable, ev))
             return
         task = asyncio.ensure_future(awaitable, loop=self._loop)
-        session._tasks.add(task)
-        self._up(session)
+        life.tasks.add(task)
+        self._up(life)
 
         def finished(task: asyncio.Future[Any]) -> None:
-            session._tasks.discard(task)
+            life.tasks.discard(task)
             if task.cancelled():
-                self._down(session)
+                self._down(life)
                 return
             exc = task.exception()
-            if isinstance(exc, Exception) and session._alive:
+            if isinstance(exc, Exception) and life.alive:
                 previous = self._current
-                self._current = session
+                self._current = life
                 try:
-                    self._handler_failed(ev, exc)
+                    self._handler_failed(life, ev, exc)
                 finally:
                     self._current = previous
             elif exc is not None:
-                log.error("task of %r in %r raised", ev.state, session, exc_info=exc)
-            self._down(session)
+                log.error("task of %r in %r raised", ev.state, life.session, exc_info=exc)
+            self._down(life)
 
         task.add_done_callback(finished)
-
-    # ------------------------------------------------------------------ timers
-
-    def delay(self, state: str, seconds: float | None = None, *args: Any) -> None:
-        """Replace the current session's timers for ``state`` with one in ``seconds``.
-
-        ``delay(state)`` with no seconds only clears them (POE's ``delay``).
-        """
-        session = self._require_current("delay")
-        for timer in [t for t in session._timers.values() if t.state == state]:
-            self._remove_timer(timer)
-        if seconds is not None:
-            self.delay_set(state, seconds, *args)
-
-    def delay_set(self, state: str, seconds: float, *args: Any) -> int:
-        """Set a timer of the current session; ``state`` is posted to it in ``seconds``.
-
-        Returns:
-            The timer id, for :meth:`alarm_remove` and :meth:`delay_adjust`.
-
-        Raises:
-            ValueError: ``seconds`` is negative or not a number.
-            InvalidStateError: ``state`` is not a valid state name.
-            KernelStateError: called outside a state handler.
-        """
-        session = self._require_current("delay_set")
-        check_state_name(state)
-        seconds = _check_seconds(seconds)
-        timer = _Timer(next(self._timer_ids), session, state, time.monotonic() + seconds, args)
-        session._timers[timer.id] = timer
-        self._up(session)
-        if self._loop is None:
-            self._unstarted_timers.append(timer)
-        else:
-            self._arm(timer)
-        return timer.id
-
-    def delay_adjust(self, timer_id: int, seconds: float) -> bool:
-        """Move a timer of the current session to fire ``seconds`` from now.
-
-        Returns:
-            ``False`` if the current session has no such timer.
-        """
-        session = self._require_current("delay_adjust")
-        timer = session._timers.get(timer_id)
-        if timer is None:
-            return False
-        timer.deadline = time.monotonic() + _check_seconds(seconds)
-        if timer.handle is not None:
-            timer.handle.cancel()
-            self._arm(timer)
-        return True
-
-    def alarm_remove(self, timer_id: int) -> tuple[str, float, tuple[Any, ...]] | None:
-        """Remove a timer of the current session.
-
-        Returns:
-            ``(state, seconds_left, args)`` of the removed timer, or ``None`` if the
-            current session has no timer with that id.
-        """
-        session = self._require_current("alarm_remove")
-        timer = session._timers.get(timer_id)
-        if timer is None:
-            return None
-        self._remove_timer(timer)
-        return timer.state, max(0.0, timer.deadline - time.monotonic()), timer.args
-
-    def _arm(self, timer: _Timer) -> None:
-        assert self._loop is not None
-        delay = max(0.0, timer.deadline - time.monotonic())
-        timer.handle = self._loop.call_later(delay, self._fire, timer)
-
-    def _remove_timer(self, timer: _Timer) -> None:
-        session = timer.session
-        if session._timers.pop(timer.id, None) is None:
-            return
-        if timer.handle is not None:
-            timer.handle.cancel()
-        self._down(session)
-
-    def _fire(self, timer: _Timer) -> None:
-        session = timer.session
-        if session._timers.pop(timer.id, None) is None:
-            return
-        self.post_as(session, session, timer.state, *timer.args)
-        self._down(session)
 
     # ------------------------------------------------------------------ aliases
 
@@ -742,14 +580,14 @@ class Kernel:
             InvalidStateError: ``name`` is not a non-empty str.
             KernelStateError: called outside a state handler.
         """
-        session = self._require_current("alias_set")
+        life = self._current_life("alias_set")
         if not isinstance(name, str) or not name:
             raise AliasInUseError(f"an alias must be a non-empty str, not {name!r}")
         holder = self._aliases.get(name)
-        if holder is not None and holder is not session:
+        if holder is not None and holder is not life.session:
             raise AliasInUseError(f"alias {name!r} is in use by {holder!r}")
-        self._aliases[name] = session
-        session._aliases.add(name)
+        self._aliases[name] = life.session
+        life.aliases.add(name)
 
     def alias_remove(self, name: str) -> bool:
         """Remove the alias ``name`` of the current session.
@@ -757,17 +595,18 @@ class Kernel:
         Returns:
             ``False`` if the current session does not hold ``name``.
         """
-        session = self._require_current("alias_remove")
-        if self._aliases.get(name) is not session:
+        life = self._current_life("alias_remove")
+        if self._aliases.get(name) is not life.session:
             return False
         del self._aliases[name]
-        session._aliases.discard(name)
-        self._note_idle(session)
+        life.aliases.discard(name)
+        self._note_idle(life)
         return True
 
     def alias_resolve(self, dest: Destination) -> Session | None:
         """The live session an alias, id or session names, or ``None``."""
-        return self._resolve(dest)
+        life = self._resolve(dest)
+        return None if life is None else life.session
 
     # ------------------------------------------------------------------ misc
 
@@ -784,14 +623,6 @@ class Kernel:
     def __repr__(self) -> str:
         state = "running" if self._loop is not None else "idle"
         return (
-            f"<Kernel sessions={len(self._sessions)} aliases={sorted(self._aliases)} "
+            f"<Kernel sessions={len(self._lives)} aliases={sorted(self._aliases)} "
             f"queued={len(self._queue)} {state}>"
         )
-
-
-def _check_seconds(seconds: object) -> float:
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        raise ValueError(f"a delay must be a number of seconds, not {seconds!r}")
-    if not seconds >= 0:  # also rejects NaN
-        raise ValueError(f"a delay must not be negative, got {seconds!r}")
-    return float(seconds)

@@ -11,7 +11,6 @@ listener, ``new_listener`` is emitted on every registration), so they cannot be 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +19,9 @@ from pyee import EventEmitter
 from .errors import InvalidStateError
 
 if TYPE_CHECKING:
+    from ._lifetime import _Life
     from .event import Event
-    from .kernel import Kernel, _Timer
+    from .kernel import Kernel
 
 Handler = Callable[["Event"], Any]
 """A state handler: a plain function taking one :class:`Event`."""
@@ -85,15 +85,8 @@ class Session:
             self.emitter = states  # a table shared by many sessions of one kind
         else:
             self.emitter = state_table(states)
-        # Lifetime bookkeeping; maintained by the kernel only.
-        self._alive = False
-        self._stopping = False
-        self._activity = 0  # queued events in and out + timers + refcounts + tasks
-        self._queued = 0
-        self._timers: dict[int, _Timer] = {}
-        self._refcounts: dict[str, int] = {}
-        self._tasks: set[asyncio.Future[Any]] = set()
-        self._aliases: set[str] = set()
+        # the kernel's record of this session's lifetime (it alone changes it)
+        self._life: _Life | None = None
 
     @classmethod
     def create(
@@ -160,23 +153,28 @@ class Session:
     @property
     def aliases(self) -> frozenset[str]:
         """The aliases this session holds."""
-        return frozenset(self._aliases)
+        life = self._life
+        return frozenset(life.aliases) if life is not None else frozenset()
 
     @property
     def stopping(self) -> bool:
         """True while the session's ``_stop`` handler runs."""
-        return self._stopping and self._alive
+        life = self._life
+        return life is not None and life.stopping and life.alive
 
     @property
     def alive(self) -> bool:
         """True from registration until the session has stopped."""
-        return self._alive
+        life = self._life
+        return life is not None and life.alive
 
     def __repr__(self) -> str:
-        status = ("stopping" if self._stopping else "alive") if self._alive else "stopped"
-        aliases = sorted(self._aliases)
+        life = self._life
+        if life is None:
+            return f"<{type(self).__name__} id={self.id} unregistered>"
+        status = ("stopping" if life.stopping else "alive") if life.alive else "stopped"
         return (
-            f"<{type(self).__name__} id={self.id} aliases={aliases} queued={self._queued} "
-            f"timers={len(self._timers)} refs={dict(self._refcounts)} "
-            f"tasks={len(self._tasks)} {status}>"
+            f"<{type(self).__name__} id={self.id} aliases={sorted(life.aliases)} "
+            f"queued={life.queued} timers={len(life.timers)} refs={dict(life.refcounts)} "
+            f"tasks={len(life.tasks)} {status}>"
         )

@@ -107,18 +107,18 @@ def test_submit_callback_answers_once_and_withdraws(snmpd: SnmpdAgent) -> None:
 
         actor.submit_callback("get", (SYSNAME,), notify)
         assert actor.pending == 1
-        assert actor.session._refcounts == {PENDING_REF: 1}
+        assert actor.kernel.refcounts(actor.session) == {PENDING_REF: 1}
         await done.wait()
         await asyncio.sleep(0.05)
         assert len(answers) == 1
         result, error, pending = answers[0]
         assert error is None and result[0].val == SYS_NAME and pending == 0
         assert snmp.ErrorStr == "(noError) No Error"
-        assert actor.session._refcounts == {}
+        assert actor.kernel.refcounts(actor.session) == {}
 
         withdrawn = actor.submit_callback("get", (SYSNAME,), notify)
         kept = [actor.submit_callback("get", (UPTIME,), notify) for _ in range(3)]
-        assert actor.session._refcounts == {PENDING_REF: 1} and actor.pending == 4
+        assert actor.kernel.refcounts(actor.session) == {PENDING_REF: 1} and actor.pending == 4
         actor.withdraw(withdrawn)
         actor.withdraw(withdrawn)  # again: nothing
         while len(answers) < 4:
@@ -128,7 +128,7 @@ def test_submit_callback_answers_once_and_withdraws(snmpd: SnmpdAgent) -> None:
         assert len(answers) == 4
         assert all(error is None and result[0].type == "TICKS" for result, error, _ in answers[1:])
         assert {job.settled for job in kept} == {True}
-        assert actor.pending == 0 and actor.session._refcounts == {}
+        assert actor.pending == 0 and actor.kernel.refcounts(actor.session) == {}
 
         try:
             actor.submit_callback("get", (), notify)

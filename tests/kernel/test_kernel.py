@@ -866,3 +866,54 @@ def test_stop_gives_shutdown_handlers_the_dropped_events_while_all_sessions_live
         ("client stop",),
     ]
     assert not kernel.sessions and not kernel.stopping
+
+
+def test_the_kernel_keeps_each_sessions_bookkeeping_and_leaves_nothing_behind(
+    caplog: Any,
+) -> None:
+    """Aliases, timers, reference counts, tasks and queued events all end with the run:
+    the kernel's own records say so (no leak warning), and a stopped session reads as
+    stopped with no counts."""
+    caplog.set_level(logging.WARNING, logger="snmp_component.kernel")
+    kernel = Kernel()
+    seen: list[str] = []
+
+    def start(ev: Event) -> None:
+        ev.kernel.alias_set("svc")
+        ev.kernel.refcount_increment(ev.session, "work")
+        ev.kernel.delay_set("tick", 0.01)
+        ev.kernel.delay_set("never", 60.0)
+
+    async def slow(ev: Event) -> None:
+        await asyncio.sleep(0.01)
+        seen.append("task")
+
+    def tick(ev: Event) -> None:
+        assert ev.kernel.refcounts(ev.session) == {"work": 1}
+        ev.kernel.yield_("slow")
+        ev.kernel.post("client", "hello")
+        ev.kernel.refcount_decrement(ev.session, "work")
+
+    def client_start(ev: Event) -> None:
+        ev.kernel.alias_set("client")
+
+    def hello(ev: Event) -> None:
+        seen.append("hello")
+        ev.kernel.alias_remove("client")
+        ev.kernel.post("svc", "bye")
+
+    def bye(ev: Event) -> None:
+        seen.append("bye")
+        ev.kernel.delay("never")  # the last timer goes: nothing keeps it alive
+        ev.kernel.alias_remove("svc")
+
+    service = Session.create(
+        kernel, {"_start": start, "tick": tick, "never": print, "slow": slow, "bye": bye}
+    )
+    client = Session.create(kernel, {"_start": client_start, "hello": hello})
+    assert kernel.refcounts("svc") == {"work": 1} and service.aliases == {"svc"}
+    kernel.run()
+    assert sorted(seen) == ["bye", "hello", "task"]
+    assert not service.alive and not client.alive and not kernel.sessions
+    assert kernel.refcounts(service) == {} and service.aliases == frozenset()
+    assert "leaked" not in caplog.text
