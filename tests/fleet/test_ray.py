@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import signal
 import subprocess
@@ -216,16 +217,32 @@ async def test_ray_shard_that_cannot_start(cluster: RayCluster, farm: AgentFarm)
 
 
 def test_ray_command_line(cluster: RayCluster, farm: AgentFarm, tmp_path: Path) -> None:
-    """``--backend ray --address``: the same JSON lines as with local shards."""
+    """``--backend ray --address``: the same JSON lines as with local shards; SIGTERM
+    drains the actors, prints every record owed and exits 0."""
     path = tmp_path / "targets"
     path.write_text("".join(f"{host}:{farm.port}\n" for host in farm.hosts[:6]))
-    done = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "snmp_component", "fleet", "--targets", str(path),
-         "--workers", "2", "--interval", "0.5", "--cycles", "2", "--get", "sysName.0",
+         "--workers", "2", "--interval", "0.5", "--get", "sysName.0",
          "--backend", "ray", "--address", cluster.address, "--json"],
-        capture_output=True, text=True, timeout=120,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert len(lines) == 12, done.stdout
-    assert all('"ok": true' in line and "demo-agent" in line for line in lines)
+    assert proc.stdout is not None and proc.stderr is not None
+    lines: list[str] = []
+    while len(lines) < 14:  # into cycle 2
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read()
+        lines.append(line)
+    proc.send_signal(signal.SIGTERM)
+    rest, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
+    records = [json.loads(line) for line in lines + rest.splitlines()]
+    cycles: dict[str, list[int]] = defaultdict(list)
+    for record in records:
+        cycles[record["target"]].append(record["cycle"])
+        assert record["ok"] and record["varbinds"][0][1] == "demo-agent", record
+    assert len(cycles) == 6
+    assert all(sorted(c) == list(range(len(c))) for c in cycles.values())
+    counts = {len(c) for c in cycles.values()}
+    assert max(counts) - min(counts) <= 1 and min(counts) >= 2
