@@ -4,16 +4,12 @@ Pure: the caller walks the subtrees of :attr:`TableSpec.roots` and hands the var
 :func:`build_rows`.
 
 A row's key is its instance (the OID arcs after the column) decoded by the INDEX clause
-of the table (RFC 2578 section 7.7), when the MIB gives it and the arcs fit it:
-
-* integer types -> ``int``; ``IpAddress`` -> ``"192.0.2.1"``;
-* ``OBJECT IDENTIFIER`` -> ``".1.3.6..."``;
-* octet strings (length-prefixed, fixed size for the well-known fixed-size conventions,
-  or the rest of the OID when IMPLIED) -> text (``str``) for text conventions and
-  printable octets, the DISPLAY-HINT rendering for other hinted conventions (MacAddress
-  ``"0:1a:2b:3c:4d:5e"``), an ``InetAddress`` of 4 or 16 octets as its IP address text,
-  else ``bytes``;
-* several index objects -> a tuple of those values (``ipAddressTable``: ``(1, "127.0.0.1")``).
+of the table with :mod:`~snmp_component._core.instance`'s decoder (the one net-snmp's
+names use too), when the MIB gives it and the arcs fit it (see
+:func:`~snmp_component._core.instance.instance_key`): ``ifTable`` ``3``, ``ipAddrTable``
+``"192.0.2.1"``, ``ipAddressTable`` ``(1, "127.0.0.1")``, ``ipv6AddrTable``
+``(2, "fe80::1")``, ``vacmAccessTable`` ``("abc", "", 3, 1)``, a MacAddress
+``"0:1a:2b:3c:4d:5e"``.
 
 Otherwise (no INDEX known, or arcs that do not decode) the key is the instance as a dotted
 string, ``"1.4.127.0.0.1"``, as SNMP.pm's ``gettable`` keys every row.
@@ -21,32 +17,17 @@ string, ``"1.4.127.0.0.1"``, as SNMP.pm's ``gettable`` keys every row.
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigurationError, UnknownObjectError
+from .instance import RowIndex, decode_instance, index_of, instance_key, resolve_indexes
 from .mibindex import MibIndex, MibNode, parse_name
 from .oid import format_oid
 from .pdu import Oid, RawVarbind
-from .sprint import hinted_octets
-from .values import octets_to_val
 
 __all__ = ["TableSpec", "build_rows", "decode_index", "table_spec"]
-
-# Octet-string conventions of a fixed size: indexed without a length arc (RFC 2578 7.7).
-FIXED_SIZE_TCS = {
-    "MacAddress": 6,
-    "InetAddressIPv4": 4,
-    "InetAddressIPv6": 16,
-    "InetAddressIPv4z": 8,
-    "InetAddressIPv6z": 20,
-}
-_INTEGER_TYPES = frozenset({"INTEGER", "INTEGER32", "UNSIGNED32", "GAUGE", "COUNTER", "TICKS"})
-_OCTET_TYPES = frozenset({"OCTETSTR", "BITS", "OPAQUE"})
-_TEXT_HINT = re.compile(r"\d*[at]")
 
 Key = Any
 """A row key: ``int``, ``str``, ``bytes`` or a tuple of them."""
@@ -123,81 +104,17 @@ def table_spec(
                 )
             if column not in chosen:
                 chosen.append(column)
-    indexes: tuple[MibNode | None, ...] | None = None
-    if entry.indexes:
-        found: list[MibNode | None] = []
-        for name in entry.indexes:
-            try:
-                found.append(index.resolve_name(name, entry.module))
-            except KeyError:
-                try:
-                    found.append(index.resolve_name(name))
-                except KeyError:
-                    found.append(None)
-        indexes = tuple(found)
-    return TableSpec(entry, tuple(chosen), indexes, entry.implied)
-
-
-def _octets_key(raw: bytes, node: MibNode) -> Key:
-    if node.tc == "InetAddress" and len(raw) in (4, 16):
-        return str(ipaddress.ip_address(raw))
-    hint = node.hint
-    if hint and not _TEXT_HINT.fullmatch(hint):
-        text = hinted_octets(raw, hint)
-        if text is not None:
-            return text
-    return octets_to_val(raw)
+    return TableSpec(entry, tuple(chosen), resolve_indexes(index, entry), entry.implied)
 
 
 def decode_index(arcs: Oid, indexes: Sequence[MibNode | None] | None, implied: bool) -> Key:
     """The key of one row instance (see the module docstring)."""
-    fallback = ".".join(map(str, arcs))
-    if not indexes or any(node is None or node.type is None for node in indexes):
-        return fallback
-    values: list[Key] = []
-    pos, n = 0, len(arcs)
-    last = len(indexes) - 1
-    for i, node in enumerate(indexes):
-        assert node is not None and node.type is not None
-        kind = node.type
-        rest = i == last and implied
-        if kind in _INTEGER_TYPES:
-            if pos >= n:
-                return fallback
-            values.append(arcs[pos])
-            pos += 1
-        elif kind == "IPADDR":
-            part = arcs[pos : pos + 4]
-            if len(part) != 4 or any(a > 255 for a in part):
-                return fallback
-            values.append(".".join(map(str, part)))
-            pos += 4
-        elif kind in _OCTET_TYPES or kind == "OBJECTID":
-            fixed = FIXED_SIZE_TCS.get(node.tc or "") if kind != "OBJECTID" else None
-            if rest:
-                size = n - pos
-            elif fixed is not None:
-                size = fixed
-            else:
-                if pos >= n:
-                    return fallback
-                size = arcs[pos]
-                pos += 1
-            part = arcs[pos : pos + size]
-            if len(part) != size:
-                return fallback
-            pos += size
-            if kind == "OBJECTID":
-                values.append(format_oid(part))
-            else:
-                if any(a > 255 for a in part):
-                    return fallback
-                values.append(_octets_key(bytes(part), node))
-        else:
-            return fallback
-    if pos != n:
-        return fallback
-    return values[0] if len(values) == 1 else tuple(values)
+    return _key(arcs, None if indexes is None else index_of(indexes, implied))
+
+
+def _key(arcs: Oid, row: RowIndex | None) -> Key:
+    key = None if row is None else instance_key(decode_instance(arcs, row), row)
+    return ".".join(map(str, arcs)) if key is None else key
 
 
 def build_rows(
@@ -215,6 +132,7 @@ def build_rows(
     """
     rows: dict[Key, dict[str, Any]] = {}
     keys: dict[Oid, Key] = {}
+    row = None if spec.indexes is None else index_of(spec.indexes, spec.implied, index)
     names: dict[Oid, str] = {}
     entry = spec.entry.oid
     for root, varbinds in walked:
@@ -229,6 +147,6 @@ def build_rows(
                 name = names[column] = node.name if node is not None else format_oid(column)
             key = keys.get(arcs)
             if key is None:
-                key = keys[arcs] = decode_index(arcs, spec.indexes, spec.implied)
+                key = keys[arcs] = _key(arcs, row)
             rows.setdefault(key, {})[name] = value(raw)
     return rows
