@@ -119,12 +119,21 @@ def uptime(ticks: int, quick: bool) -> str:
     return f"{days} day, {clock}" if days == 1 else f"{days} days, {clock}"
 
 
-def hinted_octets(raw: bytes, hint: str, hex2digit: bool = False) -> str | None:
+def hinted_octets(
+    raw: bytes, hint: str, hex2digit: bool = False, *, verbatim: bool = False
+) -> str | None:
     """*raw* rendered by an octet-string DISPLAY-HINT (RFC 2579 3.1), as net-snmp does.
 
     ``None`` when the hint is malformed (net-snmp then prints ``(Bad hint ignored: ...)``).
+
+    Text (``a``/``t``) octets, with ``verbatim`` (what net-snmp 5.9 prints): copied as
+    they are, so a Windows drive prints as ``C:\\ Label`` and UTF-8 text as its characters
+    (octets that are no UTF-8 become ``surrogateescape`` characters: written back with that
+    error handler they are the same octets); a chunk holding a NUL is printed as
+    ``sprint_realloc_asciistring`` does (``\\`` and ``"`` escaped, other unprintable
+    octets as ``.``). Without ``verbatim`` every text chunk is printed that way.
     """
-    out: list[str] = []
+    out = bytearray()
     pos, n = 0, len(raw)
     h, hn = 0, len(hint)
     code, width = "d", 1
@@ -157,29 +166,29 @@ def hinted_octets(raw: bytes, hint: str, hex2digit: bool = False) -> str | None:
                 width = 1
         while repeat and pos < n:
             if code in "at":
-                count = min(width, n - pos)
-                out.append(_ascii(raw[pos : pos + count]))
-                pos += count
+                chunk = raw[pos : pos + width]
+                out += chunk if verbatim and 0 not in chunk else _ascii(chunk).encode()
+                pos += len(chunk)
             else:
                 value = int.from_bytes(raw[pos : pos + width], "big")
                 pos += width
                 if code == "x":
                     if value < 16 and width == 1 and (hex2digit or (not separ and h >= hn)):
-                        out.append(f"0{value:x}")
+                        out += f"0{value:x}".encode()
                     else:
-                        out.append(f"{value:x}")
+                        out += f"{value:x}".encode()
                 elif code == "d":
-                    out.append(str(value))
+                    out += str(value).encode()
                 elif code == "o":
-                    out.append(f"{value:o}")
+                    out += f"{value:o}".encode()
                 else:
                     return None
             if pos < n and separ:
-                out.append(separ)
+                out += separ.encode()
             repeat -= 1
         if term and pos < n:
-            out.append(term)
-    return "".join(out)
+            out += term.encode()
+    return out.decode("utf-8", "surrogateescape")
 
 
 def hinted_integer(value: int, hint: str, decimal: str = "d") -> str:
@@ -395,7 +404,7 @@ def _octet_string(tag: int, raw: RawValue, enums: Enums, hint: str | None, units
     if tag != ber.OCTET_STRING or not isinstance(raw, bytes):
         return _wrong("OCTET STRING", tag, raw, o)
     if hint:
-        rendered = hinted_octets(raw, hint)
+        rendered = hinted_octets(raw, hint, verbatim=True)
         if rendered is None:
             return f"(Bad hint ignored: {hint}) " + _octet_string(tag, raw, enums, None, None, o)
         return ("" if o.quick else "STRING: ") + rendered + _units(units)
