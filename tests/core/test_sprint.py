@@ -73,6 +73,23 @@ def test_hinted_octets(raw: bytes, hint: str, text: str) -> None:
     assert hinted_octets(raw, hint) == text
 
 
+@pytest.mark.parametrize(
+    ("raw", "hint", "text"),
+    [
+        (b'say "hi"\\', "255a", 'say "hi"\\'),  # net-snmp 5.9 copies text as it is
+        (b"C:\\ Label", "255t", "C:\\ Label"),
+        (b"caf\xc3\xa9", "255t", "caf\u00e9"),  # UTF-8 as its characters
+        (b"a\xffb", "255a", "a\udcffb"),  # not UTF-8: the octet kept (surrogateescape)
+        (b'a\x00"\\', "255a", 'a.\\"\\\\'),  # a NUL: sprint_realloc_asciistring's escapes
+        (b"ab\x00cd", "2a-", "ab-.c-d"),  # per chunk: only the one with the NUL is escaped
+        (b"\xe9\xa9\xac", "1a", "\u9a6c"),  # a character split over chunks stays whole
+    ],
+)
+def test_text_hints_are_verbatim(raw: bytes, hint: str, text: str) -> None:
+    assert hinted_octets(raw, hint, verbatim=True) == text
+    assert sprint_value(ber.OCTET_STRING, raw, node("OCTETSTR", hint=hint), quick=True) == text
+
+
 def test_bad_octet_hint_is_reported_like_net_snmp() -> None:
     assert hinted_octets(b"ab", "1q") is None
     shown = sprint_value(ber.OCTET_STRING, b"ab", node("OCTETSTR", hint="1q"))
