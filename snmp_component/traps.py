@@ -76,7 +76,6 @@ from ._core.secret import SecretBytes, secret_bytes
 from ._core.usm import UsmKeys, UsmUser
 from ._core.v3msg import MAX_ENGINE_BOOTS, encode_message
 from ._core.v3receiver import V3Receiver
-from ._core.values import to_netsnmp
 from ._core.vars import parse_set_vars
 from .errors import (
     ConfigurationError,
@@ -94,7 +93,8 @@ from .options import (
 )
 from .transport import UdpTransport
 from .v3sender import V3Sender, usm_user
-from .varbind import Varbind, VarList
+from .varbind import VarList
+from .varformat import VarbindFormat
 
 __all__ = [
     "SNMP_TRAP_ADDRESS",
@@ -264,6 +264,7 @@ class TrapSender:
         self._user: UsmUser | None = None
         self._msg_ids = 0
         self._closed = False
+        self._format = VarbindFormat.from_options(self.opts)  # inform answers
 
     @property
     def version(self) -> str:
@@ -385,7 +386,7 @@ class TrapSender:
             if 0 < index <= len(result.varbinds):
                 oid_text = "." + ".".join(map(str, result.varbinds[index - 1][0]))
             raise ErrorStatusError.from_status(result.error_status, index, oid_text)
-        return format_varlist(result.varbinds)
+        return self._format.varlist(result.varbinds)
 
     def close(self) -> None:
         """Release the sockets; later calls raise :class:`TransportError`."""
@@ -506,18 +507,6 @@ class TrapSender:
         await self._sendto(datagram)
 
 
-def format_varlist(
-    varbinds: Iterable[RawVarbind], numeric: bool = False, long_names: bool = False
-) -> VarList:
-    """Raw ``(oid, tag, value)`` triples as a ``VarList``, formatted like the component's."""
-    varlist = VarList()
-    for oid, tag, value in varbinds:
-        label, iid, mib_type = names.describe(oid, numeric, long_names)
-        val, kind = to_netsnmp(tag, value, mib_type)
-        varlist.append(Varbind(label, iid, val, kind))
-    return varlist
-
-
 # ====================================================================== receiving
 @dataclass
 class ListenerStats:
@@ -632,8 +621,10 @@ class SNMPTrapListener:
         if engine_id is None:  # like net-snmp's default: 80001f8880 + random octets
             engine_id = bytes.fromhex("80001f8880") + os.urandom(8)
         self._v3 = V3Receiver(engine_id, boots, time.monotonic(), self._keys_for)
-        self._numeric = bool(opts.get("usenumeric", False))
-        self._long_names = bool(opts.get("uselongnames", False))
+        self._format = VarbindFormat(
+            numeric=bool(opts.get("usenumeric", False)),
+            long_names=bool(opts.get("uselongnames", False)),
+        )
         self.stats = ListenerStats()
         self._subscribers: dict[int, tuple[Session, str]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -892,7 +883,7 @@ class SNMPTrapListener:
             return
         where = (source[0], source[1])
         for session, state in list(self._subscribers.values()):
-            varlist = format_varlist(varbinds, self._numeric, self._long_names)
+            varlist = self._format.varlist(varbinds)  # one VarList each
             if self.kernel.post_as(self.session, session, state, where, version, varlist, info):
                 self.stats.delivered += 1
 
