@@ -8,32 +8,33 @@ ships: ``SNMPv2-MIB::sysName.0 = STRING: anchor-agent``, exceptions and errors i
 net-snmp's words, net-snmp's exit codes (0 success, 1 timeouts and local errors, 2 an
 error-status from the agent).
 
-Names (``MODULE::label.index``) follow net-snmp's choices: where several modules define
-the same OID, the module net-snmp loads first with ``-m ALL`` wins (see
-:data:`_FIRST_LOADED`), and table indexes are broken down by the row's INDEX clause
-(integers, IP addresses, ``"strings"``); values are net-snmp's ``snprint_value`` without
-quick-print (:func:`~snmp_component._core.sprint.sprint_value` with ``quick=False``).
+Every line is printed from the raw varbinds the agent sent, by the package's one formatter
+(:class:`~snmp_component.varformat.VarbindFormat`, its net-snmp tools' face): names
+(``MODULE::label.index``) follow net-snmp's choices -- where several modules define the
+same OID, the module net-snmp loads first with ``-m ALL`` wins, and table indexes are
+broken down by the row's INDEX clause (``ipv4."10.0.0.1"``, ``"public"``, ``'....V.'``);
+values are net-snmp's ``snprint_value`` without quick-print, formatted by the same MIB
+node that names the object.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TextIO, cast
 
 from . import errors, names
-from ._core import ber
-from ._core.cache import ByteCache, MiB
-from ._core.mibindex import MibIndex, MibNode
 from ._core.oid import format_oid, parse_oid
-from ._core.pdu import Oid, RawValue
-from ._core.sprint import sprint_value
+from ._core.pdu import Oid, RawVarbind
+from ._core.values import EXCEPTION_TAGS
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
-from .varbind import Varbind, VarList
+from .varbind import Varbind
+from .varformat import VarbindFormat
 
 __all__ = ["main"]
 
@@ -48,45 +49,6 @@ _TOOL = {
     "set": "snmpset",
     "table": "snmptable",
 }
-
-# Where several modules define a node at one OID, net-snmp (-m ALL) names it after the module
-# it loaded first: modules load in reverse alphabetical order, each after its imports. For the
-# shipped MIBs that order differs from plain reverse alphabetical only for these modules
-# (checked against snmptranslate -m ALL for every OID defined by more than one module).
-_FIRST_LOADED = (
-    "SNMPv2-SMI",
-    "UDP-MIB",
-    "TCP-MIB",
-    "SNMPv2-MIB",
-    "IF-MIB",
-    "HOST-RESOURCES-MIB",
-    "DISMAN-EXPRESSION-MIB",
-    "RFC1213-MIB",
-)
-_TOP_LEVEL = frozenset({(0,), (1,), (2,)})  # ccitt, iso, joint-iso-ccitt: printed bare
-
-# net-snmp type name (Varbind.type) -> BER tag, to feed the value printers.
-_TAG_OF_TYPE = {
-    "INTEGER": ber.INTEGER,
-    "INTEGER32": ber.INTEGER,
-    "OCTETSTR": ber.OCTET_STRING,
-    "BITS": ber.OCTET_STRING,
-    "NULL": ber.NULL,
-    "OBJECTID": ber.OBJECT_IDENTIFIER,
-    "IPADDR": ber.IPADDRESS,
-    "COUNTER": ber.COUNTER32,
-    "GAUGE": ber.GAUGE32,
-    "UNSIGNED32": ber.GAUGE32,
-    "TICKS": ber.TIMETICKS,
-    "OPAQUE": ber.OPAQUE,
-    "COUNTER64": ber.COUNTER64,
-    "UINTEGER": ber.UINTEGER32,
-    "NSAPADDRESS": ber.NSAP_ADDRESS,
-    "NOSUCHOBJECT": ber.NO_SUCH_OBJECT,
-    "NOSUCHINSTANCE": ber.NO_SUCH_INSTANCE,
-    "ENDOFMIBVIEW": ber.END_OF_MIB_VIEW,
-}
-_EXCEPTIONS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
 
 # snmpset's one-letter types -> the component's type names ("=" / None: from the MIB).
 _SET_TYPES = {
@@ -152,179 +114,61 @@ class UsageError(Exception):
     """Bad command line: printed with the usage, exit code 1."""
 
 
-# -- names ----------------------------------------------------------------------------------------
+# -- printing -------------------------------------------------------------------------------------
 
 
-class Namer:
-    """OIDs as net-snmp prints them by default (``MODULE::label.index``) or with ``-On``."""
-
-    def __init__(self, numeric: bool) -> None:
-        self.numeric = numeric
-        self._index: MibIndex | None = None
-        self._winner: dict[Oid, MibNode] = {}
-        self._cache: ByteCache[Oid, str] = ByteCache("cli.names", budget=2 * MiB)
-
-    @property
-    def index(self) -> MibIndex:
-        if self._index is None:
-            index = self._index = names.mib_index()
-            rank = {module: n for n, module in enumerate(_FIRST_LOADED)}
-            by_oid: dict[Oid, list[MibNode]] = {}
-            for node in index.nodes:
-                by_oid.setdefault(node.oid, []).append(node)
-            for oid, nodes in by_oid.items():
-                if len({node.module for node in nodes}) > 1:
-                    first_rank = min(nodes, key=lambda n: rank.get(n.module, len(rank)))
-                    if first_rank.module in rank:
-                        self._winner[oid] = first_rank
-                    else:
-                        self._winner[oid] = max(nodes, key=lambda n: n.module)
-        return self._index
-
-    def node(self, oid: Oid) -> MibNode | None:
-        """The node net-snmp names ``oid`` after: its longest known prefix."""
-        index = self.index
-        for k in range(len(oid), 0, -1):
-            prefix = oid[:k]
-            node = self._winner.get(prefix) or index.node_at(prefix)
-            if node is not None:
-                return node
-        return None
-
-    def __call__(self, oid: Oid) -> str:
-        if self.numeric:
-            return format_oid(oid)
-        text = self._cache.get(oid)
-        if text is None:
-            text = self._cache.put(oid, self._name(oid))
-        return text
-
-    def _name(self, oid: Oid) -> str:
-        node = self.node(oid)
-        if node is None:
-            return format_oid(oid)
-        label = node.name if node.oid in _TOP_LEVEL else f"{node.module}::{node.name}"
-        rest = oid[len(node.oid) :]
-        if not rest:
-            return label
-        return f"{label}.{self._instance(node, rest)}"
-
-    def _instance(self, node: MibNode, rest: Oid) -> str:
-        """The index part, broken down by the INDEX clause of ``node``'s row when it has one."""
-        plain = ".".join(map(str, rest))
-        if node.kind != "column":
-            return plain
-        row = self.index.node_at(node.oid[:-1])
-        while row is not None and row.augments and not row.indexes:
-            row = self._resolve(row.augments)
-        if row is None or not row.indexes:
-            return plain
-        parts: list[str] = []
-        arcs = list(rest)
-        for k, name in enumerate(row.indexes):
-            index_node = self._resolve(name)
-            if index_node is None or not arcs:
-                return plain
-            last = k == len(row.indexes) - 1
-            piece = _index_piece(index_node, arcs, implied=last and row.implied)
-            if piece is None:
-                return plain
-            parts.append(piece)
-        if arcs:
-            return plain
-        return ".".join(parts)
-
-    def _resolve(self, name: str) -> MibNode | None:
-        try:
-            return self.index.resolve_name(name)
-        except KeyError:
-            return None
+Raw = list[RawVarbind]
 
 
-def _index_piece(node: MibNode, arcs: list[int], implied: bool) -> str | None:
-    """One INDEX component taken from the front of ``arcs`` (consumed), or ``None``."""
-    kind = node.type or ""
-    if kind in _INT_TYPES:
-        number = arcs.pop(0)
-        for label, value in (node.enums or {}).items():
-            if value == number:
-                return label
-        return str(number)
-    if kind == "IPADDR":
-        if len(arcs) < 4:
-            return None
-        quad = [arcs.pop(0) for _ in range(4)]
-        return ".".join(map(str, quad))
-    if kind == "OBJECTID":  # printed as received: length, then the arcs
-        size = arcs.pop(0)
-        if size > len(arcs):
-            return None
-        return ".".join(map(str, [size, *(arcs.pop(0) for _ in range(size))]))
-    if kind == "OCTETSTR":
-        if implied:
-            size = len(arcs)
-        else:
-            size = arcs.pop(0)
-            if size > len(arcs):
-                return None
-        octets = [arcs.pop(0) for _ in range(size)]
-        if any(b > 0xFF for b in octets):
-            return None
-        quote = "'" if implied else '"'
-        return quote + "".join(chr(b) if 0x20 <= b <= 0x7E else "." for b in octets) + quote
-    return None
+class RawSession:
+    """The awaitable requests of one component, answered with raw ``(oid, tag, value)``
+    varbinds (which :class:`Printer` formats) instead of ``Varbind`` s.
 
+    The component converts every received varbind in one method of its actor
+    (``_varlist``); until it takes a caller's :class:`VarbindFormat`, that method is
+    replaced here by one that keeps them raw.
+    """
 
-# -- values ---------------------------------------------------------------------------------------
+    def __init__(self, snmp: SNMPSession) -> None:
+        actor = snmp._actor
+        if not callable(getattr(actor, "_varlist", None)):
+            raise RuntimeError("the component no longer converts varbinds in _Actor._varlist")
+        setattr(actor, "_varlist", list)  # noqa: B010  (an instance attribute, on purpose)
+        self.snmp = snmp
 
+    async def get(self, *oids: str) -> Raw:
+        """GET ``oids``."""
+        return cast("Raw", await self.snmp.get(*oids))
 
-def raw_value(vb: Varbind) -> tuple[int, RawValue]:
-    """``(BER tag, raw value)`` back from a plain ``Varbind`` (``UseNumeric``, no
-    ``UseSprintValue``/``UseEnums``): the inverse of the component's conversion."""
-    kind = str(vb.type)
-    tag = _TAG_OF_TYPE.get(kind, ber.OCTET_STRING)
-    if kind.startswith("UNKNOWN-0x"):  # a tag no SMI type has: its raw octets, kept
-        tag = int(kind[len("UNKNOWN-") :], 16)
-    val = vb.val
-    if tag in _EXCEPTIONS or tag == ber.NULL:
-        return tag, None
-    if tag == ber.OBJECT_IDENTIFIER:
-        return tag, parse_oid(str(val))
-    if tag == ber.IPADDRESS and isinstance(val, str):
-        return tag, bytes(int(part) for part in val.split("."))
-    if isinstance(val, str):
-        return tag, val.encode()
-    return tag, val
+    async def getnext(self, *oids: str) -> Raw:
+        """GETNEXT ``oids``."""
+        return cast("Raw", await self.snmp.getnext(*oids))
 
+    async def set(self, *varbinds: Varbind) -> Raw:
+        """SET ``varbinds``."""
+        return cast("Raw", await self.snmp.set(*varbinds))
 
-def _is_exception(vb: Varbind) -> bool:
-    return _TAG_OF_TYPE.get(str(vb.type)) in _EXCEPTIONS
+    async def walk(self, oid: str) -> list[Raw]:
+        """GETNEXT walk of ``oid``'s subtree."""
+        return cast("list[Raw]", await self.snmp.walk(oid))
 
-
-def vb_oid(vb: Varbind) -> Oid:
-    """The OID of a ``UseNumeric`` varbind."""
-    text = str(vb.tag) if vb.iid in ("", None) else f"{vb.tag}.{vb.iid}"
-    return parse_oid(text)
+    async def bulkwalk(self, non_repeaters: int, max_repetitions: int, oid: str) -> list[Raw]:
+        """GETBULK walk of ``oid``'s subtree."""
+        return cast("list[Raw]", await self.snmp.bulkwalk(non_repeaters, max_repetitions, oid))
 
 
 class Printer:
-    """net-snmp's ``print_variable``: ``NAME = TYPE: value``."""
+    """net-snmp's ``print_variable`` for raw varbinds: ``NAME = TYPE: value``."""
 
     def __init__(self, numeric: bool, out: TextIO) -> None:
-        self.namer = Namer(numeric)
+        self.format = VarbindFormat(numeric=numeric)
         self.out = out
 
-    def value(self, oid: Oid, vb: Varbind) -> str:
-        tag, raw = raw_value(vb)
-        return sprint_value(tag, raw, names.node_of(oid), oid_text=self.namer, quick=False)
-
-    def line(self, vb: Varbind) -> str:
-        oid = vb_oid(vb)
-        return f"{self.namer(oid)} = {self.value(oid, vb)}"
-
-    def print(self, varbinds: Sequence[Varbind]) -> None:
-        for vb in varbinds:
-            print(self.line(vb), file=self.out)
+    def print(self, varbinds: Iterable[RawVarbind]) -> None:
+        """Print one line per varbind."""
+        line = self.format.line
+        for raw in varbinds:
+            print(line(raw), file=self.out)
 
 
 # -- command line ---------------------------------------------------------------------------------
@@ -508,8 +352,8 @@ class Runner:
             print(f"{self.tool}: {exc.error_str}", file=self.err)
             return 1
         try:
-            handler: Callable[[SNMPSession], Any] = getattr(self, "_" + args.command)
-            code: int = await handler(snmp)
+            handler: Callable[[RawSession], Any] = getattr(self, "_" + args.command)
+            code: int = await handler(RawSession(snmp))
             return code
         except errors.SNMPTimeoutError:
             dot = "." if args.command in ("get", "getnext") else ""
@@ -529,7 +373,7 @@ class Runner:
         print(f"Error in packet{dot}", file=self.err)
         print(f"Reason: {exc.error_str}", file=self.err)
         if exc.oid is not None:
-            name = self.printer.namer(parse_oid(exc.oid))
+            name = self.printer.format.name(parse_oid(exc.oid))
             print(f"Failed object: {name}", file=self.err)
             print("", file=self.err)
 
@@ -539,7 +383,7 @@ class Runner:
             raise UsageError("Missing object name")
         return [_request_oid(word) for word in words]
 
-    async def _get(self, snmp: SNMPSession) -> int:
+    async def _get(self, snmp: RawSession) -> int:
         oids = self._oids()
         code = 0
         while oids:
@@ -557,32 +401,33 @@ class Runner:
             break
         return code
 
-    async def _getnext(self, snmp: SNMPSession) -> int:
+    async def _getnext(self, snmp: RawSession) -> int:
         self.printer.print(await snmp.getnext(*self._oids()))
         return 0
 
-    async def _set(self, snmp: SNMPSession) -> int:
+    async def _set(self, snmp: RawSession) -> int:
         self.printer.print(await snmp.set(*_set_varbinds(self.args.oids)))
         return 0
 
-    async def _walk(self, snmp: SNMPSession) -> int:
+    async def _walk(self, snmp: RawSession) -> int:
         return await self._walk_with(snmp, lambda oid: snmp.walk(oid))
 
-    async def _bulkwalk(self, snmp: SNMPSession) -> int:
+    async def _bulkwalk(self, snmp: RawSession) -> int:
         app = _app_options(self.args.appopts)
         return await self._walk_with(snmp, lambda oid: snmp.bulkwalk(app["n"], app["r"], oid))
 
-    async def _walk_with(self, snmp: SNMPSession, walk: Callable[[str], Any]) -> int:
+    async def _walk_with(self, snmp: RawSession, walk: Callable[[str], Any]) -> int:
         oids = self._oids(".1.3.6.1.2.1")
         if len(oids) > 1:
             raise UsageError("walk takes one OID")
         root = parse_oid(oids[0])
-        lists: list[VarList] = await walk(oids[0])
-        rows = [vb for varlist in lists for vb in varlist]
+        lists = await walk(oids[0])
+        rows = [raw for varlist in lists for raw in varlist]
         if not rows:
             return await self._empty_walk(snmp, oids[0], root)
-        for count, vb in enumerate(rows, 1):
-            print(self.printer.line(vb), file=self.out)
+        line = self.printer.format.line
+        for count, raw in enumerate(rows, 1):
+            print(line(raw), file=self.out)
             if self.progress and count % _PROGRESS_EVERY == 0:
                 print(f"\r{count} rows ...", end="", file=self.err, flush=True)
         if self.progress and len(rows) >= _PROGRESS_EVERY:
@@ -590,14 +435,13 @@ class Runner:
         if self.args.version != "1":
             # the walk ended on an exception (endOfMibView) still inside the subtree: snmpwalk
             # prints that varbind too; the walk API drops it, so ask once more
-            last = vb_oid(rows[-1])
-            varlist = await snmp.getnext(format_oid(last))
+            varlist = await snmp.getnext(format_oid(rows[-1][0]))
             self.printer.print(
-                [vb for vb in varlist if _is_exception(vb) and vb_oid(vb)[: len(root)] == root]
+                raw for raw in varlist if raw[1] in EXCEPTION_TAGS and _inside(raw, root)
             )
         return 0
 
-    async def _empty_walk(self, snmp: SNMPSession, oid: str, root: Oid) -> int:
+    async def _empty_walk(self, snmp: RawSession, oid: str, root: Oid) -> int:
         """As snmpwalk when nothing came back: an exception inside the subtree is printed,
         SNMPv1's noSuchName is "End of MIB", otherwise the root itself is fetched (GET)."""
         try:
@@ -607,14 +451,14 @@ class Runner:
                 raise
             print("End of MIB", file=self.out)
             return 0
-        inside = [vb for vb in varlist if vb_oid(vb)[: len(root)] == root]
+        inside = [raw for raw in varlist if _inside(raw, root)]
         if inside:
             self.printer.print(inside)
             return 0
         self.printer.print(await snmp.get(oid))
         return 0
 
-    async def _table(self, snmp: SNMPSession) -> int:
+    async def _table(self, snmp: RawSession) -> int:
         """``snmptable``'s default layout: a title, then right-aligned columns."""
         words = self.args.oids
         if len(words) != 1:
@@ -630,18 +474,15 @@ class Runner:
         for node in index.nodes:
             if node.oid[:-1] == entry.oid and node.access not in (None, "not-accessible"):
                 columns.setdefault(node.oid[-1], node.name)
-        lists: list[VarList] = await snmp.bulkwalk(0, app["r"], format_oid(entry.oid))
+        lists = await snmp.bulkwalk(0, app["r"], format_oid(entry.oid))
         cells: dict[Oid, dict[int, str]] = {}
-        for vb in (vb for varlist in lists for vb in varlist):
-            oid = vb_oid(vb)
+        text = self.printer.format.text
+        for raw in (raw for varlist in lists for raw in varlist):
+            oid = raw[0]
             column, instance = oid[len(entry.oid)], oid[len(entry.oid) + 1 :]
             if column in columns:
-                tag, raw = raw_value(vb)
-                text = sprint_value(
-                    tag, raw, names.node_of(oid), oid_text=self.printer.namer, quick=True
-                )
-                cells.setdefault(instance, {})[column] = text
-        print(f"SNMP table: {self.printer.namer(table_oid)}\n", file=self.out)
+                cells.setdefault(instance, {})[column] = text(raw, quick=True)
+        print(f"SNMP table: {self.printer.format.name(table_oid)}\n", file=self.out)
         order = sorted(columns)
         grid = [[columns[c] for c in order]]
         grid += [[row.get(c, "?") for c in order] for row in cells.values()]
@@ -654,6 +495,17 @@ class Runner:
         return 0
 
 
+def _raw_text_output(stream: TextIO) -> None:
+    """Let ``stream`` write printed octets as net-snmp does, as they are: UTF-8 text as
+    UTF-8, other octets (``surrogateescape`` characters) as themselves."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(encoding="utf-8", errors="surrogateescape")
+
+
+def _inside(raw: RawVarbind, root: Oid) -> bool:
+    return raw[0][: len(root)] == root
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -663,6 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fleet_main(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
+    _raw_text_output(sys.stdout)
     runner = Runner(args, sys.stdout, sys.stderr)
     try:
         return asyncio.run(runner.run())

@@ -153,6 +153,30 @@ def test_walk_edge_cases(snmpd: SnmpdAgent, oid: str) -> None:
 
 
 @needs_net_snmp
+@pytest.mark.parametrize(
+    "oid",
+    [
+        "ipAddressIfIndex",  # InetAddress indexes: ipv4."127.0.0.1", ipv6."00:...:01"
+        "udpEndpointProcess",  # two typed InetAddresses in each instance
+        "tcpListenerProcess",
+        "ipForwarding",  # RFC1213-MIB names it, so its value is RFC1213's: not-forwarding(2)
+        "ip",  # the whole group: every name and value from one module's node
+        "nsModuleTable",  # "" string indexes, an OID index with its length
+        "hrStorageDescr",  # DISPLAY-HINT strings printed as they are
+    ],
+)
+def test_walk_names_and_values_from_one_node(snmpd: SnmpdAgent, oid: str) -> None:
+    result = compare("walk", *v2c(snmpd), oid)
+    assert result.returncode == 0 and result.stdout.strip()
+
+
+@needs_net_snmp
+def test_bulkwalk_inet_address_indexes_as_net_snmp(snmpd: SnmpdAgent) -> None:
+    result = compare("bulkwalk", "-Cr7", *v2c(snmpd), "ipAddressTable")
+    assert 'IP-MIB::ipAddressIfIndex.ipv4."127.0.0.1" = INTEGER: 1' in result.stdout.splitlines()
+
+
+@needs_net_snmp
 def test_walk_v1_end_of_mib(snmpd: SnmpdAgent) -> None:
     result = compare("walk", "-v1", "-c", "public", agent_of(snmpd), ".1.9")
     assert result.stdout == "End of MIB\n"
