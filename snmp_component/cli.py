@@ -482,6 +482,9 @@ class Runner:
             column, instance = oid[len(entry.oid)], oid[len(entry.oid) + 1 :]
             if column in columns:
                 cells.setdefault(instance, {})[column] = text(raw, quick=True)
+        if not cells:
+            print(f"{self.printer.format.name(table_oid)}: No entries", file=self.out)
+            return 0
         print(f"SNMP table: {self.printer.format.name(table_oid)}\n", file=self.out)
         order = sorted(columns)
         grid = [[columns[c] for c in order]]

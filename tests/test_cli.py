@@ -194,7 +194,16 @@ def test_bulkwalk_snmp_modules(snmpd: SnmpdAgent) -> None:
 
 
 @needs_net_snmp
-@pytest.mark.parametrize("table", ["sysORTable", "hrStorageTable", "ipAddrTable"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "sysORTable",
+        "hrStorageTable",
+        "ipAddrTable",
+        "ipAddressTable",  # cells of rows with InetAddress indexes
+        "snmpNotifyFilterTable",  # no rows: "...: No entries"
+    ],
+)
 def test_table(snmpd: SnmpdAgent, table: str) -> None:
     compare("table", *v2c(snmpd), table)
 
