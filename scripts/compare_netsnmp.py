@@ -2,11 +2,12 @@
 """Compare ``snmpc``'s walk output with net-snmp's, line by line (a development-time tool).
 
     python scripts/compare_netsnmp.py --port 16100 arista-dcs-7150s-52-cl huawei-s5720 ...
-    python scripts/compare_netsnmp.py --port 16100 --show 20 server-2003-5-2
+    python scripts/compare_netsnmp.py --port 16100 --show 20 --walk server-2003-5-2
 
 For each community (one recorded device of ``../shared/realdevices``, served by its
 ``run.sh PORT``) it runs ``python -m snmp_component bulkwalk -v2c -c COMMUNITY
-127.0.0.1:PORT ROOT`` and ``snmpbulkwalk -m ALL -M MIBS`` with the same arguments, then
+127.0.0.1:PORT ROOT`` and ``snmpbulkwalk -m ALL -M MIBS`` with the same arguments (with
+``--walk``: ``walk`` and ``snmpwalk``), then
 prints one row per device: the lines each printed, the lines that differ (from
 :class:`difflib.SequenceMatcher`'s opcodes: replaced, missing and extra lines) and the
 objects most of the differing lines belong to. ``--show N`` prints the first N differing
@@ -61,11 +62,12 @@ def walk(command: list[str]) -> list[str]:
     return done.stdout.splitlines()
 
 
-def compare(device: str, port: int, root: str, mibs: Path) -> Comparison:
-    """Walk ``device`` with both tools and pair up the lines that differ."""
+def compare(device: str, port: int, root: str, mibs: Path, command: str) -> Comparison:
+    """Walk ``device`` with both tools (``command``: ``walk`` or ``bulkwalk``) and pair up
+    the lines that differ."""
     target = ["-v2c", "-c", device, f"127.0.0.1:{port}", root]
-    ours = walk([sys.executable, "-m", "snmp_component", "bulkwalk", *target])
-    theirs = walk(["snmpbulkwalk", "-m", "ALL", "-M", str(mibs), *target])
+    ours = walk([sys.executable, "-m", "snmp_component", command, *target])
+    theirs = walk([f"snmp{command}", "-m", "ALL", "-M", str(mibs), *target])
     result = Comparison(device, ours, theirs)
     matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
@@ -88,11 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mibs", type=Path, default=MIBS, help="net-snmp's -M directory")
     parser.add_argument("--show", type=int, default=0, help="differing lines to print")
     parser.add_argument("--keep", type=Path, help="write both outputs to this directory")
+    parser.add_argument("--walk", action="store_true", help="GETNEXT walks (snmpwalk)")
     args = parser.parse_args(argv)
     same = True
     print(f"{'device':<26} {'ours':>7} {'theirs':>7} {'differ':>7}  most differing objects")
+    command = "walk" if args.walk else "bulkwalk"
     for device in args.devices:
-        found = compare(device, args.port, args.root, args.mibs)
+        found = compare(device, args.port, args.root, args.mibs, command)
         same = same and found.differing == 0
         top = ", ".join(f"{name} {count}" for name, count in found.objects())
         print(f"{device:<26} {len(found.ours):>7} {len(found.theirs):>7} "
