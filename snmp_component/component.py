@@ -5,6 +5,12 @@ accepts the request events ``get``, ``getnext``, ``set``, ``getbulk``, ``bulkwal
 ``walk``, ``table`` and ``finish``, and returns the :class:`SNMPSession` that appears in every
 callback's ARG0.
 
+What a request sends, and when it is done, is its plan's decision
+(:mod:`snmp_component._core.plans`: GETBULK or GETNEXT, tooBig, the ends of walks, their
+limits). This module accepts and queues requests, spends the in-flight budget, drives
+the plans (``_Actor._drive``: send what the plan says, feed it the result) and delivers
+each answer.
+
 Invariants:
 
 * Every accepted request ends in exactly one answer: a callback event to the session
@@ -45,16 +51,28 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import names, resolver, transport
 from ._core import ber
 from ._core.oid import parse_oid
 from ._core.pdu import Oid, PduResult, RawVarbind
+from ._core.plans import (
+    BulkPolicy,
+    BulkWalkPlan,
+    Failed,
+    Finished,
+    Plan,
+    Send,
+    SinglePlan,
+    TablePlan,
+    WalkLimits,
+    WalkPlan,
+)
 from ._core.sprint import OidStyle, sprint_value
 from ._core.values import to_netsnmp, type_name
 from ._core.vars import parse_set_vars, parse_vars
-from ._core.walk import SubtreeWalk
 from .errors import (
     BadTypeError,
     ConfigurationError,
@@ -65,8 +83,6 @@ from .errors import (
     SNMPTimeoutError,
     TransportError,
     VersionMismatchError,
-    WalkError,
-    WalkLimitExceeded,
     as_snmp_error,
 )
 from .kernel import Event, Kernel, Session, state_table
@@ -82,13 +98,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("snmp_component")
 
 REQUESTS = ("get", "getnext", "set", "getbulk", "bulkwalk", "walk", "table")
-TABLE_MAX_REPETITIONS = 20  # rows per GETBULK of a table request (v2c/v3), unless given
-_PDU_OF = {
-    "get": ber.GET_REQUEST,
-    "getnext": ber.GET_NEXT_REQUEST,
-    "set": ber.SET_REQUEST,
-    "getbulk": ber.GET_BULK_REQUEST,
-}
 CALLBACK_REF = "snmp_component.callback"  # held on a requester while it awaits answers
 PENDING_REF = "snmp_component.pending"  # held on a component while it has requests
 _DELIVER = "_snmp_deliver"
@@ -239,20 +248,13 @@ class _Job:
         "future",
         "handle",
         "id",
-        "max_repetitions",
-        "non_repeaters",
-        "nonrep_oids",
-        "nonrep_rows",
         "notify",
-        "oids",
+        "plan",
         "requester",
         "settled",
         "started",
-        "started_at",
         "state",
         "table",
-        "varbinds",
-        "walks",
     )
 
     def __init__(
@@ -273,18 +275,9 @@ class _Job:
         self.state = ""
         self.future: asyncio.Future[Any] | None = None
         self.notify: Notify | None = None
-        # Empty tuples until _prepare gives what the request needs: no containers per job
-        # that a GET never uses.
-        self.oids: Sequence[Oid] = ()
-        self.varbinds: Sequence[RawVarbind] = ()
-        self.non_repeaters = 0
-        self.max_repetitions = 0
-        self.started_at = 0.0  # loop time when sent (walks: for Deadline)
+        self.plan: Plan | None = None  # what to send, and when it is done (from _prepare)
         self.accepted = 0.0  # time.monotonic() when it joined the queue
-        self.nonrep_oids: Sequence[Oid] = ()
-        self.nonrep_rows: list[RawVarbind] | None = None
-        self.walks: Sequence[SubtreeWalk] = ()
-        self.converted: dict[int, VarList] | None = None  # walk index -> rows converted so far
+        self.converted: list[VarList] | None = None  # walk, bulkwalk: the rows converted
         self.table: TableSpec | None = None
         self.started = False
         self.settled = False
@@ -552,7 +545,10 @@ class _Actor:
         self._ids = itertools.count(1)
         self._sender: _Sender | None = None
         self._sender_loop: asyncio.AbstractEventLoop | None = None
-        self._bulk_limit: int | None = None  # max-repetitions this target can answer; 0: none
+        self._bulk_policy = BulkPolicy(opts.alias)  # what tooBig taught about this target
+        self._limits = WalkLimits(
+            not opts.non_increasing, opts.max_rows, opts.max_requests, opts.deadline
+        )
         self._budget = _budget_of(kernel)
         self.waiting_for_budget = False
         self._delivering: set[_Job] = set()  # answers posted to _DELIVER, not yet run
@@ -567,11 +563,10 @@ class _Actor:
         self._closed = False
         self._plain = not (opts.use_sprint_value or opts.use_enums)
         # The last get/getnext arguments that were all numeric OID strings (whose OIDs no
-        # MIB loaded or forgotten later can change), with their OIDs and varbinds: a poll
-        # of the same OIDs is not parsed again. One entry: bounded by its arguments.
-        self._parsed: tuple[tuple[str, ...], tuple[Oid, ...], tuple[RawVarbind, ...]] | None = (
-            None
-        )
+        # MIB loaded or forgotten later can change), with their GET and GETNEXT (one tuple
+        # of varbinds): a poll of the same OIDs is not parsed again. One entry: bounded by
+        # its arguments.
+        self._parsed: tuple[tuple[str, ...], Send, Send] | None = None
         style: OidStyle = (
             "numeric" if opts.use_numeric else "full" if opts.use_long_names else "suffix"
         )
@@ -797,54 +792,67 @@ class _Actor:
     # ------------------------------------------------------------ preparing
 
     def _prepare(self, job: _Job, args: Sequence[Any]) -> None:
-        """Parse the request arguments into OIDs/varbinds; raises on bad input."""
+        """Parse the request arguments into the job's plan; raises on bad input."""
         cmd, opts = job.cmd, self.opts
         if cmd == "get" or cmd == "getnext":
             parsed = self._parsed
             if parsed is not None and _same_strs(args, parsed[0]):
-                job.oids, job.varbinds = parsed[1], parsed[2]  # a poll asks again
+                job.plan = SinglePlan(parsed[1] if cmd == "get" else parsed[2])  # a poll again
                 return
         if cmd == "table":
             self._prepare_table(job, args)
             return
         if cmd == "set":
-            job.varbinds = parse_set_vars(args, names.resolve, names.type_of, names.object_of)
+            varbinds = parse_set_vars(args, names.resolve, names.type_of, names.object_of)
             if opts.version == 1:
                 try:
-                    ber.check_version_varbinds(ber.VERSION_1, job.varbinds)
+                    ber.check_version_varbinds(ber.VERSION_1, varbinds)
                 except ValueError as exc:
                     raise BadTypeError(f"Bad variable type: {exc}") from None
+            job.plan = SinglePlan(Send(ber.SET_REQUEST, varbinds))
             return
-        if cmd in ("getbulk", "bulkwalk"):
+        non_repeaters = max_repetitions = 0
+        if cmd == "getbulk" or cmd == "bulkwalk":
             if opts.version == 1:
                 raise VersionMismatchError(f"Cannot send V2 PDU on V1 session ({cmd})")
             if len(args) < 2:
                 raise ConfigurationError(f"{cmd} needs nonrepeaters, maxrepetitions, vars")
-            job.non_repeaters = _count(cmd, "nonrepeaters", args[0])
-            job.max_repetitions = _count(cmd, "maxrepetitions", args[1])
+            non_repeaters = _count(cmd, "nonrepeaters", args[0])
+            max_repetitions = _count(cmd, "maxrepetitions", args[1])
             args = args[2:]
             if cmd == "bulkwalk":
                 if not args or all(isinstance(a, list | tuple) and not a for a in args):
                     raise ConfigurationError("cannot bulkwalk() empty variable list")
-                if job.max_repetitions == 0:
+                if max_repetitions == 0:
                     raise ConfigurationError("bulkwalk() needs maxrepetitions >= 1")
-        job.oids = parse_vars(args, names.resolve)
-        if cmd == "bulkwalk" and job.non_repeaters > len(job.oids):
-            raise ConfigurationError("bulkwalk() needs at least 2 varbinds")
-        if cmd == "getbulk" and job.non_repeaters > len(job.oids):
-            raise ConfigurationError(
-                f"getbulk: nonrepeaters {job.non_repeaters} > {len(job.oids)} vars"
+        oids = parse_vars(args, names.resolve)
+        if cmd == "walk":
+            job.plan = WalkPlan(oids, self._limits, v1=opts.version == 1)
+            job.converted = []
+        elif cmd == "bulkwalk":
+            if non_repeaters > len(oids):
+                raise ConfigurationError("bulkwalk() needs at least 2 varbinds")
+            job.plan = BulkWalkPlan(
+                oids, non_repeaters, max_repetitions, self._limits, self._bulk_policy
             )
-        if cmd in ("walk", "bulkwalk"):
-            split = job.non_repeaters if cmd == "bulkwalk" else 0
-            job.nonrep_oids = job.oids[:split]
-            job.walks = [self._new_walk(oid) for oid in job.oids[split:]]
-        elif (cmd == "get" or cmd == "getnext") and _numeric_strs(args):
-            oids = job.oids = tuple(job.oids)
-            job.varbinds = tuple([(oid, ber.NULL, None) for oid in oids])
-            self._parsed = (tuple(args), oids, job.varbinds)
+            job.converted = []
+        elif cmd == "getbulk":
+            if non_repeaters > len(oids):
+                raise ConfigurationError(
+                    f"getbulk: nonrepeaters {non_repeaters} > {len(oids)} vars"
+                )
+            varbinds = [(oid, ber.NULL, None) for oid in oids]
+            job.plan = SinglePlan(
+                Send(ber.GET_BULK_REQUEST, varbinds, non_repeaters, max_repetitions)
+            )
+        elif _numeric_strs(args):  # get, getnext: kept for a poll of the same OIDs
+            polled = tuple([(oid, ber.NULL, None) for oid in oids])
+            get, getnext = Send(ber.GET_REQUEST, polled), Send(ber.GET_NEXT_REQUEST, polled)
+            self._parsed = (tuple(args), get, getnext)
+            job.plan = SinglePlan(get if cmd == "get" else getnext)
         else:
-            job.varbinds = [(oid, ber.NULL, None) for oid in job.oids]
+            pdu_tag = ber.GET_REQUEST if cmd == "get" else ber.GET_NEXT_REQUEST
+            job.plan = SinglePlan(Send(pdu_tag, [(oid, ber.NULL, None) for oid in oids]))
 
     def _prepare_table(self, job: _Job, args: Sequence[Any]) -> None:
         """``table, [columns, [max_repetitions]]``: what to walk (raises on bad input)."""
@@ -856,9 +864,14 @@ class _Actor:
             )
         columns = args[1] if len(args) > 1 else None
         job.table = spec = table_spec(names.mib_index(), args[0], columns)
-        reps = args[2] if len(args) > 2 and args[2] is not None else TABLE_MAX_REPETITIONS
-        job.max_repetitions = _count("table", "maxrepetitions", reps) or 1
-        job.walks = [self._new_walk(root) for root in spec.roots]
+        reps = args[2] if len(args) > 2 else None
+        job.plan = TablePlan(
+            spec.roots,
+            self._limits,
+            self._bulk_policy,
+            v1=self.opts.version == 1,
+            max_repetitions=None if reps is None else _count("table", "maxrepetitions", reps),
+        )
 
     # ------------------------------------------------------------ running
 
@@ -909,7 +922,7 @@ class _Actor:
             job.started = True
             self._running[job.id] = job
             try:
-                self._run(job)
+                self._drive(job)
             except Exception as exc:
                 self._settle(job, None, as_snmp_error(exc, "cannot send"))
 
@@ -1081,173 +1094,79 @@ class _Actor:
         else:
             self._sender = _CommunitySender(self.kernel, self.opts, family, address)
 
-    def _run(self, job: _Job) -> None:
-        assert self._sender is not None
-        if job.walks or job.nonrep_oids:
-            job.started_at = asyncio.get_running_loop().time()
-            self._walk_step(job)
-            return
-        self._sender.send(
-            _PDU_OF[job.cmd],
-            job.varbinds,
-            self._reply(job, self._single_done),
-            non_repeaters=job.non_repeaters,
-            max_repetitions=job.max_repetitions,
-        )
+    def _drive(self, job: _Job, result: PduResult | None = None) -> None:
+        """The request loop: feed ``job``'s plan the ``result`` of its last PDU (none when
+        the job starts), then do the plan's next step: send a PDU, or answer the job.
 
-    def _reply(self, job: _Job, handler: Callable[..., None], *extra: Any) -> Done:
-        """The ``done`` callback for one PDU of ``job``: ``handler(job, *extra, result)``.
-
-        If handling the reply raises (a value that cannot be converted, say), the job
-        still gets its one answer, as a DecodeError.
+        Bound to its job, this is the ``done`` callback of every PDU. A walk's next PDU
+        goes out before the rows just received are converted, so the conversion overlaps
+        the agent's work. A reply that cannot be handled (a value that cannot be
+        converted, say) still gives the job its one answer, a DecodeError.
         """
-
-        def done(result: PduResult) -> None:
-            if job.settled:
-                return  # withdrawn (cancelled awaitable) or answered at shutdown: dropped
-            try:
-                handler(job, *extra, result)
-            except Exception as exc:
-                log.exception("handling a reply for %r failed", job.request)
-                if not job.settled:
-                    self._settle(job, None, DecodeError(f"cannot handle the reply: {exc}"))
-
-        return done
-
-    def _single_done(self, job: _Job, result: PduResult) -> None:
-        if result.error is not None:
-            self._settle(job, None, result.error)
-        elif result.error_status:
-            self._settle(job, None, self._status_error(result))
-        else:
-            self._settle(job, self._varlist(result.varbinds), None)
-
-    # ------------------------------------------------------------ walks
-
-    def _walk_step(self, job: _Job) -> None:
-        sender = self._sender
-        if sender is None:
-            self._settle(job, None, ShutdownError("component stopped during a walk"))
-            return
-        if job.nonrep_oids and job.nonrep_rows is None:
-            varbinds = [(oid, ber.NULL, None) for oid in job.nonrep_oids]
-            sender.send(ber.GET_NEXT_REQUEST, varbinds, self._reply(job, self._nonrep_done))
-            return
-        walk = next((w for w in job.walks if not w.done), None)
-        if walk is None:
-            self._settle(job, self._walk_result(job), None)
-            return
-        deadline = self.opts.deadline
-        if deadline is not None and asyncio.get_running_loop().time() - job.started_at > deadline:
-            self._settle(job, None, WalkLimitExceeded("Deadline", deadline))
-            return
-        vb = [(walk.cursor, ber.NULL, None)]
-        if self._bulk(job):
-            sender.send(
-                ber.GET_BULK_REQUEST,
-                vb,
-                self._reply(job, self._walk_done, walk),
-                max_repetitions=min(job.max_repetitions, self._bulk_limit or job.max_repetitions),
-            )
-        else:
-            sender.send(ber.GET_NEXT_REQUEST, vb, self._reply(job, self._walk_done, walk))
-
-    def _nonrep_done(self, job: _Job, result: PduResult) -> None:
-        if result.error is not None:
-            self._settle(job, None, result.error)
-        elif result.error_status:
-            self._settle(job, None, self._status_error(result))
-        else:
-            job.nonrep_rows = list(result.varbinds)
-            self._walk_step(job)
-
-    def _walk_done(self, job: _Job, walk: SubtreeWalk, result: PduResult) -> None:
         if job.settled:
-            return
-        if result.error is not None:
-            self._settle(job, None, result.error)
-            return
-        if result.error_status == 2 and self.opts.version == 1:
-            walk.end()  # v1 noSuchName: past the end of the MIB view
-        elif result.error_status == 1 and self._bulk(job):
-            self._too_big(job)
-        elif result.error_status:
-            self._settle(job, None, self._status_error(result))
-            return
-        else:
-            try:
-                walk.feed(result.varbinds)
-            except WalkError as exc:
-                self._settle(job, None, exc)
-                return
-        if walk.left_immediately and job.table is None and self._sender is not None:
-            # net-snmp: a walk of a leaf instance returns the instance itself.
-            self._sender.send(
-                ber.GET_REQUEST,
-                [(walk.root, ber.NULL, None)],
-                self._reply(job, self._leaf_done, walk),
-            )
-            return
-        self._walk_step(job)  # the next request goes out first...
-        if not job.settled and job.table is None:
-            self._convert(job)  # ...and these rows are converted while the agent works
+            return  # withdrawn (cancelled awaitable) or answered at shutdown: dropped
+        plan = job.plan
+        assert plan is not None
+        try:
+            now = time.monotonic() if plan.deadline is not None else 0.0
+            if result is not None:
+                plan.feed(result, now)
+            step = plan.next(now)
+            match step:
+                case Send():
+                    sender = self._sender
+                    if sender is None:
+                        self._settle(job, None, ShutdownError("component stopped during a walk"))
+                        return
+                    pdu_tag, varbinds, non_repeaters, max_repetitions = step
+                    sender.send(
+                        pdu_tag,
+                        varbinds,
+                        partial(self._drive, job),
+                        non_repeaters=non_repeaters,
+                        max_repetitions=max_repetitions,
+                    )
+                    if job.converted is not None and result is not None:
+                        self._convert(job, plan.rows)  # while the agent works
+                case Finished():
+                    if job.converted is not None:
+                        self._settle(job, self._convert(job, plan.rows), None)
+                    elif job.table is not None:
+                        self._settle(job, self._table_rows(job.table, plan.rows), None)
+                    else:
+                        self._settle(job, self._varlist(plan.rows[0]), None)
+                case Failed():
+                    error, answered = step
+                    if answered is not None and isinstance(error, ErrorStatusError):
+                        error.varlist = self._varlist(answered)
+                    self._settle(job, None, error)
+        except Exception as exc:
+            if result is None:
+                raise  # nothing was sent: _pump answers it
+            log.exception("handling a reply for %r failed", job.request)
+            if not job.settled:
+                self._settle(job, None, DecodeError(f"cannot handle the reply: {exc}"))
 
-    def _convert(self, job: _Job) -> list[VarList]:
-        """Convert the rows of ``job``'s walks not converted yet; the VarLists so far."""
-        lists = []
+    def _convert(self, job: _Job, rows: Sequence[Sequence[RawVarbind]]) -> list[VarList]:
+        """The walk's rows as VarLists, one per part; converts only the rows not yet
+        converted (a part's rows only grow)."""
         converted = job.converted
-        if converted is None:
-            converted = job.converted = {}
-        for i, walk in enumerate(job.walks):
-            varlist = converted.setdefault(i, VarList())
-            varlist.extend(self._varbind(raw) for raw in walk.rows[len(varlist) :])
-            lists.append(varlist)
-        return lists
+        assert converted is not None
+        for i, part in enumerate(rows):
+            if i == len(converted):
+                converted.append(VarList())
+            varlist = converted[i]
+            varlist.extend(self._varbind(raw) for raw in part[len(varlist) :])
+        return converted[:]
 
-    def _bulk(self, job: _Job) -> bool:
-        """Whether a walk of ``job`` uses GETBULK (bulkwalk; table on v2c/v3) -- unless this
-        target answered tooBig even to one repetition, which makes it GETNEXT from then on."""
-        bulk = job.cmd == "bulkwalk" or (job.cmd == "table" and self.opts.version != 1)
-        return bulk and self._bulk_limit != 0
+    def _table_rows(
+        self, spec: TableSpec, columns: Sequence[Sequence[RawVarbind]]
+    ) -> dict[Any, dict[str, Any]]:
+        """A table's walked columns (one per root of ``spec``) as its rows by index."""
+        from ._core.table import build_rows
 
-    def _too_big(self, job: _Job) -> None:
-        """tooBig: halve max-repetitions (remembered for this target) down to 1, then GETNEXT."""
-        size = min(job.max_repetitions, self._bulk_limit or job.max_repetitions)
-        self._bulk_limit = size // 2  # 0: GETNEXT for this target from now on
-        log.info(
-            "%s answered tooBig to %d repetitions; using %s",
-            self.opts.alias,
-            size,
-            f"{size // 2}" if size > 1 else "GETNEXT",
-        )
-
-    def _new_walk(self, root: Oid) -> SubtreeWalk:
-        opts = self.opts
-        return SubtreeWalk(
-            root,
-            check_increasing=not opts.non_increasing,
-            max_rows=opts.max_rows,
-            max_requests=opts.max_requests,
-        )
-
-    def _leaf_done(self, job: _Job, walk: SubtreeWalk, result: PduResult) -> None:
-        if result.error is not None:
-            self._settle(job, None, result.error)
-            return
-        if not result.error_status:
-            walk.rows.extend(vb for vb in result.varbinds if vb[1] not in _EXCEPTION_TAGS)
-        walk.requests += 1  # no longer "left immediately"
-        self._walk_step(job)
-
-    def _walk_result(self, job: _Job) -> Any:
-        if job.table is not None:
-            from ._core.table import build_rows
-
-            walked = [(walk.root, walk.rows) for walk in job.walks]
-            return build_rows(job.table, names.mib_index(), walked, self._row_value)
-        lists = [VarList(self._varbind(vb)) for vb in job.nonrep_rows or ()]
-        lists.extend(self._convert(job))
-        return lists
+        walked = list(zip(spec.roots, columns, strict=True))
+        return build_rows(spec, names.mib_index(), walked, self._row_value)
 
     # ------------------------------------------------------------ results
 
@@ -1289,15 +1208,6 @@ class _Actor:
         for raw in raws:
             append(varbind(raw))
         return varlist
-
-    def _status_error(self, result: PduResult) -> ErrorStatusError:
-        index = result.error_index
-        oid = None
-        if 0 < index <= len(result.varbinds):
-            oid = ".".join(map(str, ("", *result.varbinds[index - 1][0])))
-        error = ErrorStatusError.from_status(result.error_status, index, oid)
-        error.varlist = self._varlist(result.varbinds)
-        return error
 
     def _settle(self, job: _Job, varlist: Any, error: SNMPError | None) -> None:
         """Give ``job`` its one answer (a second one is a bug: logged, dropped)."""
@@ -1348,8 +1258,13 @@ class _Actor:
 
     def _attach_partial(self, job: _Job, error: SNMPError) -> None:
         """Put what a failed walk/table had received on ``error.partial``."""
+        plan = job.plan
+        assert plan is not None
         try:
-            error.partial = self._walk_result(job)
+            if job.table is not None:
+                error.partial = self._table_rows(job.table, plan.rows)
+            else:
+                error.partial = self._convert(job, plan.rows)
         except Exception:  # a value that cannot be converted: the error still goes out
             log.exception("converting the partial result of %r failed", job.request)
 
@@ -1396,7 +1311,6 @@ _WALKS = frozenset({"walk", "bulkwalk", "table"})
 _new_varbind = Varbind.__new__
 _new_varlist = VarList.__new__
 _extend = list.extend
-_EXCEPTION_TAGS = frozenset({ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW})
 
 # One handler table for every component session (each session's heap is its _Actor):
 # thousands of components then cost no per-session handler dicts.

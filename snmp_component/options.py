@@ -21,8 +21,8 @@ import socket
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._core.plans import MAX_REQUESTS, MAX_ROWS
 from ._core.secret import secret_bytes, secret_str
-from ._core.walk import MAX_REQUESTS, MAX_ROWS
 from .errors import ConfigurationError
 
 log = logging.getLogger("snmp_component")
