@@ -263,7 +263,9 @@ class _Job:
         cmd: str,
         handle: SNMPSession,
         args: Sequence[Any],
-        callback_args: tuple[Any, ...],
+        callback_args: tuple[Any, ...] = (),
+        requester: Session | None = None,
+        state: str = "",
     ) -> None:
         self.id = job_id
         self.cmd = cmd
@@ -271,8 +273,8 @@ class _Job:
         self.args = args
         self._request: Request | None = None  # built when first asked for (callbacks, logs)
         self.callback_args = callback_args
-        self.requester: Session | None = None
-        self.state = ""
+        self.requester = requester
+        self.state = state
         self.future: asyncio.Future[Any] | None = None
         self.notify: Notify | None = None
         self.plan: Plan | None = None  # what to send, and when it is done (from _prepare)
@@ -607,7 +609,8 @@ class _Actor:
             )
             return None
         request_args, callback_args, problem = _split_callback_args(request_args, ev.kwargs)
-        job = self._new_job(ev.state, request_args, callback_args, requester, state)
+        job = _Job(next(self._ids), ev.state, self.handle, request_args, callback_args,
+                   requester, state)  # fmt: skip
         self._hold(job)
         if problem is not None:
             self._settle(job, None, problem)
@@ -623,18 +626,6 @@ class _Actor:
         self._enqueue(job)
         return job.id
 
-    def _new_job(
-        self,
-        cmd: str,
-        args: Sequence[Any],
-        callback_args: tuple[Any, ...] = (),
-        requester: Session | None = None,
-        state: str = "",
-    ) -> _Job:
-        job = _Job(next(self._ids), cmd, self.handle, args, callback_args)
-        job.requester, job.state = requester, state
-        return job
-
     def _on_unknown(self, ev: Event) -> None:
         state, args = ev.arg0, ev.arg1 or ()
         known = ", ".join((*REQUESTS, "finish"))
@@ -645,7 +636,7 @@ class _Actor:
             and requester is not None
             and (requester.handler(args[0]) or requester.handler("_default"))
         ):
-            job = self._new_job(str(state), args[1:], (), requester, args[0])
+            job = _Job(next(self._ids), str(state), self.handle, args[1:], (), requester, args[0])
             self._hold(job)
             self._settle(
                 job, None, ConfigurationError(f"unknown request {state!r}; known: {known}")
@@ -751,7 +742,7 @@ class _Actor:
         """A prepared job for ``cmd``; raises what the awaitable raises at once."""
         if self.finishing or self._closed:
             raise ShutdownError(f"component {self.opts.alias!r} is finishing")
-        job = self._new_job(cmd, args)
+        job = _Job(next(self._ids), cmd, self.handle, args)
         try:
             self._prepare(job, args)  # bad input raises here, nothing is accepted
         except Exception as exc:
@@ -1156,7 +1147,8 @@ class _Actor:
             if i == len(converted):
                 converted.append(VarList())
             varlist = converted[i]
-            varlist.extend(self._varbind(raw) for raw in part[len(varlist) :])
+            if len(part) > len(varlist):
+                varlist.extend(self._varlist(part[len(varlist) :]))
         return converted[:]
 
     def _table_rows(
@@ -1169,18 +1161,6 @@ class _Actor:
         return build_rows(spec, names.mib_index(), walked, self._row_value)
 
     # ------------------------------------------------------------ results
-
-    def _varbind(self, raw: RawVarbind) -> Varbind:
-        oid, tag, value = raw
-        opts = self.opts
-        label, iid, mib_type = names.describe(oid, opts.use_numeric, opts.use_long_names)
-        if self._plain:
-            val, kind = to_netsnmp(tag, value, mib_type)
-        else:
-            val, kind = self._value(oid, tag, value, mib_type)
-        varbind = _new_varbind(Varbind)  # Varbind(label, iid, val, kind) without __init__
-        _extend(varbind, (label, iid, val, kind))
-        return varbind
 
     def _value(self, oid: Oid, tag: int, value: Any, mib_type: str | None) -> tuple[Any, str]:
         """``(val, type)`` with the session's ``UseSprintValue``/``UseEnums`` applied."""
@@ -1203,10 +1183,21 @@ class _Actor:
         return self._value(oid, tag, value, names.type_of(oid))[0]
 
     def _varlist(self, raws: Sequence[RawVarbind]) -> VarList:
+        """``raws`` as this session's ``Varbind``s (the one place received varbinds are
+        converted)."""
         varlist = _new_varlist(VarList)  # an empty VarList() without __init__
-        append, varbind = varlist.append, self._varbind
-        for raw in raws:
-            append(varbind(raw))
+        append, describe = varlist.append, names.describe
+        opts = self.opts
+        numeric, long_names, plain = opts.use_numeric, opts.use_long_names, self._plain
+        for oid, tag, value in raws:
+            label, iid, mib_type = describe(oid, numeric, long_names)
+            if plain:
+                val, kind = to_netsnmp(tag, value, mib_type)
+            else:
+                val, kind = self._value(oid, tag, value, mib_type)
+            varbind = _new_varbind(Varbind)  # Varbind(label, iid, val, kind) without __init__
+            _extend(varbind, (label, iid, val, kind))
+            append(varbind)
         return varlist
 
     def _settle(self, job: _Job, varlist: Any, error: SNMPError | None) -> None:
@@ -1304,7 +1295,8 @@ class _Actor:
             self.kernel.refcount_decrement(job.requester, CALLBACK_REF)
         if self.pending == 0:
             self.kernel.refcount_decrement(self.session, PENDING_REF)
-        self._close_if_drained()
+            if self.finishing:
+                self._close_if_drained()
 
 
 _WALKS = frozenset({"walk", "bulkwalk", "table"})
@@ -1381,21 +1373,15 @@ def _split_callback_args(
     found: list[Any] = []
     problem: ConfigurationError | None = None
     for key, value in kwargs.items():
-        if key.lower().lstrip("-").replace("-", "_") == "callback_args":
+        if key == "callback_args" or key.lower().lstrip("-").replace("-", "_") == "callback_args":
             found.append(value)
         else:
             problem = ConfigurationError(f"unknown request keyword {key!r} (only callback_args)")
-    rest: list[Any] = []
-    i = 0
-    while i < len(args):
-        item = args[i]
+    rest = args
+    for item in args:
         if isinstance(item, str) and item.lower().lstrip("-") == "callback_args":
-            if i + 1 < len(args):
-                found.append(args[i + 1])
-            i += 2
-            continue
-        rest.append(item)
-        i += 1
+            rest = _without_callback_pairs(args, found)
+            break
     callback_args: tuple[Any, ...] = ()
     if len(found) > 1:
         problem = ConfigurationError("callback_args given more than once")
@@ -1407,4 +1393,20 @@ def _split_callback_args(
             problem = ConfigurationError(
                 f"Argument to callback_args must be a list or tuple, not {type(value).__name__}"
             )
-    return tuple(rest), callback_args, problem
+    return rest, callback_args, problem
+
+
+def _without_callback_pairs(args: tuple[Any, ...], found: list[Any]) -> tuple[Any, ...]:
+    """``args`` without their ``-callback_args, value`` pairs; each value goes to ``found``."""
+    rest: list[Any] = []
+    i = 0
+    while i < len(args):
+        item = args[i]
+        if isinstance(item, str) and item.lower().lstrip("-") == "callback_args":
+            if i + 1 < len(args):
+                found.append(args[i + 1])
+            i += 2
+            continue
+        rest.append(item)
+        i += 1
+    return tuple(rest)
