@@ -96,13 +96,13 @@ class Drop:
     """:meth:`Codec.read`: the datagram is not the reply; drop it and keep waiting.
 
     Attributes:
-        reason: why, short and fixed (e.g. ``"wrong_digest"``, ``"not_the_answer"``).
-        error: the details, if any (logged at debug level).
+        reason: why, one of a few fixed names (e.g. ``"wrong_digest"``,
+            ``"not_the_answer"``), so that a codec can make one ``Drop`` per reason and
+            return it for every datagram it drops (a burst of them allocates nothing).
     """
 
     kind: ClassVar[Literal["drop"]] = "drop"
     reason: str
-    error: Exception | None = None
 
 
 CodecResult: TypeAlias = PduResult | Resend | Drop
@@ -425,8 +425,7 @@ class UdpTransport:
             self._complete(ex, outcome)
         elif outcome.kind == "drop":
             self.stats.decode_errors += 1
-            log.debug("reply from %s dropped: %s (%s)", ex.address[0], outcome.reason,
-                      outcome.error)  # fmt: skip
+            log.debug("reply from %s dropped: %s", ex.address[0], outcome.reason)
         else:
             log.debug("request to %s sent again: %s", ex.address[0], outcome.reason)
             if self._rebuild(ex, now):

@@ -25,6 +25,7 @@ Invariants:
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,12 +33,16 @@ from . import transport
 from ._core import ber
 from ._core.pdu import PduResult, RawVarbind
 from ._core.usm import UsmUser
-from ._core.v3msg import RemoteEngine, peek_msg_id
+from ._core.v3msg import DropReason, RemoteEngine, peek_msg_id
 from .errors import ConfigurationError, ShutdownError
 from .options import SessionOptions
 from .transport import CodecResult, Done, Drop, Resend
 
 _DISCOVERED = PduResult(None)
+_DROP: dict[str, Drop] = {
+    reason: Drop(reason) for reason in (*typing.get_args(DropReason), "unwanted_report")
+}
+"""One transport ``Drop`` per reason: a burst of dropped datagrams allocates no more of them."""
 
 
 class _Discovery:
@@ -57,8 +62,8 @@ class _Discovery:
         if outcome.kind == "accepted":
             return _DISCOVERED
         if outcome.kind == "reported":  # not the unknownEngineID Report the probe wants
-            return Drop("unwanted_report", outcome.error)
-        return Drop(outcome.reason, outcome.error)
+            return _DROP["unwanted_report"]
+        return _DROP[outcome.reason]
 
 
 class _Request:
@@ -85,7 +90,7 @@ class _Request:
                 self.resent = True
                 return Resend(outcome.report)
             return PduResult(outcome.error)
-        return Drop(outcome.reason, outcome.error)  # no verdict: keep waiting
+        return _DROP[outcome.reason]  # no verdict: keep waiting
 
 
 def usm_user(opts: SessionOptions) -> UsmUser:
