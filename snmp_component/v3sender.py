@@ -25,9 +25,8 @@ Invariants:
 
 from __future__ import annotations
 
-import typing
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, get_args
 
 from . import transport
 from ._core import ber
@@ -39,8 +38,8 @@ from .options import SessionOptions
 from .transport import CodecResult, Done, Drop, Resend
 
 _DISCOVERED = PduResult(None)
-_DROP: dict[str, Drop] = {
-    reason: Drop(reason) for reason in (*typing.get_args(DropReason), "unwanted_report")
+_DROP: Final[Mapping[str, Drop]] = {
+    reason: Drop(reason) for reason in (*get_args(DropReason), "unwanted_report")
 }
 """One transport ``Drop`` per reason: a burst of dropped datagrams allocates no more of them."""
 
