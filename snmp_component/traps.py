@@ -72,6 +72,7 @@ from . import names, resolver, transport
 from ._core import ber
 from ._core.oid import Oid
 from ._core.pdu import PduResult, RawVarbind
+from ._core.plans import status_error
 from ._core.secret import SecretBytes, secret_bytes
 from ._core.usm import UsmKeys, UsmUser
 from ._core.v3msg import MAX_ENGINE_BOOTS, encode_message
@@ -79,7 +80,6 @@ from ._core.v3receiver import V3Receiver
 from ._core.vars import parse_set_vars
 from .errors import (
     ConfigurationError,
-    ErrorStatusError,
     TransportError,
 )
 from .kernel import Event, Kernel, Session
@@ -381,11 +381,9 @@ class TrapSender:
         if result.error is not None:
             raise result.error
         if result.error_status:
-            index = result.error_index
-            oid_text = None
-            if 0 < index <= len(result.varbinds):
-                oid_text = "." + ".".join(map(str, result.varbinds[index - 1][0]))
-            raise ErrorStatusError.from_status(result.error_status, index, oid_text)
+            error = status_error(result)
+            error.varlist = self._format.varlist(result.varbinds)  # the echo, as the component
+            raise error
         return self._format.varlist(result.varbinds)
 
     def close(self) -> None:
