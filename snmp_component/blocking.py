@@ -64,8 +64,10 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from .component import SNMPComponent, SNMPSession, _Actor, _Job
+from .actor import ComponentActor
+from .component import SNMPComponent, SNMPSession
 from .errors import ShutdownError
+from .job import Job
 from .kernel import Kernel
 from .kernel import Session as KernelSession
 from .options import normalise_key
@@ -517,7 +519,9 @@ class _Call:
 
     __slots__ = ("actor", "args", "cmd", "done", "error", "job", "result", "waker", "withdrawn")
 
-    def __init__(self, actor: _Actor, cmd: str, args: tuple[Any, ...], waker: _Waker) -> None:
+    def __init__(
+        self, actor: ComponentActor, cmd: str, args: tuple[Any, ...], waker: _Waker
+    ) -> None:
         self.actor = actor
         self.cmd = cmd
         self.args = args
@@ -526,7 +530,7 @@ class _Call:
         self.withdrawn = False
         self.result: Any = None
         self.error: BaseException | None = None
-        self.job: _Job | None = None
+        self.job: Job | None = None
 
     def start(self) -> None:
         """Submit the request (on the loop thread); bad input is answered at once."""

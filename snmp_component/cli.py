@@ -34,7 +34,7 @@ from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
 from .varbind import Varbind
-from .varformat import VarbindFormat
+from .varformat import KEEP_RAW, VarbindFormat
 
 __all__ = ["main"]
 
@@ -122,18 +122,11 @@ Raw = list[RawVarbind]
 
 class RawSession:
     """The awaitable requests of one component, answered with raw ``(oid, tag, value)``
-    varbinds (which :class:`Printer` formats) instead of ``Varbind`` s.
-
-    The component converts every received varbind in one method of its actor
-    (``_varlist``); until it takes a caller's :class:`VarbindFormat`, that method is
-    replaced here by one that keeps them raw.
-    """
+    varbinds (which :class:`Printer` formats) instead of ``Varbind`` s: its component
+    converts with :data:`~snmp_component.varformat.KEEP_RAW`."""
 
     def __init__(self, snmp: SNMPSession) -> None:
-        actor = snmp._actor
-        if not callable(getattr(actor, "_varlist", None)):
-            raise RuntimeError("the component no longer converts varbinds in _Actor._varlist")
-        setattr(actor, "_varlist", list)  # noqa: B010  (an instance attribute, on purpose)
+        snmp._actor.use_format(KEEP_RAW)
         self.snmp = snmp
 
     async def get(self, *oids: str) -> Raw:

@@ -403,9 +403,7 @@ def as_snmp_error(exc: BaseException, context: str) -> SNMPError:
     if isinstance(exc, SNMPError):
         return exc
     detail = f"({type(exc).__name__}: {exc})"
-    if isinstance(exc, MemoryError) or (
-        isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS
-    ):
+    if isinstance(exc, MemoryError) or (isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS):
         return ResourceError(f"{context}: out of local resources {detail}")
     if isinstance(exc, OSError):
         return TransportError(f"{context}: {exc}")

@@ -527,9 +527,7 @@ class UdpTransport:
         family = "udp6" if self.family == socket.AF_INET6 else "udp"
         state = "closed" if self._sock is None else "open"
         where = "" if self.local is None else f" local={self.local[0] or '*'}:{self.local[1]}"
-        return (
-            f"<UdpTransport {family}{where} pending={self.pending} users={self.users} {state}>"
-        )
+        return f"<UdpTransport {family}{where} pending={self.pending} users={self.users} {state}>"
 
 
 class SharedSocketSender:
@@ -578,9 +576,7 @@ class SharedSocketSender:
 
 _Key = int | tuple[int, "Local"]
 """A transport's key for its owner: the family, or ``(family, local)`` when bound."""
-_registry: weakref.WeakKeyDictionary[object, dict[_Key, UdpTransport]] = (
-    weakref.WeakKeyDictionary()
-)
+_registry: weakref.WeakKeyDictionary[object, dict[_Key, UdpTransport]] = weakref.WeakKeyDictionary()
 
 
 def acquire(owner: object, family: int, local: Local | None = None) -> UdpTransport:

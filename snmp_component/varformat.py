@@ -22,7 +22,7 @@ MIB index is the process-wide one (:mod:`snmp_component.names`), loaded on first
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import names
 from ._core import ber
@@ -37,7 +37,7 @@ from .varbind import Varbind, VarList
 if TYPE_CHECKING:
     from .options import SessionOptions
 
-__all__ = ["VarbindFormat", "tool_names"]
+__all__ = ["KEEP_RAW", "Formatter", "VarbindFormat", "tool_names"]
 
 _new_varbind = Varbind.__new__
 _new_varlist = VarList.__new__
@@ -65,6 +65,34 @@ def _tool_name(oid: Oid) -> str:
     if text is None:
         text = _tool_name_cache.put(oid, tools.name(oid))
     return text
+
+
+class Formatter(Protocol):
+    """What a component converts received varbinds with: :class:`VarbindFormat`, or
+    :data:`KEEP_RAW` for a caller that formats them itself (the command line)."""
+
+    def varlist(self, raws: Iterable[RawVarbind]) -> Any:
+        """An answer's varbinds."""
+
+    def value(self, raw: RawVarbind) -> Any:
+        """A table cell."""
+
+
+class _KeepRaw:
+    """Answers as the raw ``(oid, tag, value)`` triples (see :data:`KEEP_RAW`)."""
+
+    __slots__ = ()
+
+    def varlist(self, raws: Iterable[RawVarbind]) -> list[RawVarbind]:
+        return list(raws)
+
+    def value(self, raw: RawVarbind) -> RawVarbind:
+        return raw
+
+
+KEEP_RAW: Formatter = _KeepRaw()
+"""A formatter that keeps received varbinds raw: a component given it
+(``ComponentActor.use_format``) answers with lists of ``(oid, tag, value)``."""
 
 
 class VarbindFormat:

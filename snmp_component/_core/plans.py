@@ -61,6 +61,7 @@ from ..errors import (
 from . import ber
 from .oid import format_oid
 from .pdu import Oid, PduResult, RawVarbind
+from .values import EXCEPTION_TAGS
 
 log = logging.getLogger("snmp_component")
 
@@ -73,8 +74,6 @@ TABLE_MAX_REPETITIONS = 20
 
 TOO_BIG = 1
 NO_SUCH_NAME = 2
-
-_END_TAGS = frozenset({ber.END_OF_MIB_VIEW, ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE})
 
 
 # ------------------------------------------------------------------ steps
@@ -319,7 +318,7 @@ class SubtreeWalk:
         root, depth = self.root, len(self.root)
         for varbind in varbinds:
             oid, tag, _ = varbind
-            if tag in _END_TAGS or oid[:depth] != root:
+            if tag in EXCEPTION_TAGS or oid[:depth] != root:
                 self.done = True
                 return
             if oid <= self.cursor:
@@ -454,7 +453,7 @@ class _SubtreesPlan:
         assert walk is not None
         if kind == _LEAF:
             if not status:
-                walk.rows.extend(vb for vb in result.varbinds if vb[1] not in _END_TAGS)
+                walk.rows.extend(vb for vb in result.varbinds if vb[1] not in EXCEPTION_TAGS)
             walk.requests += 1  # no longer "left immediately"
             return
         if status == NO_SUCH_NAME and self._v1:

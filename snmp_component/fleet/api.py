@@ -324,9 +324,7 @@ class Fleet:
         except BaseException as exc:
             await self._abandon_start()
             if isinstance(exc, TimeoutError):
-                raise FleetError(
-                    f"shards did not start within {self.start_timeout:g} s"
-                ) from None
+                raise FleetError(f"shards did not start within {self.start_timeout:g} s") from None
             raise
         self.t0 = time.monotonic() + 0.05
         for shard in self._shards.values():

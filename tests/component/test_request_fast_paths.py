@@ -9,7 +9,9 @@ from typing import Any
 
 from snmp_component import Kernel, SNMPComponent, names
 from snmp_component._core import ber
-from snmp_component.component import PENDING_REF, _CommunitySender, _Encoded
+from snmp_component.community import CommunitySender as _CommunitySender
+from snmp_component.community import EncodedPoll as _Encoded
+from snmp_component.component import PENDING_REF
 from snmp_component.errors import ConfigurationError, UnknownObjectError
 from snmp_component.options import parse_options
 from snmp_component.testing import SnmpdAgent
@@ -56,22 +58,22 @@ def test_polls_reuse_parsed_numeric_args_only(snmpd: SnmpdAgent) -> None:
         snmp = SNMPComponent.create(
             Kernel(), DestHost="127.0.0.1", RemotePort=snmpd.port, Version=2, Retries=0
         )
-        actor = snmp._actor
+        parser = snmp._actor._parser  # the component's request parser
         first = await snmp.get(SYSNAME)
-        parsed = actor._parsed
+        parsed = parser._parsed
         assert parsed is not None and parsed[0] == (SYSNAME,)
         for _ in range(3):  # GET, then GETNEXT of the same args: same tuple, same answers
             assert await snmp.get(SYSNAME) == first
-            assert actor._parsed is parsed
+            assert parser._parsed is parsed
         (nxt,) = await snmp.getnext(".1.3.6.1.2.1.1.4.0")
         assert nxt.val == SYS_NAME
         (again,) = await snmp.getnext(".1.3.6.1.2.1.1.4.0")
         assert again == nxt
         await snmp.get("sysName.0")
-        kept = actor._parsed
+        kept = parser._parsed
         assert kept is not None and kept[0] == (".1.3.6.1.2.1.1.4.0",)  # a name is not kept
         await snmp.get(UPTIME, SYSNAME)
-        kept = actor._parsed
+        kept = parser._parsed
         assert kept is not None and kept[0] == (UPTIME, SYSNAME)
         assert len(await snmp.get(UPTIME, SYSNAME)) == 2
         try:
@@ -80,7 +82,7 @@ def test_polls_reuse_parsed_numeric_args_only(snmpd: SnmpdAgent) -> None:
             pass
         else:  # pragma: no cover
             raise AssertionError("a bad OID was accepted")
-        kept = actor._parsed
+        kept = parser._parsed
         assert kept is not None and kept[0] == (UPTIME, SYSNAME)
         snmp.finish()
 
