@@ -509,6 +509,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .fleet.cli import main as fleet_main
 
         return fleet_main(argv[1:])
+    if argv[:1] == ["agent"]:  # the demo agent: snmp_component/testing/agent_cli.py
+        from .testing.agent_cli import main as agent_main
+
+        return agent_main(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     _raw_text_output(sys.stdout)

@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from snmp_component import Kernel, SNMPComponent, errors
 from snmp_component._core import ber
 from snmp_component.component import SNMPSession
 from snmp_component.testing.agent import SYS_NAME, DemoAgent
+from snmp_component.testing.agent_cli import DEFAULT_HOST, DEFAULT_PORT, AgentProcess
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 IF_DESCR = (1, 3, 6, 1, 2, 1, 2, 2, 1, 2)
@@ -282,3 +284,89 @@ def test_demo_prints_a_table_and_exits_cleanly() -> None:
     for name in NAMES:
         assert sum(line.split()[:1] == [name] for line in lines) >= 2
     assert "bit/s" in done.stdout and lines[-1].endswith("run() returned")
+
+
+# ------------------------------------------------------------------------------ snmpc agent
+def test_agent_command_serves_until_sigterm_or_ctrl_c() -> None:
+    """``python -m snmp_component agent``: one line saying where, answers, exit 0 on either
+    signal, nothing on stderr."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        agent = AgentProcess("--port", "0").start()
+        try:
+            assert agent.line == (
+                "demo agent (SNMPv1/v2c, read-only, community public) listening on "
+                f"127.0.0.1:{agent.port}; Ctrl-C stops it"
+            )
+            done = subprocess.run(
+                [sys.executable, "-m", "snmp_component", "get", "-v", "2c", "-c", "public",
+                 agent.address, "sysName.0"],
+                capture_output=True, text=True, timeout=30,
+            )  # fmt: skip
+            assert done.stdout == "SNMPv2-MIB::sysName.0 = STRING: demo-agent\n", done.stderr
+        finally:
+            code = agent.stop(signum)
+        assert code == 0 and agent.stderr == "", agent.stderr
+
+
+def test_agent_command_as_snmpc_with_its_options() -> None:
+    """The console script's entry point (``snmp_component.cli:main``), with --host and
+    --community: other communities are not answered."""
+    snmpc = [sys.executable, "-c", "import sys; from snmp_component.cli import main; "
+             "sys.exit(main())"]  # fmt: skip
+    options = ["--port", "0", "--host", "127.0.0.1", "--community", "demo"]
+    with AgentProcess(*options, launcher=snmpc) as agent:
+        assert "community demo" in agent.line
+
+        async def main() -> None:
+            async def get(community: str) -> Any:
+                snmp = SNMPComponent.create(
+                    Kernel(), DestHost=agent.address, Version=2, Community=community,
+                    Timeout=300_000, Retries=0,
+                )  # fmt: skip
+                try:
+                    return (await snmp.get("sysName.0"))[0].val
+                finally:
+                    snmp.finish()
+
+            assert await get("demo") == SYS_NAME
+            with pytest.raises(errors.SNMPTimeoutError):
+                await get("public")
+
+        asyncio.run(asyncio.wait_for(main(), 20))
+
+
+def test_agent_command_defaults_to_the_readme_address() -> None:
+    assert (DEFAULT_HOST, DEFAULT_PORT) == ("127.0.0.1", 1161)
+    done = subprocess.run([sys.executable, "-m", "snmp_component", "agent", "--help"],
+                          capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert done.returncode == 0 and "default 1161" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--port", "99999"], "snmpc agent: argument --port: port 99999 is not in 0..65535"),
+        (["--port", "x"], "snmpc agent: argument --port: not a port number: 'x'"),
+        (["--host", ""], "snmpc agent: --host must not be empty"),
+        (["--community", ""], "snmpc agent: --community must not be empty"),
+        (["--bogus"], "snmpc agent: unrecognized arguments: --bogus"),
+    ],
+)
+def test_agent_command_refuses_bad_options_in_one_line(options: list[str], message: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "snmp_component", "agent", *options],
+                          capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", message + "\n")
+
+
+def test_agent_command_on_a_port_in_use_says_so() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "snmp_component", "agent", "--port", str(port)],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"snmpc agent: cannot listen on udp 127.0.0.1:{port}: Address already in use"
+    ]
