@@ -1,6 +1,9 @@
 """The awaitable form: the same component, used with await instead of callbacks.
 
 python examples/awaitable.py [host[:port]]
+
+Without a host it asks the demo agent at 127.0.0.1:1161: start it first with
+``python -m snmp_component agent``. A failure is one line and exit status 1.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ import asyncio
 import sys
 
 from snmp_component import Kernel, SNMPComponent, errors
+
+DEMO_AGENT = "127.0.0.1:1161"  # where `python -m snmp_component agent` listens
 
 
 async def main(host: str) -> None:
@@ -27,4 +32,10 @@ async def main(host: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"))
+    target = sys.argv[1] if len(sys.argv) > 1 else DEMO_AGENT
+    try:
+        asyncio.run(main(target))
+    except errors.SNMPTimeoutError:
+        sys.exit(f"{target}: Timeout -- no agent there? (python -m snmp_component agent)")
+    except errors.SNMPError as exc:  # every failure of the library is one of these
+        sys.exit(f"{target}: {type(exc).__name__}: {exc}")

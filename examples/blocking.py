@@ -1,6 +1,9 @@
 """The blocking API: plain calls from scripts and threads, no event loop of your own.
 
 python examples/blocking.py [host[:port]] [community]
+
+Without a host it asks the demo agent at 127.0.0.1:1161: start it first with
+``python -m snmp_component agent``. A failure is one line and exit status 1.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from snmp_component import errors
 from snmp_component.blocking import Session
 
+DEMO_AGENT = "127.0.0.1:1161"  # where `python -m snmp_component agent` listens
 
-def main() -> None:
-    host = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
-    community = sys.argv[2] if len(sys.argv) > 2 else "public"
+
+def main(host: str, community: str) -> None:
     with Session(DestHost=host, Community=community, Version=2, Timeout=1_000_000,
                  Retries=1) as snmp:  # fmt: skip
         for vb in snmp.get("sysName.0", "sysUpTime.0"):
@@ -37,4 +40,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    target = sys.argv[1] if len(sys.argv) > 1 else DEMO_AGENT
+    try:
+        main(target, sys.argv[2] if len(sys.argv) > 2 else "public")
+    except errors.SNMPTimeoutError:
+        sys.exit(f"{target}: Timeout -- no agent there? (python -m snmp_component agent)")
+    except errors.SNMPError as exc:  # every failure of the library is one of these
+        sys.exit(f"{target}: {type(exc).__name__}: {exc}")

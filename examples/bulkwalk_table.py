@@ -1,14 +1,18 @@
 """Walk a table with bulkwalk and print it by rows (the interfaces table).
 
 python examples/bulkwalk_table.py [host[:port]] [community]
+
+Without a host it asks the demo agent at 127.0.0.1:1161: start it first with
+``python -m snmp_component agent``. A failure is one line and exit status 1.
 """
 
 from __future__ import annotations
 
 import sys
 
-from snmp_component import Event, Kernel, Session, SNMPComponent
+from snmp_component import Event, Kernel, Session, SNMPComponent, errors
 
+DEMO_AGENT = "127.0.0.1:1161"  # where `python -m snmp_component agent` listens
 COLUMNS = {  # IF-MIB ifTable columns, numerically (works without IF-MIB loaded)
     "ifIndex": ".1.3.6.1.2.1.2.2.1.1",
     "ifDescr": ".1.3.6.1.2.1.2.2.1.2",
@@ -26,7 +30,11 @@ def start(ev: Event) -> None:
 def on_table(ev: Event) -> None:
     request, response = ev.arg0, ev.arg1
     if response.error is not None:
-        print(f"{request.host}: {response.error}")
+        hint = ""
+        if isinstance(response.error, errors.SNMPTimeoutError):
+            hint = " -- no agent there? (python -m snmp_component agent)"
+        print(f"{request.host}: {response.error}{hint}", file=sys.stderr)
+        ev.heap["failed"] = True
     else:
         if_number, *columns = response.varlist
         print(f"ifNumber = {if_number[0].val}")
@@ -36,14 +44,21 @@ def on_table(ev: Event) -> None:
     ev.kernel.post("agent", "finish")
 
 
-def main() -> None:
-    host = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
+def main() -> int:
+    host = sys.argv[1] if len(sys.argv) > 1 else DEMO_AGENT
     community = sys.argv[2] if len(sys.argv) > 2 else "public"
     kernel = Kernel()
-    SNMPComponent.create(kernel, Alias="agent", DestHost=host, Community=community, Version=2)
-    Session.create(kernel, inline_states={"_start": start, "on_table": on_table})
+    try:
+        SNMPComponent.create(kernel, Alias="agent", DestHost=host, Community=community,
+                             Version=2, Timeout=1_000_000, Retries=1)  # fmt: skip
+    except errors.ConfigurationError as exc:  # e.g. a malformed host
+        print(f"{host}: {exc}", file=sys.stderr)
+        return 1
+    heap = {"failed": False}
+    Session.create(kernel, inline_states={"_start": start, "on_table": on_table}, heap=heap)
     kernel.run()
+    return 1 if heap["failed"] else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,9 +1,11 @@
 """Poll many targets at once: one component per target, one callback per request.
 
 Each argument is a target ``host[:port]``; a target that does not answer times out
-without delaying the others.
+without delaying the others. Without targets it asks the demo agent at 127.0.0.1:1161
+(start it first with ``python -m snmp_component agent``). The exit status is 1 when a
+target failed.
 
-    python examples/many_hosts.py 127.0.0.1:161 192.0.2.1 ...
+    python examples/many_hosts.py 127.0.0.1:1161 192.0.2.1 ...
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import sys
 import time
 
-from snmp_component import Event, Kernel, Session, SNMPComponent
+from snmp_component import Event, Kernel, Session, SNMPComponent, errors
+
+DEMO_AGENT = "127.0.0.1:1161"  # where `python -m snmp_component agent` listens
 
 
 def start(ev: Event) -> None:
@@ -31,24 +35,29 @@ def on_resp(ev: Event) -> None:
         )
     else:
         print(f"{alias:<8} {request.host:<22} {type(response.error).__name__}  ({elapsed:.3f} s)")
+        ev.heap["failed"] += 1
     ev.kernel.post(alias, "finish")
 
 
-def main() -> None:
-    targets = sys.argv[1:] or ["127.0.0.1"]
+def main() -> int:
+    targets = sys.argv[1:] or [DEMO_AGENT]
     kernel = Kernel()
     aliases = []
     for n, target in enumerate(targets):
         alias = f"t{n}"
-        SNMPComponent.create(
-            kernel, Alias=alias, DestHost=target, Version="2c", Timeout=500_000, Retries=1
-        )
+        try:
+            SNMPComponent.create(
+                kernel, Alias=alias, DestHost=target, Version="2c", Timeout=500_000, Retries=1
+            )
+        except errors.ConfigurationError as exc:  # e.g. a malformed host: skip it
+            print(f"{alias:<8} {target:<22} {exc}")
+            continue
         aliases.append(alias)
-    Session.create(
-        kernel, inline_states={"_start": start, "on_resp": on_resp}, heap={"aliases": aliases}
-    )
+    heap = {"aliases": aliases, "failed": len(targets) - len(aliases)}
+    Session.create(kernel, inline_states={"_start": start, "on_resp": on_resp}, heap=heap)
     kernel.run()
+    return 1 if heap["failed"] else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
