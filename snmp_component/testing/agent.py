@@ -29,6 +29,9 @@ Usage::
 
     async with DemoAgent() as agent:
         ...  # talk SNMP to 127.0.0.1:agent.port, community "public"
+
+``DemoAgent(mib=snapshot(varbinds))`` serves fixed varbinds instead (a recording of
+another agent, say): every read gives the same values, in the same order.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import asyncio
 import bisect
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final
 
@@ -45,7 +48,7 @@ from snmp_component._core import ber
 from snmp_component._core.ber import Value, VarBind
 from snmp_component._core.oid import Oid
 
-__all__ = ["INTERFACES", "SYS_NAME", "DemoAgent", "Interface"]
+__all__ = ["INTERFACES", "SYS_NAME", "DemoAgent", "Interface", "snapshot"]
 
 SYS_NAME: Final = "demo-agent"
 SYS_DESCR: Final = "snmp_component demo agent (loopback, read-only)"
@@ -149,12 +152,26 @@ def build_mib(interfaces: tuple[Interface, ...] = INTERFACES) -> dict[Oid, Gette
     return mib
 
 
+def snapshot(varbinds: Iterable[VarBind]) -> dict[Oid, Getter]:
+    """A MIB for :class:`DemoAgent` that serves these varbinds as they are.
+
+    Exceptions (noSuchObject, endOfMibView, ...) are left out: they are no objects.
+    """
+    return {
+        oid: _const(tag, value)
+        for oid, tag, value in varbinds
+        if tag not in (ber.NO_SUCH_OBJECT, ber.NO_SUCH_INSTANCE, ber.END_OF_MIB_VIEW)
+    }
+
+
 class DemoAgent(asyncio.DatagramProtocol):
     """Read-only SNMPv1/v2c agent on ``host:port`` (default 127.0.0.1, a free port).
 
     ``await start()`` binds it (``.port`` is then the bound port), ``close()`` unbinds;
     ``async with DemoAgent() as agent:`` does both.  *clock* (default
-    :func:`time.monotonic`) drives sysUpTime and the counters.
+    :func:`time.monotonic`) drives sysUpTime and the counters.  *mib* (instance OID ->
+    getter, default :func:`build_mib`'s) is what it serves; :func:`snapshot` makes one of
+    fixed varbinds.
     """
 
     def __init__(
@@ -163,14 +180,17 @@ class DemoAgent(asyncio.DatagramProtocol):
         port: int = 0,
         community: str = "public",
         clock: Callable[[], float] = time.monotonic,
+        mib: Mapping[Oid, Getter] | None = None,
     ) -> None:
         self.host, self.port, self.community = host, port, community.encode()
         self._clock = clock
         self._started = clock()
-        self._mib = build_mib()
+        self._mib = dict(build_mib() if mib is None else mib)
         self._oids = sorted(self._mib)
-        # Object OIDs (instance OID minus its index): for noSuchInstance vs noSuchObject.
+        # Object OIDs (instance OID minus its last sub-identifier, which is the index of a
+        # scalar or of a one-index row): for noSuchInstance vs noSuchObject.
         self._objects = {oid[:-1] for oid in self._oids}
+        self._object_lengths = sorted({len(oid) for oid in self._objects})
         self._transport: asyncio.DatagramTransport | None = None
         self.requests = 0  # requests answered
 
@@ -248,7 +268,7 @@ class DemoAgent(asyncio.DatagramProtocol):
 
     # ------------------------------------------------------------------ MIB access
     def _object_of(self, oid: Oid) -> Oid | None:
-        for n in (8, 10, 11):  # lengths of our object OIDs: scalar, ifEntry, ifXEntry column
+        for n in self._object_lengths:  # demo MIB: 8, 10, 11 (scalar, ifEntry, ifXEntry)
             if oid[:n] in self._objects:
                 return oid[:n]
         return None
