@@ -24,6 +24,7 @@ import asyncio
 import io
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, TextIO, cast
 
 from . import errors, names
@@ -33,8 +34,9 @@ from ._core.values import EXCEPTION_TAGS
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
+from .toolformat import OutputOptions, ToolFormat, output_options
 from .varbind import Varbind
-from .varformat import KEEP_RAW, VarbindFormat
+from .varformat import KEEP_RAW
 
 __all__ = ["main"]
 
@@ -151,10 +153,11 @@ class RawSession:
 
 
 class Printer:
-    """net-snmp's ``print_variable`` for raw varbinds: ``NAME = TYPE: value``."""
+    """net-snmp's ``print_variable`` for raw varbinds: ``NAME = TYPE: value`` (as the
+    ``-O`` options say)."""
 
-    def __init__(self, numeric: bool, out: TextIO) -> None:
-        self.format = VarbindFormat(numeric=numeric)
+    def __init__(self, options: OutputOptions, out: TextIO) -> None:
+        self.format = ToolFormat(options)
         self.out = out
 
     def print(self, varbinds: Iterable[RawVarbind]) -> None:
@@ -205,7 +208,11 @@ def _parser() -> argparse.ArgumentParser:
         help="application options: r<N> max-repetitions, n<N> non-repeaters",
     )
     parser.add_argument(
-        "-O", dest="outopts", action="append", default=[], help="output options: n (numeric OIDs)"
+        "-O",
+        dest="outopts",
+        action="append",
+        default=[],
+        help="output options, as net-snmp's: q Q v s S f n u b e E t T U a x",
     )
     parser.add_argument(
         "--clientaddr",
@@ -331,8 +338,11 @@ class Runner:
         self.args = args
         self.out = out
         self.err = err
-        self.numeric = "n" in "".join(args.outopts)
-        self.printer = Printer(self.numeric, out)
+        try:
+            options = output_options("".join(args.outopts))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        self.printer = Printer(options, out)
         self.tool = _TOOL[args.command]
         self.progress = err.isatty()
 
@@ -469,12 +479,12 @@ class Runner:
                 columns.setdefault(node.oid[-1], node.name)
         lists = await snmp.bulkwalk(0, app["r"], format_oid(entry.oid))
         cells: dict[Oid, dict[int, str]] = {}
-        text = self.printer.format.text
+        text = ToolFormat(replace(self.printer.format.options, quick=True)).text  # as snmptable
         for raw in (raw for varlist in lists for raw in varlist):
             oid = raw[0]
             column, instance = oid[len(entry.oid)], oid[len(entry.oid) + 1 :]
             if column in columns:
-                cells.setdefault(instance, {})[column] = text(raw, quick=True)
+                cells.setdefault(instance, {})[column] = text(raw)
         if not cells:
             print(f"{self.printer.format.name(table_oid)}: No entries", file=self.out)
             return 0
@@ -516,8 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _raw_text_output(sys.stdout)
-    runner = Runner(args, sys.stdout, sys.stderr)
     try:
+        runner = Runner(args, sys.stdout, sys.stderr)
         return asyncio.run(runner.run())
     except UsageError as exc:
         print(str(exc), file=sys.stderr)

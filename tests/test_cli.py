@@ -299,3 +299,45 @@ def test_set_success_prints_the_response(snmpd: SnmpdAgent) -> None:
     # versionClearCache.0 (UCD-SNMP-MIB): writable and harmless, the agent just drops caches
     result = compare("set", *v2c(snmpd, "private"), "versionClearCache.0", "i", "1")
     assert result.stdout == "UCD-SNMP-MIB::versionClearCache.0 = INTEGER: 1\n"
+
+
+OUTPUT_OPTIONS = ["-Oq", "-OQ", "-Ov", "-Oqv", "-Os", "-OS", "-Of", "-On", "-Ou", "-Ob",
+                  "-OE", "-Oe", "-Ot", "-OU", "-Oa", "-Ox", "-OT", "-OxT", "-Oqs", "-Oeqv",
+                  "-OsQ", "-Obn"]  # fmt: skip
+STABLE_SUBTREES = ["sysORTable", "vacmAccessTable", "ipAddressTable", "hrStorageDescr",
+                   "ifType", "ifPhysAddress", "usmUserSecurityName", "nsModuleTable"]  # fmt: skip
+
+
+@needs_net_snmp
+@pytest.mark.parametrize("options", OUTPUT_OPTIONS)
+def test_output_options_as_net_snmp(snmpd: SnmpdAgent, options: str) -> None:
+    """Every -O letter net-snmp users type daily, on walks of subtrees whose values do not
+    move (string, InetAddress, OID and enum indexes; hinted, hex and enum values)."""
+    for subtree in STABLE_SUBTREES:
+        compare("walk", options, *v2c(snmpd), subtree)
+    compare("get", options, *v2c(snmpd), "sysObjectID.0", "ifAdminStatus.1", "hrMemorySize.0",
+            "ifDescr.9999")  # fmt: skip
+
+
+@needs_net_snmp
+def test_output_options_on_moving_values(snmpd: SnmpdAgent) -> None:
+    """-Ot prints TimeTicks as a number, -Oq as net-snmp's quick uptime: the same shape."""
+    for options in ("-Ot", "-Oqt", "-Oq", "-OQ", "-Ov"):
+        mine = ours("get", options, *v2c(snmpd), "sysUpTime.0", "hrSystemUptime.0").stdout
+        ref = theirs("get", options, *v2c(snmpd), "sysUpTime.0", "hrSystemUptime.0").stdout
+        assert re.sub(r"\d+", "#", mine) == re.sub(r"\d+", "#", ref), options
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("-Oz", "Unknown output option passed to -O: z."),
+        ("-OX", "-OX (the extended index format) is not supported"),
+    ],
+)
+def test_bad_output_options_are_refused_in_one_line(
+    snmpd: SnmpdAgent, options: str, message: str
+) -> None:
+    result = ours("get", options, *v2c(snmpd), "sysName.0")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [message] and result.stdout == ""

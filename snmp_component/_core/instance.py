@@ -239,7 +239,8 @@ def _take(obj: IndexObject, arcs: Oid, pos: int, implied: bool) -> Piece | None:
 
 def _dump(arcs: Oid, quote: str) -> str:
     """net-snmp's ``dump_realloc_oid_to_string``: octets as characters, ``.`` for those
-    outside C's ``isprint``; nothing at all (not even quotes) for no octets."""
+    outside C's ``isprint``; nothing at all (not even quotes) for no octets. ``quote``
+    may be an escaped one (``-OE``: ``\\"``)."""
     if not arcs:
         return ""
     return quote + "".join(chr(a) if 0x20 <= a <= 0x7E else "." for a in arcs) + quote
@@ -260,7 +261,7 @@ def _inet_text(kind: int, arcs: Oid) -> str | None:
     return f'"{text}"'
 
 
-def _piece_text(piece: Piece) -> str:
+def _piece_text(piece: Piece, escape: bool = False) -> str:
     kind = piece.obj.kind
     if kind == "int":
         number = piece.arcs[0]
@@ -271,19 +272,21 @@ def _piece_text(piece: Piece) -> str:
     if kind != "octets":  # ipaddr, netaddr, oid: the arcs as numbers
         return ".".join(map(str, piece.arcs))
     if piece.quote == '"':
+        quote = '\\"' if escape else '"'
         if len(piece.arcs) == 1:
-            return '""'
+            return quote + quote
         if piece.inet is not None:
             text = _inet_text(piece.inet, piece.arcs[1:])
             if text is not None:
-                return text
-        return _dump(piece.arcs[1:], '"')
-    return _dump(piece.arcs, "'")
+                return text  # (net-snmp escapes no quotes here)
+        return _dump(piece.arcs[1:], quote)
+    return _dump(piece.arcs, "\\'" if escape else "'")
 
 
-def instance_text(instance: Instance) -> str:
-    """The instance as net-snmp's tools print it after the object's name (no leading dot)."""
-    parts = [_piece_text(piece) for piece in instance.pieces]
+def instance_text(instance: Instance, escape_quotes: bool = False) -> str:
+    """The instance as net-snmp's tools print it after the object's name (no leading dot);
+    ``escape_quotes``: string indexes' quotes escaped (``-OE``)."""
+    parts = [_piece_text(piece, escape_quotes) for piece in instance.pieces]
     parts.extend(map(str, instance.rest))
     return ".".join(parts)
 

@@ -88,23 +88,43 @@ class ToolNames:
     def name(self, oid: Oid) -> str:
         """``MODULE::label.index`` (see the module docstring); an OID no MIB knows is
         numeric."""
-        node = self.node(oid)
+        node, instance = self.split(oid)
         if node is None:
             return format_oid(oid)
         label = node.name if node.oid in _TOP_LEVEL else f"{node.module}::{node.name}"
+        return f"{label}.{instance}" if instance else label
+
+    def split(
+        self, oid: Oid, break_down: bool = True, escape_quotes: bool = False
+    ) -> tuple[MibNode | None, str]:
+        """The node ``oid`` is named after and the instance after it as net-snmp prints it
+        (no leading dot; ``""`` for the node itself): broken down by the row's INDEX
+        (string indexes' quotes escaped with ``escape_quotes``, ``-OE``), or numeric with
+        ``break_down=False`` (``-Ob``)."""
+        node = self.node(oid)
+        if node is None:
+            return None, ""
         rest = oid[len(node.oid) :]
         if not rest:
-            return label
-        row = self._row_above(node)
+            return node, ""
+        row = self._row_above(node) if break_down else None
         if row is None:
-            return f"{label}.{'.'.join(map(str, rest))}"
+            return node, ".".join(map(str, rest))
         if node.oid in self._parents:  # an arc no child of node has: printed as it is
             lead, rest = f"{rest[0]}.", rest[1:]
             if not rest:
-                return f"{label}.{lead[:-1]}"
+                return node, lead[:-1]
         else:
             lead = ""
-        return f"{label}.{lead}{instance_text(decode_instance(rest, row))}"
+        return node, f"{lead}{instance_text(decode_instance(rest, row), escape_quotes)}"
+
+    def path(self, node: MibNode) -> list[str]:
+        """The labels from the root down to ``node`` (``-Of``: iso, org, dod, ...)."""
+        labels = []
+        for k in range(1, len(node.oid) + 1):
+            above = self.node_at(node.oid[:k])
+            labels.append(above.name if above is not None else str(node.oid[k - 1]))
+        return labels
 
     def _row_above(self, node: MibNode) -> RowIndex | None:
         """The INDEX of the nearest row at or above ``node`` (net-snmp's ``in_dices``)."""

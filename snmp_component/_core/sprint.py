@@ -41,10 +41,13 @@ from .oid import format_oid
 from .pdu import Oid, RawValue
 
 __all__ = [
+    "DEFAULT_STYLE",
     "EXCEPTION_TEXT",
     "HEX_LINE",
     "NETWORK_ADDRESS_OBJECTS",
     "OidStyle",
+    "SprintStyle",
+    "StringOutput",
     "hexstring",
     "hinted_integer",
     "hinted_octets",
@@ -75,20 +78,59 @@ def _printable(byte: int) -> bool:
     return 0x20 <= byte <= 0x7E or byte in _SPACE
 
 
+StringOutput = Literal["guess", "ascii", "hex"]
+
+
+@dataclass(frozen=True, slots=True)
+class SprintStyle:
+    """net-snmp's value output switches besides quick-print (``snmpcmd -O``):
+
+    Attributes:
+        numeric_enums: enumerated INTEGERs and BITS as numbers (``-Oe``).
+        numeric_timeticks: TimeTicks as the bare number of hundredths (``-Ot``).
+        strings: octet strings without a DISPLAY-HINT as text when printable
+            (``"guess"``, the default), always as text (``"ascii"``, ``-Oa``) or always
+            as hex (``"hex"``, ``-Ox``).
+        hex_text: hex strings followed by their text, ``  [....]`` (``-OT``).
+        units: append the object's UNITS (``-OU`` turns them off).
+        quick_equals: ``-OQ``: no "Wrong Type" prefix before a mismatched value.
+    """
+
+    numeric_enums: bool = False
+    numeric_timeticks: bool = False
+    strings: StringOutput = "guess"
+    hex_text: bool = False
+    units: bool = True
+    quick_equals: bool = False
+
+
+DEFAULT_STYLE = SprintStyle()
+
+
 @dataclass(frozen=True, slots=True)
 class _Opts:
     quick: bool
     oid_text: OidText
+    style: SprintStyle = DEFAULT_STYLE
 
 
 # -- building blocks ------------------------------------------------------------------------------
 
 
-def hexstring(raw: bytes, line: int = HEX_LINE) -> str:
-    """``"80 00 1F "``: each octet as ``%02X `` and a newline after every *line* octets."""
+def hexstring(raw: bytes, line: int = HEX_LINE, text: bool = False) -> str:
+    """``"80 00 1F "``: each octet as ``%02X `` and a newline after every *line* octets;
+    with ``text`` each line is followed by its octets as text, ``  [...]`` (``-OT``)."""
     if not raw:
         return ""
     chunks = [raw[i : i + line] for i in range(0, len(raw), line)] if line > 0 else [raw]
+    if text:
+        return "\n".join(
+            "".join(f"{b:02X} " for b in chunk)
+            + "  ["
+            + "".join(chr(b) if _printable(b) else "." for b in chunk)
+            + "]"
+            for chunk in chunks
+        )
     return "\n".join("".join(f"{b:02X} " for b in chunk) for chunk in chunks)
 
 
@@ -244,14 +286,15 @@ def _enum_label(enums: Enums, value: object) -> str | None:
 
 
 def _wrong(should: str, tag: int, raw: RawValue, o: _Opts) -> str:
-    return f"Wrong Type (should be {should}): " + _by_type(tag, raw, None, None, None, o)
+    text = _by_type(tag, raw, None, None, None, o)
+    return text if o.style.quick_equals else f"Wrong Type (should be {should}): " + text
 
 
 def _integer(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
              o: _Opts) -> str:  # fmt: skip
     if tag != ber.INTEGER or not isinstance(raw, int):
         return _wrong("INTEGER", tag, raw, o)
-    label = _enum_label(enums, raw)
+    label = None if o.style.numeric_enums else _enum_label(enums, raw)
     text = "" if o.quick else "INTEGER: "
     if label is None:
         text += hinted_integer(raw, hint, "d") if hint else str(raw)
@@ -289,6 +332,8 @@ def _timeticks(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: s
                o: _Opts) -> str:  # fmt: skip
     if tag != ber.TIMETICKS or not isinstance(raw, int):
         return _wrong("Timeticks", tag, raw, o)
+    if o.style.numeric_timeticks:
+        return str(raw)  # (net-snmp prints neither the type nor the units then)
     text = "" if o.quick else f"Timeticks: ({raw}) "
     return text + uptime(raw, o.quick) + _units(units)
 
@@ -298,7 +343,7 @@ def _uinteger(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: st
     # net-snmp's sprint_realloc_uinteger: no "UInteger32: " prefix, even without -Oq
     if tag != ber.UINTEGER32 or not isinstance(raw, int):
         return _wrong("UInteger32", tag, raw, o)
-    label = _enum_label(enums, raw)
+    label = None if o.style.numeric_enums else _enum_label(enums, raw)
     if label is None:
         text = hinted_integer(raw, hint, "u") if hint else str(raw)
     elif o.quick:
@@ -312,7 +357,7 @@ def _nsapaddress(tag: int, raw: RawValue, enums: Enums, hint: str | None, units:
                  o: _Opts) -> str:  # fmt: skip
     if tag != ber.NSAP_ADDRESS or not isinstance(raw, bytes):
         return _wrong("NsapAddress", tag, raw, o)
-    return ("" if o.quick else "NsapAddress: ") + hexstring(raw)
+    return ("" if o.quick else "NsapAddress: ") + hexstring(raw, text=o.style.hex_text)
 
 
 def _ipaddress(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
@@ -371,7 +416,7 @@ def _opaque(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str 
         prefix = "" if o.quick else "Opaque: " + _OPAQUE_INTS[kind]
         return prefix + str(value) + _units(units)
     assert isinstance(raw, bytes)
-    return ("" if o.quick else "OPAQUE: ") + hexstring(raw) + _units(units)
+    return ("" if o.quick else "OPAQUE: ") + hexstring(raw, text=o.style.hex_text) + _units(units)
 
 
 def _bitstring(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str | None,
@@ -380,10 +425,10 @@ def _bitstring(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: s
     if tag not in (ber.OCTET_STRING, ber.BIT_STRING) or not isinstance(raw, bytes):
         return _wrong("BITS", tag, raw, o)
     if o.quick:
-        return '"' + hexstring(raw) + '"'
-    text = "BITS: " + hexstring(raw)
+        return '"' + hexstring(raw, text=o.style.hex_text) + '"'
+    text = "BITS: " + hexstring(raw, text=o.style.hex_text)
     # net-snmp walks the enum list once for all set bits, never restarting it
-    items = sorted((enums or {}).items(), key=lambda kv: kv[1])
+    items = [] if o.style.numeric_enums else sorted((enums or {}).items(), key=lambda kv: kv[1])
     at = 0
     for byte_no, byte in enumerate(raw):
         for bit in range(8):
@@ -410,12 +455,13 @@ def _octet_string(tag: int, raw: RawValue, enums: Enums, hint: str | None, units
         return ("" if o.quick else "STRING: ") + rendered + _units(units)
     if not raw:
         return '""'
-    if all(_printable(b) for b in raw):
+    strings = o.style.strings
+    if strings == "ascii" or (strings == "guess" and all(_printable(b) for b in raw)):
         text = ("" if o.quick else "STRING: ") + '"' + _ascii(raw) + '"'
     elif o.quick:
-        text = '"' + hexstring(raw) + '"'
+        text = '"' + hexstring(raw, text=o.style.hex_text) + '"'
     else:
-        text = "Hex-STRING: " + hexstring(raw)
+        text = "Hex-STRING: " + hexstring(raw, text=o.style.hex_text)
     return text + _units(units)
 
 
@@ -498,6 +544,7 @@ def sprint_value(
     *,
     oid_text: OidText = format_oid,
     quick: bool = True,
+    style: SprintStyle = DEFAULT_STYLE,
 ) -> str:
     """The value as net-snmp's ``snprint_value`` prints it.
 
@@ -508,17 +555,19 @@ def sprint_value(
             ``get_tree``), or ``None`` without MIBs.
         oid_text: names an OID value (see :func:`oid_name`); numeric by default.
         quick: net-snmp's quick-print (SNMP.pm's setting); ``False`` for ``snmpget -Ov``.
+        style: the other output switches (``-Oe -Ot -Oa -Ox -OT -OU -OQ``).
     """
     text = EXCEPTION_TEXT.get(tag)
     if text is not None:
         return text
-    opts = _Opts(quick, oid_text)
+    opts = _Opts(quick, oid_text, style)
     if node is None:
         return _by_type(tag, raw, None, None, None, opts)
     printer = _BY_MIB_TYPE.get(node.type or "", _by_type)
     if printer is _ipaddress and (node.module, node.name) in NETWORK_ADDRESS_OBJECTS:
         printer = _network_address
-    return printer(tag, raw, node.enums, node.hint, node.units, opts)
+    units = node.units if style.units else None
+    return printer(tag, raw, node.enums, node.hint, units, opts)
 
 
 def oid_name(oid: Oid, index: MibIndex | None, style: OidStyle = "suffix") -> str:

@@ -1,0 +1,170 @@
+"""Received varbinds printed as net-snmp's command-line tools print them, with their
+``-O`` output options: the command line's formatter.
+
+:func:`output_options` reads ``-O`` letters exactly as net-snmp's ``snmp_out_options``
+does (most letters toggle; ``q`` toggles quick-print, ``Q`` sets it with ``" = "``; the
+last of ``s S f n u`` wins; ``a``/``x`` pick the string format), and :class:`ToolFormat`
+prints with them: :meth:`~ToolFormat.name`, :meth:`~ToolFormat.text` (the value) and
+:meth:`~ToolFormat.line` (``print_variable``: ``NAME = TYPE: value``, ``NAME value`` with
+``-Oq``, ``NAME = value`` with ``-OQ``, the value alone with ``-Ov``).
+
+Names and value nodes are net-snmp's with ``-m ALL`` over the shipped MIBs
+(:func:`~snmp_component.varformat.tool_names`); values go through
+:func:`~snmp_component._core.sprint.sprint_value`. Everything starts from raw varbinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ._core.oid import format_oid
+from ._core.pdu import Oid, RawVarbind
+from ._core.sprint import DEFAULT_STYLE, SprintStyle, sprint_value
+from .varformat import tool_names
+
+__all__ = ["UNSUPPORTED", "OutputOptions", "ToolFormat", "output_options"]
+
+OidFormat = Literal["module", "suffix", "full", "numeric", "ucd"]
+
+UNSUPPORTED = {
+    "0": "leading zeros in hex output",
+    "F": "full and numeric OIDs",
+    "p": "floating-point precision",
+    "X": "the extended index format",
+}
+"""net-snmp ``-O`` letters this command line refuses (with a one-line message)."""
+
+# net-snmp's mib_prefixes, stripped from full names with -Ou
+_UCD_PREFIXES = (
+    ".iso.org.dod.internet.mgmt.mib-2",
+    ".iso.org.dod.internet.experimental",
+    ".iso.org.dod.internet.private",
+    ".iso.org.dod.internet.snmpParties",
+    ".iso.org.dod.internet.snmpSecrets",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputOptions:
+    """What ``-O`` letters asked for (net-snmp's defaults when none).
+
+    Attributes:
+        oid_format: ``module`` (``-OS``, default), ``suffix`` (``-Os``), ``full``
+            (``-Of``), ``numeric`` (``-On``) or ``ucd`` (``-Ou``).
+        quick: quick-print (``-Oq``): no type, ``NAME value``.
+        quick_equals: ``-OQ``: quick-print with ``" = "``.
+        bare_value: the value only (``-Ov``).
+        break_down: table indexes broken down by INDEX (``-Ob`` turns it off).
+        escape_quotes: ``\\"`` around string indexes (``-OE``).
+        style: the value switches (``-Oe -Ot -Oa -Ox -OT -OU``).
+    """
+
+    oid_format: OidFormat = "module"
+    quick: bool = False
+    quick_equals: bool = False
+    bare_value: bool = False
+    break_down: bool = True
+    escape_quotes: bool = False
+    style: SprintStyle = DEFAULT_STYLE
+
+
+_FORMATS: dict[str, OidFormat] = {
+    "S": "module",
+    "s": "suffix",
+    "f": "full",
+    "n": "numeric",
+    "u": "ucd",
+}
+
+
+def output_options(letters: str, base: OutputOptions | None = None) -> OutputOptions:
+    """``base`` (default: net-snmp's defaults) with the ``-O`` ``letters`` applied.
+
+    Raises:
+        ValueError: a letter net-snmp does not know (``Unknown output option passed to
+            -O: z.``), or one this command line does not support (named in
+            :data:`UNSUPPORTED`).
+    """
+    out = base or OutputOptions()
+    style = out.style
+    for letter in letters:
+        if letter in _FORMATS:
+            out = replace(out, oid_format=_FORMATS[letter])
+        elif letter == "q":
+            out = replace(out, quick=not out.quick)
+        elif letter == "Q":
+            out = replace(out, quick=not out.quick, quick_equals=True)
+            style = replace(style, quick_equals=True)
+        elif letter == "v":
+            out = replace(out, bare_value=not out.bare_value)
+        elif letter == "b":
+            out = replace(out, break_down=not out.break_down)
+        elif letter == "E":
+            out = replace(out, escape_quotes=not out.escape_quotes)
+        elif letter == "e":
+            style = replace(style, numeric_enums=not style.numeric_enums)
+        elif letter == "t":
+            style = replace(style, numeric_timeticks=not style.numeric_timeticks)
+        elif letter == "T":
+            style = replace(style, hex_text=not style.hex_text)
+        elif letter == "U":
+            style = replace(style, units=not style.units)
+        elif letter == "a":
+            style = replace(style, strings="ascii")
+        elif letter == "x":
+            style = replace(style, strings="hex")
+        elif letter in UNSUPPORTED:
+            raise ValueError(f"-O{letter} ({UNSUPPORTED[letter]}) is not supported")
+        else:
+            raise ValueError(f"Unknown output option passed to -O: {letter}.")
+    return replace(out, style=style)
+
+
+class ToolFormat:
+    """Raw varbinds as net-snmp's tools print them, by one set of :class:`OutputOptions`."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: OutputOptions | None = None) -> None:
+        self.options = options or OutputOptions()
+
+    def name(self, oid: Oid) -> str:
+        """``oid`` as the tools print it (``IF-MIB::ifDescr.1``, ``ifDescr.1``, ...)."""
+        opts = self.options
+        if opts.oid_format == "numeric":
+            return format_oid(oid)
+        tools = tool_names()
+        node, instance = tools.split(oid, opts.break_down, opts.escape_quotes)
+        if node is None:
+            return format_oid(oid)
+        tail = f".{instance}" if instance else ""
+        if opts.oid_format == "module":
+            label = node.name if len(node.oid) == 1 else f"{node.module}::{node.name}"
+            return label + tail
+        if opts.oid_format == "suffix":
+            return node.name + tail
+        full = "." + ".".join(tools.path(node)) + tail
+        if opts.oid_format == "ucd":
+            for prefix in _UCD_PREFIXES:
+                if len(full) > len(prefix) and full.startswith(prefix):
+                    return full[len(prefix) + 1 :]
+        return full
+
+    def text(self, raw: RawVarbind) -> str:
+        """The value as ``snprint_value`` prints it; OID values named as :meth:`name`."""
+        oid, tag, value = raw
+        opts = self.options
+        return sprint_value(
+            tag, value, tool_names().node(oid), oid_text=self.name, quick=opts.quick,
+            style=opts.style,
+        )  # fmt: skip
+
+    def line(self, raw: RawVarbind) -> str:
+        """``print_variable``: ``NAME = TYPE: value`` (or as ``-Oq``/``-OQ``/``-Ov`` say)."""
+        opts = self.options
+        value = self.text(raw)
+        if opts.bare_value:
+            return value
+        separator = " " if opts.quick and not opts.quick_equals else " = "
+        return f"{self.name(raw[0])}{separator}{value}"
