@@ -22,10 +22,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
-from typing import Any, TextIO, cast
+from dataclasses import dataclass, replace
+from typing import Any, NoReturn, TextIO, cast
 
 from . import errors, names
 from ._core.oid import format_oid, parse_oid
@@ -170,8 +172,15 @@ class Printer:
 # -- command line ---------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with net-snmp's exit code for a bad command line (1, not 2), in one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"{self.prog}: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="snmpc",
         description="net-snmp style SNMP tools on snmp_component.",
         epilog="set takes OID TYPE VALUE triples; TYPE is one of: i u t a o s x d n c C b =",
@@ -225,16 +234,65 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _app_options(values: list[str]) -> dict[str, int]:
-    found = {"r": 10, "n": 0}
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    """The ``-C`` application options of one command (net-snmp's letters)."""
+
+    count: bool = False  # p: print "Variables found: N"
+    include_root: bool = False  # i: GET the given OID first
+    never_root: bool = False  # I: never GET the given OID, even if nothing is found
+    no_check: bool = False  # c: do not check that OIDs increase
+    timing: bool = False  # t: print the traversal time
+    end: str | None = None  # E OID: end the walk before this OID
+    non_repeaters: int = 0  # n<NUM>
+    max_repetitions: int = 10  # r<NUM>
+
+
+# the -C letters each command takes (bulkwalk's and table's r/n take a number)
+_APP_LETTERS = {"walk": "piIctE", "bulkwalk": "cinpr", "table": "r"}
+
+
+def _app_options(command: str, values: list[str]) -> AppOptions:
+    """``-C`` values as net-snmp reads them; an unknown letter is a usage error."""
+    letters = _APP_LETTERS.get(command, "")
+    found: dict[str, Any] = {}
     for value in values:
-        for letter in "rn":
-            if value.startswith(letter) and value[1:].isdigit():
-                found[letter] = int(value[1:])
-                break
-        else:
-            raise UsageError(f"Unknown application option -C{value}")
-    return found
+        text = value
+        while text:
+            letter, text = text[0], text[1:]
+            if letter not in letters:
+                raise UsageError(f"Unknown flag passed to -C: {letter}")
+            if letter in "rn":
+                digits = text[: len(text) - len(text.lstrip("0123456789"))]
+                if not digits:
+                    raise UsageError(f"No number given for -C{letter}")
+                text = text[len(digits) :]
+                found["max_repetitions" if letter == "r" else "non_repeaters"] = int(digits)
+            elif letter == "E":
+                if not text:
+                    raise UsageError("Missing OID for -CE")
+                found["end"], text = text, ""
+            else:
+                name = {"p": "count", "i": "include_root", "I": "never_root",
+                        "c": "no_check", "t": "timing"}[letter]  # fmt: skip
+                found[name] = True
+    return AppOptions(**found)
+
+
+def _join_option_values(argv: list[str]) -> list[str]:
+    """net-snmp's ``-CE OID`` and ``-Cr 5`` (the value in the next argument) as one."""
+    joined: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word in ("-CE", "-Cr", "-Cn"):
+            following = next(words, None)
+            if following is not None and (word == "-CE" or following.isdigit()):
+                word += following
+            elif following is not None:
+                joined.append(word)
+                word = following
+        joined.append(word)
+    return joined
 
 
 def _component_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -343,14 +401,18 @@ class Runner:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         self.printer = Printer(options, out)
+        self.app = _app_options(args.command, args.appopts)
         self.tool = _TOOL[args.command]
         self.progress = err.isatty()
 
     async def run(self) -> int:
         args = self.args
         kernel = Kernel()
+        options = _component_options(args)
+        if self.app.no_check:
+            options["NonIncreasing"] = 1
         try:
-            snmp = SNMPComponent.create(kernel, **_component_options(args))
+            snmp = SNMPComponent.create(kernel, **options)
         except errors.ConfigurationError as exc:
             print(f"{self.tool}: {exc.error_str}", file=self.err)
             return 1
@@ -416,57 +478,77 @@ class Runner:
         return await self._walk_with(snmp, lambda oid: snmp.walk(oid))
 
     async def _bulkwalk(self, snmp: RawSession) -> int:
-        app = _app_options(self.args.appopts)
-        return await self._walk_with(snmp, lambda oid: snmp.bulkwalk(app["n"], app["r"], oid))
+        # -Cn: snmpbulkwalk walks the non-repeaters too, so its output is the whole walk
+        app = self.app
+        return await self._walk_with(snmp, lambda oid: snmp.bulkwalk(0, app.max_repetitions, oid))
 
     async def _walk_with(self, snmp: RawSession, walk: Callable[[str], Any]) -> int:
+        """snmpwalk's output, as its loop prints it: the rows; what it prints at the end
+        of a walk (an exception still inside the subtree, SNMPv1's ``End of MIB``); the
+        root itself when nothing was printed; ``-C`` options as snmpwalk's (``i I p t E
+        c``) and snmpbulkwalk's (``c i n p r``)."""
+        app = self.app
         oids = self._oids(".1.3.6.1.2.1")
         if len(oids) > 1:
             raise UsageError("walk takes one OID")
         root = parse_oid(oids[0])
-        lists = await walk(oids[0])
-        rows = [raw for varlist in lists for raw in varlist]
-        if not rows:
-            return await self._empty_walk(snmp, oids[0], root)
-        line = self.printer.format.line
-        for count, raw in enumerate(rows, 1):
-            print(line(raw), file=self.out)
-            if self.progress and count % _PROGRESS_EVERY == 0:
-                print(f"\r{count} rows ...", end="", file=self.err, flush=True)
-        if self.progress and len(rows) >= _PROGRESS_EVERY:
-            print("\r" + " " * 24 + "\r", end="", file=self.err, flush=True)
-        if self.args.version != "1":
-            # the walk ended on an exception (endOfMibView) still inside the subtree: snmpwalk
-            # prints that varbind too; the walk API drops it, so ask once more
-            varlist = await snmp.getnext(format_oid(rows[-1][0]))
-            self.printer.print(
-                raw for raw in varlist if raw[1] in EXCEPTION_TAGS and _inside(raw, root)
-            )
+        end = parse_oid(_request_oid(app.end)) if app.end else None
+        started = time.perf_counter()
+        printed = 0
+        if app.include_root:
+            printed += self._print_rows(await snmp.get(oids[0]))
+        # strictly below the root: the walk API answers a walk of a leaf with the leaf
+        rows = [raw for varlist in await walk(oids[0]) for raw in varlist
+                if len(raw[0]) > len(root)]  # fmt: skip
+        cut = None if end is None else next((k for k, r in enumerate(rows) if r[0] >= end), None)
+        printed += self._print_rows(rows if cut is None else rows[:cut], progress=True)
+        end_of_mib = False
+        if cut is None:
+            found, end_of_mib = await self._end_of_walk(snmp, rows[-1][0] if rows else root, root)
+            printed += found
+        if printed == 0 and not end_of_mib and not app.never_root:
+            printed += self._print_rows(await snmp.get(oids[0]))
+        if app.count:
+            print(f"Variables found: {printed}", file=self.out)
+        if app.timing:
+            elapsed = time.perf_counter() - started
+            print(f"Total traversal time = {elapsed:f} seconds", file=self.err)
         return 0
 
-    async def _empty_walk(self, snmp: RawSession, oid: str, root: Oid) -> int:
-        """As snmpwalk when nothing came back: an exception inside the subtree is printed,
-        SNMPv1's noSuchName is "End of MIB", otherwise the root itself is fetched (GET)."""
-        try:
-            varlist = await snmp.getnext(oid)
-        except errors.NoSuchName:
-            if self.args.version != "1":
-                raise
-            print("End of MIB", file=self.out)
-            return 0
-        inside = [raw for raw in varlist if _inside(raw, root)]
-        if inside:
-            self.printer.print(inside)
-            return 0
-        self.printer.print(await snmp.get(oid))
-        return 0
+    def _print_rows(self, rows: Iterable[RawVarbind], progress: bool = False) -> int:
+        """Print ``rows`` (progress lines on a terminal); how many."""
+        line = self.printer.format.line
+        count = 0
+        for count, raw in enumerate(rows, 1):
+            print(line(raw), file=self.out)
+            if progress and self.progress and count % _PROGRESS_EVERY == 0:
+                print(f"\r{count} rows ...", end="", file=self.err, flush=True)
+        if progress and self.progress and count >= _PROGRESS_EVERY:
+            print("\r" + " " * 24 + "\r", end="", file=self.err, flush=True)
+        return count
+
+    async def _end_of_walk(self, snmp: RawSession, last: Oid, root: Oid) -> tuple[int, bool]:
+        """What snmpwalk prints after the rows (the walk API drops both): an exception
+        (endOfMibView...) still inside the subtree, or SNMPv1's noSuchName at the end of
+        the MIB as ``End of MIB``; one GETNEXT after the last row (or the root) tells.
+        Returns the varbinds printed and whether the MIB ended."""
+        if self.args.version == "1":
+            try:
+                await snmp.getnext(format_oid(last))
+            except errors.NoSuchName:
+                print("End of MIB", file=self.out)
+                return 0, True
+            return 0, False
+        varlist = await snmp.getnext(format_oid(last))
+        inside = [raw for raw in varlist if raw[1] in EXCEPTION_TAGS and _inside(raw, root)]
+        return self._print_rows(inside), False
 
     async def _table(self, snmp: RawSession) -> int:
         """``snmptable``'s default layout: a title, then right-aligned columns."""
         words = self.args.oids
         if len(words) != 1:
             raise UsageError("table takes one table name")
-        app = _app_options(self.args.appopts)
+        app = self.app
         index = names.mib_index()
         table_oid = names.resolve(words[0])
         entry = next((n for n in index.nodes if n.kind == "row" and n.oid[:-1] == table_oid), None)
@@ -477,7 +559,10 @@ class Runner:
         for node in index.nodes:
             if node.oid[:-1] == entry.oid and node.access not in (None, "not-accessible"):
                 columns.setdefault(node.oid[-1], node.name)
-        lists = await snmp.bulkwalk(0, app["r"], format_oid(entry.oid))
+        if self.args.version == "1":  # no GETBULK on SNMPv1: snmptable walks with GETNEXT
+            lists = await snmp.walk(format_oid(entry.oid))
+        else:
+            lists = await snmp.bulkwalk(0, app.max_repetitions, format_oid(entry.oid))
         cells: dict[Oid, dict[int, str]] = {}
         text = ToolFormat(replace(self.printer.format.options, quick=True)).text  # as snmptable
         for raw in (raw for varlist in lists for raw in varlist):
@@ -514,6 +599,9 @@ def _inside(raw: RawVarbind, root: Oid) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit code."""
+    if argv is None and hasattr(signal, "SIGPIPE"):
+        # a closed pipe (``| head -1``) ends the command quietly, as it ends net-snmp's
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["fleet"]:  # the fleet has its own options: snmp_component/fleet/cli.py
         from .fleet.cli import main as fleet_main
@@ -524,7 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return agent_main(argv[1:])
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_join_option_values(argv))
     _raw_text_output(sys.stdout)
     try:
         runner = Runner(args, sys.stdout, sys.stderr)

@@ -341,3 +341,115 @@ def test_bad_output_options_are_refused_in_one_line(
     result = ours("get", options, *v2c(snmpd), "sysName.0")
     assert result.returncode == 1
     assert result.stderr.splitlines() == [message] and result.stdout == ""
+
+
+@needs_net_snmp
+@pytest.mark.parametrize(
+    ("options", "oid"),
+    [
+        (["-Cp"], "system"),
+        (["-Ci"], "sysName"),  # the root first: No Such Instance, then the walk
+        (["-CI"], "sysName.0"),  # nothing below, and no GET of the root either
+        (["-Cp", "-Ci"], ".1.3.6.1.6.9"),  # exceptions are counted too
+        (["-CE", "sysLocation.0"], "system"),  # ends before the given OID
+        (["-Cc"], "system"),
+        (["-Cpc", "-Ci"], "sysORTable"),
+    ],
+)
+def test_walk_application_options(snmpd: SnmpdAgent, options: list[str], oid: str) -> None:
+    compare("walk", *options, *v2c(snmpd), oid)
+
+
+@needs_net_snmp
+@pytest.mark.parametrize("options", [["-Cp"], ["-Ci", "-Cn1", "-Cr3"], ["-Cr3", "-Cc"], ["-Cpi"]])
+def test_bulkwalk_application_options(snmpd: SnmpdAgent, options: list[str]) -> None:
+    compare("bulkwalk", *options, *v2c(snmpd), "system")
+
+
+@needs_net_snmp
+def test_bulkwalk_max_repetitions_in_the_next_argument(snmpd: SnmpdAgent) -> None:
+    """``-Cr 3`` reads as ``-Cr3`` (snmptable reads it so; snmpbulkwalk refuses it)."""
+    mine = ours("bulkwalk", "-Cr", "3", *v2c(snmpd), "sysORTable")
+    assert _mask(mine.stdout) == _mask(theirs("bulkwalk", "-Cr3", *v2c(snmpd), "sysORTable").stdout)
+
+
+@needs_net_snmp
+def test_walk_traversal_time(snmpd: SnmpdAgent) -> None:
+    lines = ours("walk", "-Ct", *v2c(snmpd), "sysName").stderr.splitlines()
+    ref = theirs("walk", "-Ct", *v2c(snmpd), "sysName").stderr.splitlines()
+    assert len(ref) == 1
+    assert [re.sub(r"\d+\.\d+", "T", line) for line in lines] == [
+        re.sub(r"\d+\.\d+", "T", line) for line in ref
+    ]
+
+
+@pytest.mark.parametrize(("command", "letter"), [("walk", "z"), ("bulkwalk", "t"), ("get", "p")])
+def test_unknown_application_option(snmpd: SnmpdAgent, command: str, letter: str) -> None:
+    result = ours(command, f"-C{letter}", *v2c(snmpd), "system")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"Unknown flag passed to -C: {letter}"]
+
+
+def _names(text: str) -> list[str]:
+    return [line.split(" = ")[0] for line in text.splitlines()]
+
+
+@needs_net_snmp
+@pytest.mark.parametrize(("version", "root"), [("1", "iso"), ("2c", ".1")])
+def test_walk_from_the_root(snmpd: SnmpdAgent, version: str, root: str) -> None:
+    """A walk of the whole tree: the same objects in the same order as snmpwalk, and the
+    same end (SNMPv1's ``End of MIB``, SNMPv2c's endOfMibView line)."""
+    args = [f"-v{version}", "-c", "public", agent_of(snmpd), root]
+    mine, ref = ours("walk", *args), theirs("walk", *args)
+    assert mine.returncode == ref.returncode == 0, mine.stderr
+    assert len(_names(mine.stdout)) > 1000
+    assert _names(mine.stdout) == _names(ref.stdout)
+    assert mine.stdout.splitlines()[-1] == ref.stdout.splitlines()[-1]
+
+
+@needs_net_snmp
+def test_table_on_snmpv1_walks_with_getnext(snmpd: SnmpdAgent) -> None:
+    compare("table", "-v1", "-c", "public", agent_of(snmpd), "sysORTable")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-v", "4"], "snmpc: argument -v: invalid choice: '4' (choose from '1', '2c', '3')"),
+        (["-t", "abc"], "snmpc: argument -t: invalid float value: 'abc'"),
+        (["-r", "-1"], "snmpget: Retries must be an int >= 0, not -1"),
+        (["-v3", "-u", "u", "-l", "authNoPriv", "-A", "short"],
+         "snmpget: AuthPass must be at least 8"),
+        (["-v3", "-u", "u", "-l", "authNoPriv", "-a", "SHA1x", "-A", "long enough"],
+         "snmpget: AuthProto: unsupported value; use one of MD5, SHA, SHA-224, SHA-256, "
+         "SHA-384, SHA-512"),
+    ],
+)  # fmt: skip
+def test_bad_values_are_one_line_and_exit_1(
+    snmpd: SnmpdAgent, args: list[str], message: str
+) -> None:
+    result = ours("get", *args, agent_of(snmpd), "sysName.0")
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(message)
+
+
+@pytest.mark.parametrize("agent", ["127.0.0.1:99999", "", "tcp:", "tcp:127.0.0.1:161"])
+def test_bad_agents_are_one_line_and_exit_1(agent: str) -> None:
+    result = ours("get", "-v2c", "-c", "public", agent, "sysName.0")
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_ends_the_walk_quietly(snmpd: SnmpdAgent) -> None:
+    """``snmpc walk ... | head -1``: no BrokenPipeError traceback; the command ends as
+    net-snmp's does, by SIGPIPE."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "snmp_component", "walk", *v2c(snmpd), ".1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) in (-13, 0, 1) and "Traceback" not in err, err

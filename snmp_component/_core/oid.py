@@ -59,9 +59,10 @@ def parse_oid(text: str) -> Oid:
 
     Raises :class:`ValueError` naming *text* for anything else: empty text,
     empty parts (``"1..3"``, trailing dot), non-digit parts (signs, spaces,
-    names), sub-ids above 2**32-1, fewer than 2 or more than 128 arcs, a first
-    arc above 2, or a second arc of 40 or more under first arc 0 or 1 (X.690
-    8.19.4). Results are cached (byte-bounded), so repeated parsing of the same
+    names), sub-ids above 2**32-1, more than 128 arcs, a first arc above 2, or a
+    second arc of 40 or more under first arc 0 or 1 (X.690 8.19.4). A root arc alone
+    (``".1"``, a walk from the top) is an OID too; it is sent as ``N.0``, as net-snmp
+    sends it. Results are cached (byte-bounded), so repeated parsing of the same
     string is a dict hit.
     """
     if type(text) is str:
@@ -95,15 +96,13 @@ def _parse(text: str) -> Oid:
                 f"invalid OID {_shown(text)}: sub-identifier {part[:12]}... exceeds {MAX_SUBID}"
             )
     oid = tuple(map(int, parts))
-    if len(oid) < 2:
-        raise ValueError(f"invalid OID {text!r}: needs at least 2 sub-identifiers")
     if max(oid) > MAX_SUBID:
         raise ValueError(
             f"invalid OID {_shown(text)}: sub-identifier {max(oid)} exceeds {MAX_SUBID}"
         )
     if oid[0] > 2:
         raise ValueError(f"invalid OID {text!r}: first sub-identifier must be 0, 1 or 2")
-    if oid[0] < 2 and oid[1] >= 40:
+    if len(oid) > 1 and oid[0] < 2 and oid[1] >= 40:
         raise ValueError(
             f"invalid OID {text!r}: second sub-identifier must be below 40 when the first is 0 or 1"
         )

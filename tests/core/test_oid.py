@@ -19,6 +19,8 @@ VALID = [
     ("1.3.6.1.4.1.4294967295", (1, 3, 6, 1, 4, 1, MAX_SUBID)),
     ("1.3.2147483648", (1, 3, 2**31)),
     ("1.3.007", (1, 3, 7)),  # leading zeros are tolerated (net-snmp does too)
+    (".1", (1,)),  # a root arc alone: a walk from the top of the tree (sent as 1.0)
+    ("2", (2,)),
 ]
 
 
@@ -43,8 +45,7 @@ INVALID = [
     ("1.3.\u0663", "is not a number"),  # Arabic-Indic digit three
     ("iso.3.6", "'iso' is not a number"),
     ("1.3.4294967296", "sub-identifier 4294967296 exceeds 4294967295"),
-    ("1", "at least 2 sub-identifiers"),
-    (".1", "at least 2 sub-identifiers"),
+    ("3", "first sub-identifier must be 0, 1 or 2"),
     ("3.1", "first sub-identifier must be 0, 1 or 2"),
     ("0.40", "second sub-identifier must be below 40"),
     ("1.40.1", "second sub-identifier must be below 40"),
