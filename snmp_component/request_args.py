@@ -3,7 +3,8 @@ accepts a request (bad input raises here, and nothing is sent).
 
 ``vars`` are parsed through the MIB names (:mod:`snmp_component.names`); ``set``'s
 varbinds through the MIB types; ``getbulk``/``bulkwalk`` counts and ``table`` names are
-checked. A poll that asks for the same numeric OID strings again reuses its parsed PDU.
+checked. A poll that asks for the same numeric OID strings again (flat, or in plain lists
+such as POE's ``["1.3.6.1.2.1.1.3.0"]``) reuses its parsed PDU.
 ``callback_args`` (a keyword, or a ``-callback_args`` pair as in POE) are split off first.
 """
 
@@ -40,6 +41,8 @@ class RequestParser:
     and tables) and the last get/getnext arguments that were all numeric OID strings
     (whose OIDs no MIB loaded or forgotten later can change), with their GET and GETNEXT:
     a poll of the same OIDs is not parsed again (one entry: bounded by its arguments).
+    The arguments are kept as a value (:func:`poll_snapshot`: plain lists as tuples), so a
+    list the caller changes between two posts is compared by what it holds then.
     """
 
     __slots__ = ("_parsed", "bulk_policy", "limits", "opts")
@@ -50,14 +53,14 @@ class RequestParser:
         self.limits = WalkLimits(
             not opts.non_increasing, opts.max_rows, opts.max_requests, opts.deadline
         )
-        self._parsed: tuple[tuple[str, ...], Send, Send] | None = None
+        self._parsed: tuple[tuple[PollArg, ...], Send, Send] | None = None
 
     def prepare(self, job: Job, args: Sequence[Any]) -> None:
         """Parse the request arguments into the job's plan; raises on bad input."""
         cmd, opts = job.cmd, self.opts
         if cmd == "get" or cmd == "getnext":
             parsed = self._parsed
-            if parsed is not None and same_strs(args, parsed[0]):
+            if parsed is not None and same_poll(args, parsed[0]):
                 job.plan = SinglePlan(parsed[1] if cmd == "get" else parsed[2])  # a poll again
                 return
         if cmd == "table":
@@ -106,10 +109,10 @@ class RequestParser:
             job.plan = SinglePlan(
                 Send(ber.GET_BULK_REQUEST, varbinds, non_repeaters, max_repetitions)
             )
-        elif numeric_strs(args):  # get, getnext: kept for a poll of the same OIDs
+        elif (snapshot := poll_snapshot(args)) is not None:  # get, getnext: kept for a poll
             polled = tuple([(oid, ber.NULL, None) for oid in oids])
             get, getnext = Send(ber.GET_REQUEST, polled), Send(ber.GET_NEXT_REQUEST, polled)
-            self._parsed = (tuple(args), get, getnext)
+            self._parsed = (snapshot, get, getnext)
             job.plan = SinglePlan(get if cmd == "get" else getnext)
         else:
             pdu_tag = ber.GET_REQUEST if cmd == "get" else ber.GET_NEXT_REQUEST
@@ -135,33 +138,68 @@ class RequestParser:
         )
 
 
-def same_strs(args: Sequence[Any], strs: tuple[str, ...]) -> bool:
-    """Whether ``args`` are the very strings ``strs`` (plain ``str`` objects only)."""
-    if len(args) != len(strs):
+PollArg = str | tuple[str, ...]
+"""One argument of a kept poll: a numeric OID string, or a plain list/tuple of them."""
+
+
+def same_poll(args: Sequence[Any], snapshot: tuple[PollArg, ...]) -> bool:
+    """Whether ``args`` hold what ``snapshot`` (:func:`poll_snapshot`) holds: the same
+    plain ``str`` objects' values, in the same places, flat or in plain lists/tuples."""
+    if len(args) != len(snapshot):
         return False
-    if len(strs) == 1:  # the usual poll
-        arg = args[0]
-        return type(arg) is str and arg == strs[0]
-    for arg, text in zip(args, strs, strict=True):
-        if type(arg) is not str or arg != text:
+    if len(snapshot) == 1:  # the usual poll: one OID string, or one list of them
+        arg, kept = args[0], snapshot[0]
+        if type(arg) is str:
+            return arg == kept
+        if type(arg) is list and type(kept) is tuple and len(kept) == 1:
+            return len(arg) == 1 and type(arg[0]) is str and arg[0] == kept[0]
+    for arg, kept in zip(args, snapshot, strict=True):
+        kind = type(arg)
+        if kind is str:
+            if arg != kept:  # (a str never equals a kept tuple)
+                return False
+        elif kind is list or kind is tuple:
+            if type(kept) is not tuple or len(arg) != len(kept):
+                return False
+            for item, text in zip(arg, kept, strict=True):
+                if type(item) is not str or item != text:
+                    return False
+        else:
             return False
     return True
 
 
-def numeric_strs(args: Sequence[Any]) -> bool:
-    """Whether every one of ``args`` is a plain ``str`` that is a numeric OID: what
-    ``names.resolve`` gives for it is ``parse_oid``'s, whatever MIBs are loaded."""
+def poll_snapshot(args: Sequence[Any]) -> tuple[PollArg, ...] | None:
+    """``args`` as a value to keep, if every var in them is a plain ``str`` that is a
+    numeric OID, alone or in a plain list/tuple (what ``names.resolve`` gives for such a
+    string is ``parse_oid``'s, whatever MIBs are loaded, and how such lists split into
+    vars depends on nothing else); else None."""
+    snapshot: list[PollArg] = []
     for arg in args:
-        if type(arg) is not str:
-            return False
-        text = arg.strip()
-        if not (text[:1].isdigit() or text[:1] == "."):
-            return False
-        try:
-            parse_oid(text)
-        except ValueError:
-            return False
-    return bool(args)
+        kind = type(arg)
+        if kind is str:
+            if not _numeric(arg):
+                return None
+            snapshot.append(arg)
+        elif (kind is list or kind is tuple) and arg:
+            if not all(type(item) is str and _numeric(item) for item in arg):
+                return None
+            snapshot.append(tuple(arg))
+        else:
+            return None
+    return tuple(snapshot) if snapshot else None
+
+
+def _numeric(text: str) -> bool:
+    """Whether ``text`` is a numeric OID (``parse_oid`` reads it)."""
+    text = text.strip()
+    if not (text[:1].isdigit() or text[:1] == "."):
+        return False
+    try:
+        parse_oid(text)
+    except ValueError:
+        return False
+    return True
 
 
 def count(cmd: str, name: str, value: Any) -> int:
@@ -174,6 +212,13 @@ def split_callback_args(
     args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[tuple[Any, ...], tuple[Any, ...], ConfigurationError | None]:
     """Take ``callback_args`` out of a request (keyword, or a ``-callback_args`` pair)."""
+    if not kwargs and not _pairs_in(args):  # the usual cases first, without building lists
+        return args, (), None
+    if len(kwargs) == 1:
+        value = kwargs.get("callback_args", _MISSING)
+        if type(value) is list or type(value) is tuple:
+            if not _pairs_in(args):
+                return args, tuple(value), None
     found: list[Any] = []
     problem: ConfigurationError | None = None
     for key, value in kwargs.items():
@@ -181,11 +226,7 @@ def split_callback_args(
             found.append(value)
         else:
             problem = ConfigurationError(f"unknown request keyword {key!r} (only callback_args)")
-    rest = args
-    for item in args:
-        if isinstance(item, str) and item.lower().lstrip("-") == "callback_args":
-            rest = _without_callback_pairs(args, found)
-            break
+    rest = _without_callback_pairs(args, found) if _pairs_in(args) else args
     callback_args: tuple[Any, ...] = ()
     if len(found) > 1:
         problem = ConfigurationError("callback_args given more than once")
@@ -198,6 +239,19 @@ def split_callback_args(
                 f"Argument to callback_args must be a list or tuple, not {type(value).__name__}"
             )
     return rest, callback_args, problem
+
+
+_MISSING: Any = object()
+
+
+def _pairs_in(args: tuple[Any, ...]) -> bool:
+    """Whether ``args`` hold a ``-callback_args`` key (of a pair)."""
+    for item in args:
+        # (a plain list, the usual poll argument, is no str: no isinstance call for it)
+        if type(item) is not list and isinstance(item, str):
+            if item.lower().lstrip("-") == "callback_args":
+                return True
+    return False
 
 
 def _without_callback_pairs(args: tuple[Any, ...], found: list[Any]) -> tuple[Any, ...]:

@@ -90,6 +90,48 @@ def test_polls_reuse_parsed_numeric_args_only(snmpd: SnmpdAgent) -> None:
     assert names.resolve(SYSNAME) == (1, 3, 6, 1, 2, 1, 1, 5, 0)
 
 
+def test_polls_in_plain_lists_are_kept_by_value(snmpd: SnmpdAgent) -> None:
+    """POE-style polls (``["1.3.6..."]``, lists of numeric OIDs) are parsed once too; a
+    list changed between two polls is read again by what it holds; anything else in a
+    list (a name, an instance id as int, a Varbind) is parsed every time."""
+
+    async def run() -> None:
+        snmp = SNMPComponent.create(
+            Kernel(), DestHost="127.0.0.1", RemotePort=snmpd.port, Version=2, Retries=0
+        )
+        parser = snmp._actor._parser
+
+        def kept() -> Any:
+            return None if parser._parsed is None else parser._parsed[0]
+
+        poll = [SYSNAME]
+        first = await snmp.get(poll)
+        parsed = parser._parsed
+        assert kept() == ((SYSNAME,),)
+        assert await snmp.get(poll) == first and parser._parsed is parsed
+        assert await snmp.get([SYSNAME]) == first and parser._parsed is parsed  # a new list
+        poll[0] = UPTIME  # the same list, holding another OID: parsed again
+        (uptime,) = await snmp.get(poll)
+        assert uptime.type == "TICKS" and parser._parsed is not parsed
+        assert kept() == ((UPTIME,),)
+        pair = await snmp.get([UPTIME, SYSNAME], (SYSNAME,))
+        assert [vb.tag for vb in pair] == ["sysUpTimeInstance", "sysName", "sysName"]
+        assert kept() == ((UPTIME, SYSNAME), (SYSNAME,))
+        parsed = parser._parsed
+        for args in (["sysName", 0], [".1.3.6.1.2.1.1.5", 0], ["sysName.0"]):
+            (got,) = await snmp.get(args)
+            assert got.val == SYS_NAME and parser._parsed is parsed
+        assert await snmp.get(poll, SYSNAME) != []  # flat and list mixed: kept too
+        assert kept() == ((UPTIME,), SYSNAME)
+        parsed = parser._parsed
+        assert await snmp.get((SYSNAME,), SYSNAME) == await snmp.get([SYSNAME], SYSNAME)
+        assert parser._parsed is not parsed
+        assert kept() == ((SYSNAME,), SYSNAME)  # a tuple and a list: one value
+        snmp.finish()
+
+    asyncio.run(run())
+
+
 def test_submit_callback_answers_once_and_withdraws(snmpd: SnmpdAgent) -> None:
     """A request submitted with a callback gets one answer, after the bookkeeping; a
     withdrawn one gets none; bad input raises at once and accepts nothing."""
