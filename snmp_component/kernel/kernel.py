@@ -313,7 +313,10 @@ class Kernel(TimersMixin, LifetimeMixin):
 
     def _resolve(self, dest: object) -> _Life | None:
         """The record of the live session ``dest`` names (a session, alias or id)."""
-        if isinstance(dest, Session):  # first: what components pass, request after request
+        if type(dest) is str:  # an alias (what users post to), without an isinstance call
+            session = self._aliases.get(dest)
+            return None if session is None else session._life
+        if isinstance(dest, Session):  # what components pass, request after request
             life = dest._life
             return life if life is not None and life.alive and dest.kernel is self else None
         if isinstance(dest, str):
@@ -373,16 +376,19 @@ class Kernel(TimersMixin, LifetimeMixin):
             log.debug("post of %r to %r dropped: the kernel is stopping", state, life.session)
             return False
         session = life.session
-        if not isinstance(state, str) or (
-            session.handler(state) is None and session.handler("_default") is None
-        ):
+        if (type(state) is not str and not isinstance(state, str)) or not session.handles(state):
             log.warning("post of %r to %r dropped: it has no such state", state, session)
             return False
         self._queue.append((life, sender, state, args, kwargs))
         life.queued += 1
-        self._up(life)
-        if sender is not None:
-            self._up(sender)
+        # _up(life) and _up(sender), inlined: every request and answer passes here
+        if life.activity == 0:
+            self._busy += 1
+        life.activity += 1
+        if sender is not None and sender.alive:
+            if sender.activity == 0:
+                self._busy += 1
+            sender.activity += 1
         if not self._drain_scheduled and self._loop is not None:
             self._drain_scheduled = True
             self._loop.call_soon(self._drain)
@@ -421,8 +427,9 @@ class Kernel(TimersMixin, LifetimeMixin):
         if life is None:
             raise NoSuchSessionError(f"call of {state!r}: no session {dest!r}")
         session = life.session
-        handler = session.handler(state) if isinstance(state, str) else None
-        if handler is None and (not isinstance(state, str) or session.handler("_default") is None):
+        is_str = type(state) is str or isinstance(state, str)
+        handler = session.handler(state) if is_str else None
+        if handler is None and (not is_str or session.handler("_default") is None):
             raise UnknownStateError(f"call: {session!r} has no state {state!r}")
         if self._depth >= MAX_CALL_DEPTH:
             raise KernelStateError(f"call of {state!r}: nested deeper than {MAX_CALL_DEPTH}")
@@ -492,9 +499,16 @@ class Kernel(TimersMixin, LifetimeMixin):
             life.queued -= 1
             if life.alive:
                 self._dispatch(life, sender, state, args, kwargs)
-            self._down(life)
+            # _down(), inlined where it cannot make a session idle (the usual case)
+            if life.activity > 1 and life.alive:
+                life.activity -= 1
+            else:
+                self._down(life)
             if sender is not None:
-                self._down(sender)
+                if sender.activity > 1 and sender.alive:
+                    sender.activity -= 1
+                else:
+                    self._down(sender)
         if queue:
             self._schedule_drain()
 

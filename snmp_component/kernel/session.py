@@ -28,6 +28,9 @@ Handler = Callable[["Event"], Any]
 
 RESERVED_STATES = frozenset({"error", "new_listener"})
 
+_PYEE_TABLE = type(getattr(EventEmitter(), "_events", None)) is dict
+"""pyee keeps its handlers in ``_events`` as ``Session.handler`` reads them (pyee 13)."""
+
 
 def check_state_name(name: object) -> str:
     """Return ``name`` if it can name a state, else raise :class:`InvalidStateError`."""
@@ -143,12 +146,21 @@ class Session:
         # The dispatch hot path: read pyee 13's table directly (event -> OrderedDict of
         # listener -> callable) instead of listeners(), which locks and copies a list.
         # tests/kernel pins this against pyee's public API; other pyee versions fall back.
-        table = getattr(self.emitter, "_events", None)
-        if type(table) is dict:
-            listeners = table.get(state)
-            return next(reversed(listeners.values())) if listeners else None
+        if _PYEE_TABLE:
+            listeners = self.emitter._events.get(state)
+            if listeners:
+                *_, handler = listeners.values()  # the last one registered
+                return handler
+            return None
         found = self.emitter.listeners(state)
         return found[-1] if found else None
+
+    def handles(self, state: str) -> bool:
+        """Whether an event ``state`` would find a handler here (its own, or ``_default``)."""
+        if _PYEE_TABLE:  # (as handler(): one dict read per name, no handler fetched)
+            table = self.emitter._events
+            return bool(table.get(state) or table.get("_default"))
+        return self.handler(state) is not None or self.handler("_default") is not None
 
     @property
     def aliases(self) -> frozenset[str]:
