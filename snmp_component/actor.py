@@ -126,6 +126,7 @@ class ComponentActor:
         self._scheduler = scheduler_of(kernel)
         self._resume = self._pump  # (one bound method: the scheduler's waiting-line entry)
         self._delivering: set[Job] = set()  # answers posted to _DELIVER, not yet run
+        self._owed: dict[Session, int] = {}  # requester -> its answers pending here
         self._running: dict[int, Job] = {}  # on the wire: job id -> job
         self._withdrawn = 0  # jobs in the queue whose awaitable was cancelled
         self._doomed: tuple[int, Callable[[], SNMPError]] | None = None  # see _fail_queue
@@ -167,7 +168,7 @@ class ComponentActor:
             )
             return None
         state, request_args = args[0], args[1:]
-        if requester.handler(state) is None and requester.handler("_default") is None:
+        if not requester.handles(state):
             log.warning(
                 "%s request to %r names callback state %r, which %r does not handle; nothing sent",
                 ev.state,
@@ -202,7 +203,7 @@ class ComponentActor:
             args
             and isinstance(args[0], str)
             and requester is not None
-            and (requester.handler(args[0]) or requester.handler("_default"))
+            and requester.handles(args[0])
         ):
             job = Job(next(self._ids), str(state), self.handle, args[1:], (), requester, args[0])
             self._hold(job)
@@ -353,12 +354,20 @@ class ComponentActor:
 
     def _hold(self, job: Job) -> None:
         # One PENDING_REF while any request is pending (taken on the first, dropped with
-        # the last in _release), not one per request.
+        # the last in _release), not one per request; likewise one CALLBACK_REF on each
+        # requester while it awaits answers from here (POE: a reference count counts the
+        # kinds of things watched, not how many of each). The requester's is taken first:
+        # a requester that is gone raises there, before anything is held.
+        requester = job.requester
+        if requester is not None:
+            owed = self._owed
+            count = owed.get(requester, 0)
+            if count == 0:
+                self.kernel.refcount_increment(requester, CALLBACK_REF)
+            owed[requester] = count + 1
         self.pending += 1
         if self.pending == 1:
             self.kernel.refcount_increment(self.session, PENDING_REF)
-        if job.requester is not None:
-            self.kernel.refcount_increment(job.requester, CALLBACK_REF)
 
     def _enqueue(self, job: Job) -> None:
         job.accepted = time.monotonic()
@@ -672,9 +681,9 @@ class ComponentActor:
                 else:
                     job.future.set_exception(error)
         elif (
-            self.kernel.stopping
+            (self.kernel.current_session is None and self.kernel.running)  # the usual case
+            or self.kernel.stopping
             or self.session.stopping
-            or (self.kernel.current_session is None and self.kernel.running)
         ):
             # Read off the wire, outside any handler: answer now (POE's callback()), which
             # saves a trip through the queue. Inside a handler answers are posted instead,
@@ -737,8 +746,15 @@ class ComponentActor:
 
     def _release(self, job: Job) -> None:
         self.pending -= 1
-        if job.requester is not None:
-            self.kernel.refcount_decrement(job.requester, CALLBACK_REF)
+        requester = job.requester
+        if requester is not None:
+            owed = self._owed
+            count = owed[requester] - 1
+            if count:
+                owed[requester] = count
+            else:
+                del owed[requester]
+                self.kernel.refcount_decrement(requester, CALLBACK_REF)
         if self.pending == 0:
             self.kernel.refcount_decrement(self.session, PENDING_REF)
             if self.state is FINISHING:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .errors import SNMPError
 
+_new_tuple = tuple.__new__  # (what super().__new__ finds, without building a super object)
+
 
 class Request(tuple[Any, ...]):
     """ARG0: ``(session, alias, host, cmd, *args)``.
@@ -28,7 +30,7 @@ class Request(tuple[Any, ...]):
     __slots__ = ()
 
     def __new__(cls, session: Any, alias: str, host: str, cmd: str, args: Sequence[Any]) -> Request:
-        return super().__new__(cls, (session, alias, host, cmd, *args))
+        return _new_tuple(cls, (session, alias, host, cmd, *args))
 
     @property
     def session(self) -> Any:
@@ -64,13 +66,14 @@ class Response(tuple[Any, ...]):
         error: ``None`` on success, else the :class:`~snmp_component.errors.SNMPError`.
     """
 
-    error: SNMPError | None
+    error: SNMPError | None = None  # set on the instance only for a failure
 
     def __new__(
         cls, varlist: Any, callback_args: Sequence[Any] = (), error: SNMPError | None = None
     ) -> Response:
-        self = super().__new__(cls, (varlist, *callback_args))
-        self.error = error
+        self = _new_tuple(cls, (varlist, *callback_args))
+        if error is not None:
+            self.error = error
         return self
 
     @property
