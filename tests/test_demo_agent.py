@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from snmp_component import Kernel, SNMPComponent, errors
+from snmp_component import Kernel, SNMPComponent, blocking, errors
 from snmp_component._core import ber
 from snmp_component.component import SNMPSession
 from snmp_component.testing.agent import SYS_NAME, DemoAgent
@@ -297,12 +297,8 @@ def test_agent_command_serves_until_sigterm_or_ctrl_c() -> None:
                 "demo agent (SNMPv1/v2c, read-only, community public) listening on "
                 f"127.0.0.1:{agent.port}; Ctrl-C stops it"
             )
-            done = subprocess.run(
-                [sys.executable, "-m", "snmp_component", "get", "-v", "2c", "-c", "public",
-                 agent.address, "sysName.0"],
-                capture_output=True, text=True, timeout=30,
-            )  # fmt: skip
-            assert done.stdout == "SNMPv2-MIB::sysName.0 = STRING: demo-agent\n", done.stderr
+            with blocking.Session(DestHost=agent.address, Version=2, Timeout=500_000) as snmp:
+                assert snmp.get("sysName.0")[0].val == SYS_NAME
         finally:
             code = agent.stop(signum)
         assert code == 0 and agent.stderr == "", agent.stderr
