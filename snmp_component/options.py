@@ -4,6 +4,10 @@ Keyword names are net-snmp ``SNMP::Session`` names matched ignoring case, ``-`` 
 (``DestHost``, ``desthost``, ``dest_host``, ``-DestHost``); ``hostname`` is a synonym of
 ``DestHost``. Everything is checked here, before any socket or engine exists, and every
 problem is a :class:`~snmp_component.errors.ConfigurationError` that names the keyword.
+Keyword matching and the SNMPv3 keywords (``SecName`` ... ``SecEngineId``) are
+:mod:`snmp_component.credentials`' rules and messages, the same for the trap sender, the
+trap listener's ``Users`` and the pysnmp engine; what pysnmp's engine would refuse later
+(``Retries`` over 255 ...) is refused here too.
 
 Secrets (communities, pass phrases) never appear in a message or a ``repr``: messages name
 the keyword, never echo a value that may be a secret (a pass phrase given to ``AuthProto`` by
@@ -19,62 +23,83 @@ import logging
 import math
 import socket
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
+from . import credentials
 from ._core.plans import MAX_REQUESTS, MAX_ROWS
 from ._core.secret import secret_bytes, secret_str
+from .credentials import (
+    AUTH_PROTOCOLS,
+    PRIV_PROTOCOLS,
+    SEC_LEVELS,
+    Credentials,
+    normalise_key,
+    normalise_keywords,
+)
 from .errors import ConfigurationError
+
+__all__ = [
+    "AUTH_PROTOCOLS",
+    "KEYWORDS",
+    "PRIV_PROTOCOLS",
+    "PYSNMP_MAX_RETRIES",
+    "PYSNMP_MAX_TIMEOUT",
+    "SEC_LEVELS",
+    "SYNONYMS",
+    "SessionOptions",
+    "normalise_key",
+    "parse_flag",
+    "parse_options",
+    "split_host",
+    "split_local",
+]
 
 log = logging.getLogger("snmp_component")
 
-AUTH_PROTOCOLS = ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
-PRIV_PROTOCOLS = ("DES", "3DES", "AES", "AES-128", "AES-192", "AES-256", "AES-192-C", "AES-256-C")
-SEC_LEVELS = ("noAuthNoPriv", "authNoPriv", "authPriv")
+KEYWORDS: Final = (
+    "Alias",
+    "DestHost",
+    "RemotePort",
+    "Community",
+    "Version",
+    "Timeout",
+    "Retries",
+    "SecName",
+    "SecLevel",
+    "AuthProto",
+    "AuthPass",
+    "PrivProto",
+    "PrivPass",
+    "Context",
+    "ContextEngineId",
+    "SecEngineId",
+    "UseNumeric",
+    "UseLongNames",
+    "UseSprintValue",
+    "UseEnums",
+    "NonIncreasing",
+    "MaxInFlight",
+    "MaxRows",
+    "MaxRequests",
+    "Deadline",
+    "V3Engine",
+    "LocalAddr",
+    "LocalPort",
+)
+"""The canonical spelling of every ``create()`` keyword."""
+SYNONYMS: Final = {"hostname": "DestHost"}
+"""Other names of a keyword, used when the keyword itself is not given."""
 
-# Canonical spelling of every keyword, by its normalised form.
-_CANONICAL = {
-    name.lower(): name
-    for name in (
-        "Alias",
-        "DestHost",
-        "RemotePort",
-        "Community",
-        "Version",
-        "Timeout",
-        "Retries",
-        "SecName",
-        "SecLevel",
-        "AuthProto",
-        "AuthPass",
-        "PrivProto",
-        "PrivPass",
-        "Context",
-        "ContextEngineId",
-        "SecEngineId",
-        "UseNumeric",
-        "UseLongNames",
-        "UseSprintValue",
-        "UseEnums",
-        "NonIncreasing",
-        "MaxInFlight",
-        "MaxRows",
-        "MaxRequests",
-        "Deadline",
-        "V3Engine",
-        "LocalAddr",
-        "LocalPort",
-    )
-}
+# SNMP-TARGET-MIB's limits, which pysnmp's engine keeps its targets in: snmpTargetAddrRetryCount
+# (0..255) and snmpTargetAddrTimeout (hundredths of a second, 0..2147483647).
+PYSNMP_MAX_RETRIES: Final = 255
+PYSNMP_MAX_TIMEOUT: Final = 21_474_836  # seconds
+
 _VERSIONS: dict[Any, int] = {
     1: 1, "1": 1, "v1": 1, "snmpv1": 1,
     2: 2, "2": 2, "2c": 2, "v2c": 2, "snmpv2c": 2, "v2": 2,
     3: 3, "3": 3, "v3": 3, "snmpv3": 3,
 }  # fmt: skip
-
-
-def normalise_key(key: str) -> str:
-    """``-Dest_Host`` -> ``desthost``."""
-    return key.lower().replace("-", "").replace("_", "")
 
 
 @dataclass(frozen=True)
@@ -135,6 +160,14 @@ class SessionOptions:
                 return socket.AF_INET6 if ip.version == 6 else socket.AF_INET
         return None
 
+    @property
+    def credentials(self) -> Credentials:
+        """The SNMPv3 credentials of these options, as one value (for the senders)."""
+        level = self.sec_level if self.version == 3 else "noAuthNoPriv"
+        return Credentials(self.sec_name, level, self.auth_proto, self.auth_pass,
+                           self.priv_proto, self.priv_pass, self.context,
+                           self.context_engine_id, self.sec_engine_id)  # fmt: skip
+
     def __post_init__(self) -> None:
         """Wrap the secrets (see the class doc)."""
         if isinstance(self.community, bytes | bytearray | memoryview):
@@ -152,22 +185,7 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
         ConfigurationError: an unknown keyword (naming the valid ones), a duplicate
             spelling, a missing ``DestHost`` or any invalid value.
     """
-    given: dict[str, Any] = {}
-    hostname: Any = None
-    for key, value in kwargs.items():
-        norm = normalise_key(key)
-        if norm == "hostname":
-            hostname = value  # a synonym of DestHost; DestHost wins when both are given
-            continue
-        name = _CANONICAL.get(norm)
-        if name is None:
-            valid = ", ".join(sorted(_CANONICAL.values()))
-            raise ConfigurationError(f"unknown keyword {key!r}; valid keywords are: {valid}")
-        if name in given:
-            raise ConfigurationError(f"keyword {name} given twice (as {key!r})")
-        given[name] = value
-    if "DestHost" not in given and hostname is not None:
-        given["DestHost"] = hostname
+    given = normalise_keywords(kwargs, KEYWORDS, synonyms=SYNONYMS)
 
     alias = given.get("Alias", "snmp")
     if not isinstance(alias, str) or not alias:
@@ -211,22 +229,7 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
         raise ConfigurationError(f"Retries must be an int >= 0, not {retries!r}")
 
-    sec_level = _choice("SecLevel", given.get("SecLevel", "noAuthNoPriv"), SEC_LEVELS)
-    auth_proto = priv_proto = None
-    auth_pass = priv_pass = None
-    if version == 3:
-        if sec_level in ("authNoPriv", "authPriv"):
-            auth_proto = _choice("AuthProto", given.get("AuthProto", "MD5"), AUTH_PROTOCOLS)
-            auth_pass = _password("AuthPass", given.get("AuthPass"))
-        if sec_level == "authPriv":
-            priv_proto = _choice("PrivProto", given.get("PrivProto", "DES"), PRIV_PROTOCOLS)
-            priv_pass = _password("PrivPass", given.get("PrivPass"))
-    else:
-        for name in ("AuthProto", "PrivProto"):
-            if name in given:
-                protocols = AUTH_PROTOCOLS if name == "AuthProto" else PRIV_PROTOCOLS
-                _choice(name, given[name], protocols)
-
+    sec_level, creds = _credentials(given, version)
     v3_engine = given.get("V3Engine", "native")
     if v3_engine not in ("native", "pysnmp"):
         raise ConfigurationError(f"V3Engine must be 'native' or 'pysnmp', not {v3_engine!r}")
@@ -253,8 +256,19 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
                 f"LocalAddr {local_addr!r} is IPv{local_ip.version} but DestHost {dest!r} is "
                 f"IPv{dest_ip.version}"
             )
-    if (local_addr is not None or local_port) and version == 3 and v3_engine == "pysnmp":
-        raise ConfigurationError("LocalAddr and LocalPort need V3Engine='native'")
+    if version == 3 and v3_engine == "pysnmp":  # what pysnmp's engine would refuse later
+        if local_addr is not None or local_port:
+            raise ConfigurationError("LocalAddr and LocalPort need V3Engine='native'")
+        if retries > PYSNMP_MAX_RETRIES:
+            raise ConfigurationError(
+                f"Retries must be an int in 0..{PYSNMP_MAX_RETRIES} with V3Engine='pysnmp', "
+                f"not {retries!r}"
+            )
+        if timeout_us / 1e6 > PYSNMP_MAX_TIMEOUT:
+            raise ConfigurationError(
+                f"Timeout must be at most {PYSNMP_MAX_TIMEOUT * 1_000_000} microseconds with "
+                f"V3Engine='pysnmp', not {timeout_us!r}"
+            )
 
     max_in_flight = given.get("MaxInFlight", 10)
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1:
@@ -269,28 +283,57 @@ def parse_options(kwargs: dict[str, Any]) -> SessionOptions:
         community=community,
         timeout=timeout_us / 1e6,
         retries=retries,
-        sec_name=_text("SecName", given.get("SecName", "initial")),
+        sec_name=_str(creds.sec_name),
         sec_level=sec_level,
-        auth_proto=auth_proto,
-        auth_pass=auth_pass,
-        priv_proto=priv_proto,
-        priv_pass=priv_pass,
-        context=_text("Context", given.get("Context", "")),
-        context_engine_id=_engine_id("ContextEngineId", given.get("ContextEngineId")),
-        sec_engine_id=_engine_id("SecEngineId", given.get("SecEngineId")),
-        use_numeric=_flag("UseNumeric", given.get("UseNumeric", False)),
-        non_increasing=_flag("NonIncreasing", given.get("NonIncreasing", False)),
+        auth_proto=creds.auth_proto,
+        auth_pass=_str_or_none(creds.auth_pass),
+        priv_proto=creds.priv_proto,
+        priv_pass=_str_or_none(creds.priv_pass),
+        context=creds.context,
+        context_engine_id=creds.context_engine_id,
+        sec_engine_id=creds.sec_engine_id,
+        use_numeric=parse_flag("UseNumeric", given.get("UseNumeric", False)),
+        non_increasing=parse_flag("NonIncreasing", given.get("NonIncreasing", False)),
         max_in_flight=max_in_flight,
         v3_engine=v3_engine,
         max_rows=max_rows,
         max_requests=max_requests,
         deadline=None if deadline is None else float(deadline),
-        use_long_names=_flag("UseLongNames", given.get("UseLongNames", False)),
-        use_sprint_value=_flag("UseSprintValue", given.get("UseSprintValue", False)),
-        use_enums=_flag("UseEnums", given.get("UseEnums", False)),
+        use_long_names=parse_flag("UseLongNames", given.get("UseLongNames", False)),
+        use_sprint_value=parse_flag("UseSprintValue", given.get("UseSprintValue", False)),
+        use_enums=parse_flag("UseEnums", given.get("UseEnums", False)),
         local_addr=local_addr,
         local_port=local_port,
     )
+
+
+def _credentials(given: dict[str, Any], version: int) -> tuple[str, Credentials]:
+    """``(SecLevel, credentials)`` of the keywords; every check and message is
+    :mod:`snmp_component.credentials`'. On v1/v2c nothing of USM is used, so the level's
+    pass phrases are not required, but what is given is checked all the same."""
+    level = credentials.sec_level(given.get("SecLevel", "noAuthNoPriv"))
+    if version != 3:
+        if "AuthProto" in given:
+            credentials.auth_protocol(given["AuthProto"])
+        if "PrivProto" in given:
+            credentials.priv_protocol(given["PrivProto"])
+    creds = Credentials(
+        sec_name=given.get("SecName", "initial"),
+        sec_level=level if version == 3 else "noAuthNoPriv",
+        auth_proto=given.get("AuthProto"),
+        auth_pass=given.get("AuthPass"),
+        priv_proto=given.get("PrivProto"),
+        priv_pass=given.get("PrivPass"),
+        context=given.get("Context", ""),
+        context_engine_id=given.get("ContextEngineId"),
+        sec_engine_id=given.get("SecEngineId"),
+    )
+    return level, creds
+
+
+def _str_or_none(value: str | bytes | None) -> str | None:
+    """A component's pass phrase (never bytes: :class:`Credentials` made without ``octets``)."""
+    return None if value is None else _str(value)
 
 
 def _local(addr: Any, port: Any) -> tuple[str | None, int]:
@@ -389,7 +432,7 @@ def _positive_int(name: str, value: Any) -> int:
     return value
 
 
-def _flag(name: str, value: Any) -> bool:
+def parse_flag(name: str, value: Any) -> bool:
     """net-snmp style booleans: 1/0, True/False, and the strings "1", "0", "yes", "no"..."""
     if isinstance(value, bool | int) or value is None:
         return bool(value)
@@ -402,48 +445,7 @@ def _flag(name: str, value: Any) -> bool:
     raise ConfigurationError(f"{name} must be 0 or 1, not {value!r}")
 
 
-def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    """The canonical spelling of ``value`` among ``choices``.
-
-    The message never echoes ``value``: ``SecLevel``/``AuthProto``/``PrivProto`` sit next to
-    the pass phrases, and a pass phrase given to one of them by mistake must not leak.
-    """
-    if isinstance(value, str):
-        for choice in choices:
-            if value.replace("_", "-").lower() == choice.lower():
-                return choice
-        if name in ("AuthProto", "PrivProto"):
-            compact = value.replace("-", "").replace("_", "").lower()
-            for choice in choices:
-                if compact == choice.replace("-", "").lower():
-                    return choice
-    what = "value" if isinstance(value, str) else f"{type(value).__name__} value"
-    raise ConfigurationError(f"{name}: unsupported {what}; use one of {', '.join(choices)}")
-
-
-def _password(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise ConfigurationError(f"{name} is required for this SecLevel and must be a str")
-    if len(value) < 8:
-        raise ConfigurationError(f"{name} must be at least 8 characters long")
+def _str(value: str | bytes) -> str:
+    """A component's ``SecName`` (never bytes: :class:`Credentials` made without ``octets``)."""
+    assert isinstance(value, str)
     return value
-
-
-def _text(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise ConfigurationError(f"{name} must be a str, not {type(value).__name__}")
-    return value
-
-
-def _engine_id(name: str, value: Any) -> bytes | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        text = value[2:] if value.lower().startswith("0x") else value
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            pass
-    raise ConfigurationError(f"{name} must be bytes or a hex string like '0x80001f88...'")

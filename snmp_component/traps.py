@@ -78,21 +78,15 @@ from ._core.usm import UsmKeys, UsmUser
 from ._core.v3msg import MAX_ENGINE_BOOTS, encode_message
 from ._core.v3receiver import V3Receiver
 from ._core.vars import parse_set_vars
+from .credentials import Credentials, engine_boots, engine_id, normalise_keywords
 from .errors import (
     ConfigurationError,
     TransportError,
 )
 from .kernel import Event, Kernel, Session
-from .options import (
-    AUTH_PROTOCOLS,
-    PRIV_PROTOCOLS,
-    SessionOptions,
-    _choice,
-    parse_options,
-    split_host,
-)
+from .options import KEYWORDS, SYNONYMS, SessionOptions, parse_flag, parse_options
 from .transport import UdpTransport
-from .v3sender import V3Sender, usm_user
+from .v3sender import V3Sender
 from .varbind import VarList
 from .varformat import VarbindFormat
 
@@ -125,6 +119,12 @@ _MAX_READS = 256
 # receiver does not take its traps for replays), time counts from that start.
 _PROCESS_STARTED = time.monotonic()
 _PROCESS_BOOTS = min(max(1, int(time.time()) - 1_577_836_800), MAX_ENGINE_BOOTS - 1)
+
+# Keywords (matched as create()'s: ignoring case, "-" and "_"; see credentials.py).
+_SENDER_KEYWORDS = (*KEYWORDS, "LocalEngineId", "EngineBoots")
+_LISTENER_KEYWORDS = ("Alias", "LocalAddr", "LocalPort", "Communities", "Users", "UseNumeric",
+                      "UseLongNames", "LocalEngineId", "EngineBoots")  # fmt: skip
+_USER_KEYWORDS = ("SecName", "AuthProto", "AuthPass", "PrivProto", "PrivPass", "EngineId")
 
 
 # ====================================================================== conversions
@@ -207,20 +207,6 @@ def _ipv4(value: Any) -> bytes:
         raise ConfigurationError(f"agent_addr must be an IPv4 address, not {value!r}") from None
 
 
-def _engine_id(value: Any) -> bytes | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value[2:] if value.lower().startswith("0x") else value
-        try:
-            value = bytes.fromhex(text)
-        except ValueError:
-            raise ConfigurationError("an engine ID must be 5..32 octets (bytes or hex)") from None
-    if not isinstance(value, bytes) or not 5 <= len(value) <= 32:
-        raise ConfigurationError("an engine ID must be 5..32 octets (bytes or hex)")
-    return value
-
-
 # ====================================================================== sending
 class TrapSender:
     """Sends traps and informs to one receiver (awaitable; see the module doc).
@@ -234,23 +220,21 @@ class TrapSender:
             (v3 traps) and ``EngineBoots`` (default: this process's, see the module doc).
 
     Raises:
-        ConfigurationError: an invalid option.
+        ConfigurationError: an invalid option (checked here, all of them: nothing is
+            left to fail when the first trap or inform is sent). Keywords are matched as
+            ``create()``'s, with the same checks and messages (:mod:`~snmp_component.options`,
+            :mod:`~snmp_component.credentials`).
     """
 
     def __init__(self, kernel: Kernel | object | None = None, **options: Any) -> None:
-        opts = dict(options)
-        self._local_engine_id = _engine_id(opts.pop("LocalEngineId", None))
-        boots = opts.pop("EngineBoots", _PROCESS_BOOTS)
-        if type(boots) is not int or not 0 <= boots < MAX_ENGINE_BOOTS:
-            raise ConfigurationError(f"EngineBoots must be an int 0..2**31-2, not {boots!r}")
-        self._boots = boots
+        opts = normalise_keywords(options, _SENDER_KEYWORDS, synonyms=SYNONYMS)
+        self._local_engine_id = engine_id("LocalEngineId", opts.pop("LocalEngineId", None))
+        self._boots = engine_boots(opts.pop("EngineBoots", _PROCESS_BOOTS))
         opts.setdefault("Version", "2c")
         opts.setdefault("Retries", 1)
-        dest = opts.get("DestHost", opts.get("hostname"))
-        if isinstance(dest, str) and dest:
-            host, port = split_host(dest, opts.pop("RemotePort", 162))
-            opts["DestHost"] = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        opts.setdefault("RemotePort", 162)  # a port in DestHost wins, as for create()
         self.opts: SessionOptions = parse_options(opts)
+        self._creds: Credentials = self.opts.credentials
         self._owner: object = self if kernel is None else kernel
         if self.opts.local is not None:  # not on this host, or taken: say so now
             transport.check_local(self._owner, self.opts.family or socket.AF_INET, self.opts.local)
@@ -261,7 +245,7 @@ class TrapSender:
         self._udp: UdpTransport | None = None  # informs
         self._trap_udp: UdpTransport | None = None  # traps, when LocalAddr/LocalPort is set
         self._v3: V3Sender | None = None
-        self._user: UsmUser | None = None
+        self._user: UsmUser | None = None  # v3 traps: made once, when the first is sent
         self._msg_ids = 0
         self._closed = False
         self._format = VarbindFormat.from_options(self.opts)  # inform answers
@@ -485,7 +469,7 @@ class TrapSender:
             raise ConfigurationError("SNMPv3 traps need LocalEngineId (the sender's engine ID)")
         opts = self.opts
         if self._user is None:
-            self._user = usm_user(opts)
+            self._user = self._creds.usm_user()
         keys = self._user.localize(engine_id)
         engine_time = int(time.monotonic() - _PROCESS_STARTED)
         try:
@@ -594,40 +578,30 @@ class SNMPTrapListener:
     """
 
     def __init__(self, kernel: Kernel, **options: Any) -> None:
-        opts = {k.lower().replace("_", "").replace("-", ""): v for k, v in options.items()}
-        known = {"alias", "localaddr", "localport", "communities", "users", "usenumeric",
-                 "uselongnames", "localengineid", "engineboots"}  # fmt: skip
-        unknown = set(opts) - known
-        if unknown:
-            raise ConfigurationError(
-                f"unknown keyword(s) {sorted(unknown)}; valid: Alias, LocalAddr, LocalPort, "
-                "Communities, Users, UseNumeric, UseLongNames, LocalEngineId, EngineBoots"
-            )
-        alias = opts.get("alias", "traps")
+        opts = normalise_keywords(options, _LISTENER_KEYWORDS)
+        alias = opts.get("Alias", "traps")
         if alias is not None and (not isinstance(alias, str) or not alias):
             raise ConfigurationError(f"Alias must be a non-empty str or None, not {alias!r}")
         if alias is not None and kernel.alias_resolve(alias) is not None:
             raise ConfigurationError(f"alias {alias!r} is in use")
         self.alias: str | None = alias
         self.kernel = kernel
-        self.communities: frozenset[bytes] = _parse_communities(opts.get("communities", ["public"]))
-        self._users = _parse_users(opts.get("users"))
-        boots = opts.get("engineboots", 1)
-        if type(boots) is not int or not 0 < boots < MAX_ENGINE_BOOTS:
-            raise ConfigurationError(f"EngineBoots must be an int 1..2**31-2, not {boots!r}")
-        engine_id = _engine_id(opts.get("localengineid"))
-        if engine_id is None:  # like net-snmp's default: 80001f8880 + random octets
-            engine_id = bytes.fromhex("80001f8880") + os.urandom(8)
-        self._v3 = V3Receiver(engine_id, boots, time.monotonic(), self._keys_for)
+        self.communities: frozenset[bytes] = _parse_communities(opts.get("Communities", ["public"]))
+        self._users = _parse_users(opts.get("Users"))
+        boots = engine_boots(opts.get("EngineBoots", 1))
+        local_engine_id = engine_id("LocalEngineId", opts.get("LocalEngineId"))
+        if local_engine_id is None:  # like net-snmp's default: 80001f8880 + random octets
+            local_engine_id = bytes.fromhex("80001f8880") + os.urandom(8)
+        self._v3 = V3Receiver(local_engine_id, boots, time.monotonic(), self._keys_for)
         self._format = VarbindFormat(
-            numeric=bool(opts.get("usenumeric", False)),
-            long_names=bool(opts.get("uselongnames", False)),
+            numeric=parse_flag("UseNumeric", opts.get("UseNumeric", False)),
+            long_names=parse_flag("UseLongNames", opts.get("UseLongNames", False)),
         )
         self.stats = ListenerStats()
         self._subscribers: dict[int, tuple[Session, str]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sock: socket.socket | None = self._bind(
-            opts.get("localaddr", "127.0.0.1"), opts.get("localport", 0)
+            opts.get("LocalAddr", "127.0.0.1"), opts.get("LocalPort", 0)
         )
         self.address: tuple[Any, ...] = self._sock.getsockname()
         self.port: int = self.address[1]
@@ -693,7 +667,7 @@ class SNMPTrapListener:
         if not isinstance(host, str):
             raise ConfigurationError(f"LocalAddr must be a str, not {host!r}")
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port < 65536:
-            raise ConfigurationError(f"LocalPort must be an int 0..65535, not {port!r}")
+            raise ConfigurationError(f"LocalPort must be an int in 0..65535, not {port!r}")
         host = host.strip("[]")
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_DGRAM)
@@ -928,65 +902,38 @@ def _parse_users(value: Any) -> list[_User]:
     return [_parse_user(spec, i) for i, spec in enumerate(value, 1)]
 
 
-_USER_KEYS = {"secname": "SecName", "authproto": "AuthProto", "authpass": "AuthPass",
-              "privproto": "PrivProto", "privpass": "PrivPass", "engineid": "EngineId"}  # fmt: skip
-
-
 def _parse_user(spec: Any, index: int = 1) -> _User:
-    """One ``Users`` entry. Messages name the entry and the keyword, never a value: an
-    entry of the wrong type, a protocol given a pass phrase ... may be carrying a secret."""
-    where = f"Users entry {index}"
+    """One ``Users`` entry: :class:`~snmp_component.credentials.Credentials`' checks and
+    messages, after ``"Users entry N: "``. The entry's keywords give its level: a privacy
+    one makes it authPriv, an authentication one authNoPriv. SecName and pass phrases may
+    be bytes too (received user names are octets)."""
+    prefix = f"Users entry {index}: "
     if isinstance(spec, UsmUser):
         return _User(spec, None)
     if not isinstance(spec, Mapping):
         raise ConfigurationError(
-            f"{where} must be a dict of SecName, AuthProto, AuthPass, PrivProto, PrivPass, "
-            f"EngineId (or a UsmUser), not {type(spec).__name__}"
+            f"Users entry {index} must be a dict of {', '.join(_USER_KEYWORDS)} (or a UsmUser), "
+            f"not {type(spec).__name__}"
         )
-    given: dict[str, Any] = {}
-    for key, val in spec.items():
-        if not isinstance(key, str):
-            raise ConfigurationError(f"{where}: keywords must be str, not {type(key).__name__}")
-        norm = key.lower().replace("_", "").replace("-", "")
-        if norm not in _USER_KEYS:
-            raise ConfigurationError(
-                f"{where}: unknown keyword {key!r}; valid: {', '.join(_USER_KEYS.values())}"
-            )
-        if norm in given:
-            raise ConfigurationError(f"{where}: {_USER_KEYS[norm]} given twice")
-        given[norm] = val
-    name = given.get("secname")
-    if not isinstance(name, str | bytes) or not name:
-        raise ConfigurationError(f"{where} needs a SecName (a non-empty str or bytes)")
-    auth_pass = _pass_phrase(where, "AuthPass", given.get("authpass"))
-    priv_pass = _pass_phrase(where, "PrivPass", given.get("privpass"))
-    auth = given.get("authproto", "MD5" if auth_pass else None)
-    priv = given.get("privproto", "DES" if priv_pass else None)
-    if auth is not None:
-        auth = _choice(f"{where}: AuthProto", auth, AUTH_PROTOCOLS)
-        if auth_pass is None:
-            raise ConfigurationError(f"{where}: AuthProto needs an AuthPass")
-    if priv is not None:
-        priv = _choice(f"{where}: PrivProto", priv, PRIV_PROTOCOLS)
-        if priv_pass is None:
-            raise ConfigurationError(f"{where}: PrivProto needs a PrivPass")
-        if auth is None:
-            raise ConfigurationError(f"{where}: PrivProto needs an AuthProto")
-    try:
-        user = UsmUser(name, auth, auth_pass if auth else None, priv, priv_pass if priv else None)
-    except ConfigurationError as exc:  # the user name (no secret is checked there any more)
-        raise ConfigurationError(f"{where}: {exc}") from None
-    return _User(user, _engine_id(given.get("engineid")))
+    given = normalise_keywords(spec, _USER_KEYWORDS, prefix=prefix)
+    if given.get("SecName") is None:
+        raise ConfigurationError(f"{prefix}SecName is required")
+    auth = given.get("AuthProto") is not None or given.get("AuthPass") is not None
+    priv = given.get("PrivProto") is not None or given.get("PrivPass") is not None
+    if priv and not auth:
+        raise ConfigurationError(f"{prefix}PrivProto needs an AuthProto")
 
+    def where(keyword: str) -> str:
+        return prefix
 
-def _pass_phrase(where: str, name: str, value: Any) -> bytes | None:
-    """A ``Users`` pass phrase as bytes (USM: at least 8 octets); ``None`` when absent."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.encode()
-    if not isinstance(value, bytes):
-        raise ConfigurationError(f"{where}: {name} must be a str or bytes")
-    if len(value) < 8:
-        raise ConfigurationError(f"{where}: {name} must be at least 8 octets long")
-    return SecretBytes(value)
+    creds = Credentials(
+        given["SecName"],
+        "authPriv" if priv else "authNoPriv" if auth else "noAuthNoPriv",
+        given.get("AuthProto"),
+        given.get("AuthPass"),
+        given.get("PrivProto"),
+        given.get("PrivPass"),
+        octets=True,
+        where=where,
+    )
+    return _User(creds.usm_user(), engine_id("EngineId", given.get("EngineId"), where=where))
