@@ -65,7 +65,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from typing import Any, Final
 
@@ -88,21 +88,16 @@ from pysnmp.smi.error import MibLoadError, MibNotFoundError
 from pysnmp.smi.instrum import MibInstrumController
 
 from .. import errors
-from .._core import ber, usm
+from .._core import ber
 from .._core.cache import ByteCache, oid_size
 from .._core.oid import MAX_SUBID as _MAX_SUBID
 from .._core.pdu import PduResult, RawValue, RawVarbind
-from .._core.secret import secret_str
+from ..credentials import Credentials, Where
+from ..options import PYSNMP_MAX_RETRIES, PYSNMP_MAX_TIMEOUT
 
 __all__ = ["ROTATE_AFTER_TARGETS", "V3Client", "V3Credentials"]
 
 # ----------------------------------------------------------------------------------- credentials
-
-_SEC_LEVELS: Final = {
-    "noauthnopriv": "noAuthNoPriv",
-    "authnopriv": "authNoPriv",
-    "authpriv": "authPriv",
-}
 
 # net-snmp spelling -> name of the pysnmp.entity.config constant.
 _AUTH_PROTOCOLS: Final = {
@@ -124,55 +119,33 @@ _PRIV_PROTOCOLS: Final = {
     "AES-192-C": "USM_PRIV_CFB192_AES",
     "AES-256-C": "USM_PRIV_CFB256_AES",
 }
-_DEFAULT_AUTH: Final = "MD5"  # SNMP::Session's AuthProto default (and pysnmp's)
-_DEFAULT_PRIV: Final = "DES"  # SNMP::Session's PrivProto default (and pysnmp's)
-_MIN_PASS_OCTETS: Final = 8  # net-snmp's USM_LENGTH_P_MIN; pysnmp raises WrongValueError below
+# V3Credentials' field of each keyword: its messages start with the field's name.
+_FIELDS: Final = {
+    "SecName": "sec_name",
+    "SecLevel": "sec_level",
+    "AuthProto": "auth_proto",
+    "AuthPass": "auth_pass",
+    "PrivProto": "priv_proto",
+    "PrivPass": "priv_pass",
+    "Context": "context",
+    "ContextEngineId": "context_engine_id",
+    "SecEngineId": "sec_engine_id",
+}
 
 
-def _canonical_proto(field: str, value: object, canonical: Callable[[str], str]) -> str:
-    """net-snmp spelling via the USM core's alias rules, the error naming ``field``."""
-    if not isinstance(value, str):
-        raise errors.ConfigurationError(
-            f"{field}: must be a protocol name string, not {type(value).__name__}"
-        )
-    try:
-        return canonical(value)
-    except errors.ConfigurationError as exc:
-        raise errors.ConfigurationError(f"{field}: {exc}") from None
-
-
-def _check_pass(field: str, value: object, level: str) -> None:
-    if value is None:
-        raise errors.ConfigurationError(f"{field}: required for security level {level}")
-    if not isinstance(value, str):
-        raise errors.ConfigurationError(f"{field}: must be a str, not {type(value).__name__}")
-    if len(value.encode("utf-8")) < _MIN_PASS_OCTETS:
-        raise errors.ConfigurationError(
-            f"{field}: must be at least {_MIN_PASS_OCTETS} characters long"
-        )
-
-
-def _check_engine_id(field: str, value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, bytes):
-        raise errors.ConfigurationError(f"{field}: must be bytes, not {type(value).__name__}")
-    if not 5 <= len(value) <= 32:
-        raise errors.ConfigurationError(
-            f"{field}: an SNMP engine ID is 5 to 32 octets long, got {len(value)}"
-        )
+def _field_of(keyword: str) -> str:
+    return f"{_FIELDS.get(keyword, keyword)}: "
 
 
 @dataclass(frozen=True, repr=False)
-class V3Credentials:
-    """SNMPv3 USM credentials plus the context, validated and normalised on construction.
+class V3Credentials(Credentials):
+    """SNMPv3 USM credentials plus the context, as one pysnmp engine is keyed by.
 
-    Protocol names use net-snmp's spelling and are matched case-insensitively
-    (``SHA-1``/``SHA1`` mean ``SHA``, ``AES-128`` means ``AES``); they are stored canonical.
-    A missing protocol for a level that needs one means ``MD5`` / ``DES`` (SNMP::Session's
-    defaults). Fields the level does not use are cleared, so equal effective credentials
-    compare equal (and share one pysnmp engine). Pass phrases are never shown: ``repr`` and
-    ``str`` print ``'***'``.
+    A :class:`~snmp_component.credentials.Credentials`: the same checks, normalisation and
+    messages as ``create()``'s (see :mod:`snmp_component.credentials`), each message after
+    the name of the field it is about (``"auth_pass: AuthPass must be at least 8 ..."``).
+    Built from a component's options, which were checked at ``create()``, it cannot fail.
+    Pass phrases are never shown: ``repr`` and ``str`` print ``'***'``.
 
     Attributes:
         sec_name: USM user name (1..32 octets).
@@ -191,73 +164,19 @@ class V3Credentials:
     """
 
     sec_name: str
-    sec_level: str
-    auth_proto: str | None = None
     auth_pass: str | None = None
-    priv_proto: str | None = None
     priv_pass: str | None = None
-    context: str = ""
-    context_engine_id: bytes | None = None
-    sec_engine_id: bytes | None = None
 
-    def __post_init__(self) -> None:
-        """Validate every field and normalise protocol names (see the class docstring)."""
-        setf = partial(object.__setattr__, self)
-        if not isinstance(self.sec_name, str):
-            raise errors.ConfigurationError(
-                f"sec_name: must be a str, not {type(self.sec_name).__name__}"
-            )
-        if not 1 <= len(self.sec_name.encode("utf-8")) <= 32:
-            raise errors.ConfigurationError("sec_name: must be 1 to 32 octets long")
-        level = _SEC_LEVELS.get(self.sec_level.lower()) if isinstance(self.sec_level, str) else None
-        if level is None:
-            raise errors.ConfigurationError(
-                f"sec_level: expected noAuthNoPriv, authNoPriv or authPriv, got {self.sec_level!r}"
-            )
-        setf("sec_level", level)
-        if level == "noAuthNoPriv":
-            for name in ("auth_proto", "auth_pass", "priv_proto", "priv_pass"):
-                setf(name, None)
-        else:
-            auth = _DEFAULT_AUTH if self.auth_proto is None else self.auth_proto
-            setf("auth_proto", _canonical_proto("auth_proto", auth, usm.canonical_auth))
-            _check_pass("auth_pass", self.auth_pass, level)
-            if level == "authPriv":
-                priv = _DEFAULT_PRIV if self.priv_proto is None else self.priv_proto
-                setf(
-                    "priv_proto",
-                    _canonical_proto("priv_proto", priv, usm.canonical_priv),
-                )
-                _check_pass("priv_pass", self.priv_pass, level)
-            else:
-                setf("priv_proto", None)
-                setf("priv_pass", None)
-        if not isinstance(self.context, str):
-            raise errors.ConfigurationError(
-                f"context: must be a str, not {type(self.context).__name__}"
-            )
-        if len(self.context.encode("utf-8")) > 32:
-            raise errors.ConfigurationError("context: a context name is at most 32 octets long")
-        _check_engine_id("context_engine_id", self.context_engine_id)
-        _check_engine_id("sec_engine_id", self.sec_engine_id)
-        setf("auth_pass", secret_str(self.auth_pass))  # repr '***' wherever they are copied
-        setf("priv_pass", secret_str(self.priv_pass))
+    @classmethod
+    def _where(cls) -> Where:
+        return _field_of
 
-    def __repr__(self) -> str:
-        """Every field, with the pass phrases shown as ``'***'``."""
-
-        def secret(value: str | None) -> str:
-            return "None" if value is None else "'***'"
-
-        return (
-            f"V3Credentials(sec_name={self.sec_name!r}, sec_level={self.sec_level!r}, "
-            f"auth_proto={self.auth_proto!r}, auth_pass={secret(self.auth_pass)}, "
-            f"priv_proto={self.priv_proto!r}, priv_pass={secret(self.priv_pass)}, "
-            f"context={self.context!r}, context_engine_id={self.context_engine_id!r}, "
-            f"sec_engine_id={self.sec_engine_id!r})"
-        )
-
-    __str__ = __repr__
+    @classmethod
+    def of(cls, creds: Credentials) -> V3Credentials:
+        """``creds`` (checked already: this cannot fail) as the pysnmp engine's key."""
+        if isinstance(creds, V3Credentials):
+            return creds
+        return cls(*(getattr(creds, f.name) for f in fields(Credentials)))
 
     def engine_key(self) -> V3Credentials:
         """These credentials without the context: what one pysnmp engine is shared by."""
@@ -979,11 +898,15 @@ class V3Client:
             isinstance(timeout, bool)
             or not isinstance(timeout, int | float)
             or not math.isfinite(timeout)
-            or not 0 < timeout <= 21_474_836
+            or not 0 < timeout <= PYSNMP_MAX_TIMEOUT
         ):
-            raise errors.ConfigurationError(f"timeout: must be seconds > 0, got {timeout!r}")
-        if type(retries) is not int or not 0 <= retries <= 255:
-            raise errors.ConfigurationError(f"retries: must be an int in 0..255, got {retries!r}")
+            raise errors.ConfigurationError(
+                f"timeout: must be seconds in (0, {PYSNMP_MAX_TIMEOUT}], got {timeout!r}"
+            )
+        if type(retries) is not int or not 0 <= retries <= PYSNMP_MAX_RETRIES:
+            raise errors.ConfigurationError(
+                f"retries: must be an int in 0..{PYSNMP_MAX_RETRIES}, got {retries!r}"
+            )
         self._creds = creds
         self._engine_key = creds.engine_key()
         self._secrets = creds._secrets()
