@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import math
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Final
 
@@ -212,6 +214,22 @@ class DemoAgent(asyncio.DatagramProtocol):
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+
+    @contextlib.contextmanager
+    def in_thread(self) -> Iterator[DemoAgent]:
+        """Serve from an event loop in a thread of its own while the block runs: for
+        synchronous callers (a net-snmp tool in a subprocess, say)."""
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="DemoAgent", daemon=True)
+        thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(self.start(), loop).result(10)
+            yield self
+        finally:
+            loop.call_soon_threadsafe(self.close)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(10)
+            loop.close()
 
     async def __aenter__(self) -> DemoAgent:
         return await self.start()

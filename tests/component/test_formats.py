@@ -16,14 +16,12 @@ when the tools are missing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import os
 import re
 import shutil
 import socket
 import subprocess
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -270,22 +268,6 @@ def record_walk(port: int, root: Oid = (1, 3, 6, 1)) -> list[ber.VarBind]:
     raise AssertionError("unreachable")
 
 
-@contextlib.contextmanager
-def serving(agent: DemoAgent) -> Iterator[int]:
-    """Run ``agent`` on an event loop of its own thread; yields its port."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        asyncio.run_coroutine_threadsafe(agent.start(), loop).result(10)
-        yield agent.port
-    finally:
-        loop.call_soon_threadsafe(agent.close)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
-
-
 @needs_cli
 def test_every_value_of_the_agent_prints_as_net_snmp(snmpd: SnmpdAgent) -> None:
     """A bulk walk of the whole agent with UseSprintValue, against ``snmpbulkwalk -Oqsb``:
@@ -297,7 +279,8 @@ def test_every_value_of_the_agent_prints_as_net_snmp(snmpd: SnmpdAgent) -> None:
     """
     recorded = record_walk(snmpd.port)
     assert len(recorded) > 1000
-    with serving(DemoAgent(mib=snapshot(recorded))) as port:
+    with DemoAgent(mib=snapshot(recorded)).in_thread() as agent:
+        port = agent.port
 
         async def body(snmp: SNMPSession) -> list[VarList]:
             return await snmp.bulkwalk(0, 50, ".1.3.6.1")
