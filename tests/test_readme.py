@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import site
 import subprocess
 import sys
@@ -44,6 +45,9 @@ from pathlib import Path
 import pytest
 
 import snmp_component
+from snmp_component._core.ber import VarBind
+from snmp_component._core.oid import Oid
+from snmp_component.testing.agent import DemoAgent
 from snmp_component.testing.agent_cli import DEFAULT_HOST, DEFAULT_PORT, AgentProcess
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +55,8 @@ README = ROOT / "README.md"
 README_ADDRESS = "127.0.0.1:1161"
 """The demo agent's address as the README writes it."""
 AGENT_COMMAND = "python -m snmp_component agent"
+MIB_DIR = ROOT.parent / "shared" / "mibs"
+"""net-snmp's MIBs for its tools' ``-M`` (as tests/component/test_formats.py)."""
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
 _MARKER = re.compile(r"<!--\s*fragment:\s*(\S.*?)\s*-->\s*\Z", re.S)
@@ -355,3 +361,81 @@ def test_an_add_mibs_cache_of_another_pysmi_is_compiled_again(tmp_path: Path) ->
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(gzip.decompress(cached.read_bytes()))["pysmi"] != "0.0.1"
+
+
+# ------------------------------------------------------------------ net-snmp's lines
+class PadsTheEnd(DemoAgent):
+    """Fills every GETBULK repetition past the end with endOfMibView (RFC 3416 allows it)."""
+
+    def _bulk(self, vbs: list[VarBind], non_rep: int, max_rep: int, t: float) -> list[VarBind]:
+        out = [self._next_v2(oid, t) for oid, _tag, _value in vbs[:non_rep]]
+        last = [oid for oid, _tag, _value in vbs[non_rep:]]
+        for _ in range(max_rep):
+            row = [self._next_v2(oid, t) for oid in last]
+            out += row
+            last = [oid for oid, _tag, _value in row]
+        return out
+
+
+class GoesBack(DemoAgent):
+    """Answers ifDescr.1 again after ifDescr.3: an OID that does not increase."""
+
+    def _next(self, oid: Oid, t: float, v1: bool) -> VarBind | None:
+        if oid == (1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 3):
+            return self._get((1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 1), t, v1)
+        return super()._next(oid, t, v1)
+
+
+def both(agent: DemoAgent, tool: str, *argv: str) -> tuple[list[str], list[str]]:
+    """What ``snmp<tool>`` and ``snmpc <tool>`` print (stdout and stderr lines, exit code
+    last) against ``agent``, with the same arguments."""
+    printed = []
+    for command in ([f"snmp{tool}", "-m", "ALL", "-M", str(MIB_DIR)],
+                    [sys.executable, "-m", "snmp_component", tool]):  # fmt: skip
+        done = subprocess.run(
+            [*command, "-c", "public", *argv[:-1], f"127.0.0.1:{agent.port}", argv[-1]],
+            capture_output=True, text=True, timeout=60,
+            env={**os.environ, "SNMPCONFPATH": os.devnull},
+        )  # fmt: skip
+        printed.append([*(done.stdout + done.stderr).splitlines(), f"exit {done.returncode}"])
+    return printed[0], printed[1]
+
+
+@pytest.mark.skipif(
+    not all(shutil.which(f"snmp{tool}") for tool in ("walk", "bulkwalk", "table")),
+    reason="net-snmp's snmpwalk/snmpbulkwalk/snmptable are not installed",
+)
+def test_the_known_exceptions_to_net_snmps_lines_hold() -> None:
+    """The README lists where ``snmpc`` does not print net-snmp's lines; each still differs
+    as described (if one does not any more, drop it from the README)."""
+    text = README.read_text()
+    end = "No more variables left in this MIB View (It is past the end of the MIB tree)"
+    with PadsTheEnd(clock=lambda: 1.0).in_thread() as agent:
+        theirs, ours = both(agent, "bulkwalk", "-v2c", "ifAlias")
+    assert "pads its last GETBULK response" in text
+    assert sum(line.endswith(end) for line in theirs) > 1
+    assert sum(line.endswith(end) for line in ours) == 1
+    assert [x for x in theirs if not x.endswith(end)] == [x for x in ours if not x.endswith(end)]
+
+    assert "an OID that does not increase" in text
+    with GoesBack(clock=lambda: 1.0).in_thread() as agent:
+        for tool, version in (("walk", "-v2c"), ("walk", "-v1"), ("bulkwalk", "-v2c")):
+            theirs, ours = both(agent, tool, version, "ifDescr")
+            assert theirs[:4] == [f"IF-MIB::ifDescr.{i} = STRING: {name}" for i, name in
+                                  ((1, "lo"), (2, "eth0"), (3, "eth1"), (1, "lo"))]  # fmt: skip
+            assert any(x.startswith("Error: OID not increasing: IF-MIB::ifDescr.") for x in theirs)
+            assert ours == [
+                f"snmp{tool}: OID not increasing: .1.3.6.1.2.1.2.2.1.2.1 after "
+                ".1.3.6.1.2.1.2.2.1.2.3",
+                "exit 1",
+            ]
+            assert theirs[-1] == "exit 1"
+
+    assert "SNMPv1 at the end of the agent's MIB" in text
+    with DemoAgent(clock=lambda: 1.0).in_thread() as agent:
+        theirs, ours = both(agent, "walk", "-v1", ".1.3.6.1.2.1.31.1.1.1.18.4")
+        last = "IF-MIB::ifAlias.4 = STRING: demo interface wlan0"
+        assert (theirs, ours) == (["End of MIB", last, "exit 0"], ["End of MIB", "exit 0"])
+        theirs, ours = both(agent, "table", "-v1", "ifXTable")
+        assert theirs == ["End of MIB", "IF-MIB::ifXTable: No entries", "exit 0"]
+        assert ours[0] == "SNMP table: IF-MIB::ifXTable" and ours[-1] == "exit 0"
