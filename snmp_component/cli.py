@@ -33,6 +33,7 @@ from . import errors, names
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from ._core.values import EXCEPTION_TAGS
+from .cli_table import TableError, TableOptions, layout, table_options
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
@@ -249,7 +250,7 @@ class AppOptions:
 
 
 # the -C letters each command takes (bulkwalk's and table's r/n take a number)
-_APP_LETTERS = {"walk": "piIctE", "bulkwalk": "cinpr", "table": "r"}
+_APP_LETTERS = {"walk": "piIctE", "bulkwalk": "cinpr"}
 
 
 def _app_options(command: str, values: list[str]) -> AppOptions:
@@ -392,7 +393,13 @@ def _request_oid(text: str) -> str:
 class Runner:
     """One command against one agent; ``run`` returns the exit code."""
 
-    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        out: TextIO,
+        err: TextIO,
+        table: TableOptions | None = None,
+    ) -> None:
         self.args = args
         self.out = out
         self.err = err
@@ -401,6 +408,7 @@ class Runner:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         self.printer = Printer(options, out)
+        self.table = table or TableOptions()
         self.app = _app_options(args.command, args.appopts)
         self.tool = _TOOL[args.command]
         self.progress = err.isatty()
@@ -544,11 +552,11 @@ class Runner:
         return self._print_rows(inside), False
 
     async def _table(self, snmp: RawSession) -> int:
-        """``snmptable``'s default layout: a title, then right-aligned columns."""
+        """``snmptable``: its ``-C`` options and layout (:mod:`~snmp_component.cli_table`)."""
         words = self.args.oids
         if len(words) != 1:
             raise UsageError("table takes one table name")
-        app = self.app
+        opts = self.table
         index = names.mib_index()
         table_oid = names.resolve(words[0])
         entry = next((n for n in index.nodes if n.kind == "row" and n.oid[:-1] == table_oid), None)
@@ -559,31 +567,49 @@ class Runner:
         for node in index.nodes:
             if node.oid[:-1] == entry.oid and node.access not in (None, "not-accessible"):
                 columns.setdefault(node.oid[-1], node.name)
-        if self.args.version == "1":  # no GETBULK on SNMPv1: snmptable walks with GETNEXT
-            lists = await snmp.walk(format_oid(entry.oid))
-        else:
-            lists = await snmp.bulkwalk(0, app.max_repetitions, format_oid(entry.oid))
+        order = sorted(columns)
+        labels = [columns[c] for c in order]
+        title = self.printer.format.name(table_oid)
+        if opts.headers_only:
+            self._print_lines(layout(title, labels, [], [], opts))
+            print(f"{title}: No entries", file=self.out)
+            return 0
+        bulk = opts.getbulk and self.args.version != "1"  # GETNEXT on SNMPv1, as snmptable
+        root = format_oid(entry.oid)
+        walked = await (snmp.bulkwalk(0, opts.max_repetitions, root) if bulk else snmp.walk(root))
+        # as snmptable: values quick-printed on one line, the index as the names print it
+        quick = ToolFormat(replace(self.printer.format.options, quick=True))
         cells: dict[Oid, dict[int, str]] = {}
-        text = ToolFormat(replace(self.printer.format.options, quick=True)).text  # as snmptable
-        for raw in (raw for varlist in lists for raw in varlist):
+        indices: dict[Oid, str] = {}
+        for raw in (raw for varlist in walked for raw in varlist):
             oid = raw[0]
             column, instance = oid[len(entry.oid)], oid[len(entry.oid) + 1 :]
             if column in columns:
-                cells.setdefault(instance, {})[column] = text(raw)
+                cells.setdefault(instance, {})[column] = quick.text(raw).replace("\n", " ")
+                indices.setdefault(instance, _index_of(self.printer.format.name(oid)))
         if not cells:
-            print(f"{self.printer.format.name(table_oid)}: No entries", file=self.out)
+            print(f"{title}: No entries", file=self.out)
             return 0
-        print(f"SNMP table: {self.printer.format.name(table_oid)}\n", file=self.out)
-        order = sorted(columns)
-        grid = [[columns[c] for c in order]]
-        grid += [[row.get(c, "?") for c in order] for row in cells.values()]
-        widths = [max(len(line[k]) for line in grid) for k in range(len(order))]
-        for line in grid:
-            print(
-                "".join(f" {cell:>{w}}" for cell, w in zip(line, widths, strict=True)),
-                file=self.out,
-            )
+        rows = [[row.get(c) for c in order] for row in cells.values()]
+        shown = list(indices.values())
+        batch = len(rows) if bulk else opts.max_repetitions  # snmptable prints each batch
+        for start in range(0, len(rows), batch):
+            end = start + batch
+            self._print_lines(
+                layout(title, labels, rows[start:end], shown[start:end], opts,
+                       first_pass=start == 0, seen=(rows[:end], shown[:end]))
+            )  # fmt: skip
         return 0
+
+    def _print_lines(self, lines: list[str]) -> None:
+        for line in lines:
+            print(line, file=self.out)
+
+
+def _index_of(name: str) -> str:
+    """snmptable's index column: what follows the object's label in its printed name."""
+    label = name.split("::", 1)[1] if "::" in name else name.lstrip(".")
+    return label.split(".", 1)[1] if "." in label else ""
 
 
 def _raw_text_output(stream: TextIO) -> None:
@@ -611,11 +637,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .testing.agent_cli import main as agent_main
 
         return agent_main(argv[1:])
+    table = None
+    if argv[:1] == ["table"]:  # snmptable reads its -C values from the next arguments
+        try:
+            argv, table = table_options(argv)
+        except TableError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
     parser = _parser()
     args = parser.parse_args(_join_option_values(argv))
     _raw_text_output(sys.stdout)
     try:
-        runner = Runner(args, sys.stdout, sys.stderr)
+        runner = Runner(args, sys.stdout, sys.stderr, table)
         return asyncio.run(runner.run())
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
