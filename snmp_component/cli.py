@@ -22,17 +22,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
 
 from . import errors, names
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from ._core.values import EXCEPTION_TAGS
+from ._version import __version__
 from .cli_table import TableError, TableOptions, layout, table_options
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
@@ -224,6 +227,16 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="output options, as net-snmp's: q Q v s S f n u b e E t T U a x",
     )
+    parser.add_argument("-n", dest="context", help="SNMPv3 context name")
+    parser.add_argument("-e", dest="sec_engine_id", help="SNMPv3 security engine ID (hex)")
+    parser.add_argument("-E", dest="context_engine_id", help="SNMPv3 context engine ID (hex)")
+    parser.add_argument(
+        "-m", dest="mibs", help="MIB modules to load, colon-separated (ALL: every one found)"
+    )
+    parser.add_argument("-M", dest="mibdirs", help="directories to load MIBs from, colon-separated")
+    parser.add_argument(
+        "-d", dest="dump", action="store_true", help="dump packets in hex (not supported)"
+    )
     parser.add_argument(
         "--clientaddr",
         metavar="ADDR[:PORT]",
@@ -310,6 +323,9 @@ def _component_options(args: argparse.Namespace) -> dict[str, Any]:
         if not args.secname:
             raise UsageError("No securityName specified (-u)")
         opts["SecName"] = args.secname
+        given = {"Context": args.context, "SecEngineId": args.sec_engine_id,
+                 "ContextEngineId": args.context_engine_id}  # fmt: skip
+        opts.update({key: value for key, value in given.items() if value is not None})
         level = args.seclevel or "noAuthNoPriv"
         opts["SecLevel"] = level
         if level != "noAuthNoPriv":
@@ -390,6 +406,42 @@ def _request_oid(text: str) -> str:
         raise UsageError(f"{text}: Unknown Object Identifier{detail}") from None
 
 
+_DEFAULT_MIB_DIRS = ("~/.snmp/mibs", "/usr/share/snmp/mibs", "/usr/share/snmp/mibs/iana",
+                     "/usr/share/snmp/mibs/ietf")  # fmt: skip
+"""net-snmp's default MIB search path (what ``-M`` adds to with a leading ``+``)."""
+
+
+def _mib_cache() -> Path:
+    """Where compiled user MIBs are kept between runs: the user's cache directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "snmp_component" / "mibs"
+
+
+def load_user_mibs(mibs: str | None, mibdirs: str | None, err: TextIO) -> None:
+    """``-m``/``-M``: compile (once; later runs load the cache) the modules the package does
+    not ship and add them to the names. ``-m ALL`` (or ``-M`` alone): every module found
+    in the directories; a module that cannot be loaded is reported, as net-snmp reports
+    it, and the command goes on."""
+    if not mibs and not mibdirs:
+        return
+    wanted = [m.lstrip("+") for m in (mibs or "").split(":") if m.lstrip("+")]
+    every = not wanted or "ALL" in wanted
+    dirs = [d for d in (mibdirs or "").split(":") if d]
+    if not dirs or dirs[0].startswith("+"):
+        dirs = [*_DEFAULT_MIB_DIRS, *(d.lstrip("+") for d in dirs)]
+    found = [d for d in (os.path.expanduser(d) for d in dirs) if os.path.isdir(d)]
+    shipped = {node.module for node in names.mib_index().nodes}
+    missing = [m for m in wanted if m != "ALL" and m not in shipped]
+    if not found or not (missing or (every and mibdirs)):
+        for module in missing:
+            print(f"Cannot find module ({module}): At line 0 in (none)", file=err)
+        return
+    try:
+        names.add_mibs(found, None if every else missing, cache_dir=_mib_cache())
+    except names.MibCompileError as exc:
+        print(str(exc), file=err)
+
+
 class Runner:
     """One command against one agent; ``run`` returns the exit code."""
 
@@ -415,6 +467,9 @@ class Runner:
 
     async def run(self) -> int:
         args = self.args
+        if args.dump:
+            raise UsageError("-d (packet dumps) is not supported")
+        load_user_mibs(args.mibs, args.mibdirs, self.err)
         kernel = Kernel()
         options = _component_options(args)
         if self.app.no_check:
@@ -629,6 +684,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a closed pipe (``| head -1``) ends the command quietly, as it ends net-snmp's
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] in (["-V"], ["--version"]):
+        print(f"snmp_component version: {__version__}")
+        return 0
     if argv[:1] == ["fleet"]:  # the fleet has its own options: snmp_component/fleet/cli.py
         from .fleet.cli import main as fleet_main
 

@@ -8,6 +8,7 @@ exactly. Values that move between the two runs (TimeTicks, counters) are masked.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -490,3 +491,53 @@ def test_table_options_as_snmptable(snmpd: SnmpdAgent, options: list[str]) -> No
 def test_table_option_errors(snmpd: SnmpdAgent, options: list[str], message: str) -> None:
     result = ours("table", *options, *v2c(snmpd), "sysORTable")
     assert result.returncode == 1 and result.stderr.splitlines() == [message]
+
+
+TEST_MIB = """TEST-CLI-MIB DEFINITIONS ::= BEGIN
+IMPORTS
+    MODULE-IDENTITY, OBJECT-TYPE, Integer32, enterprises FROM SNMPv2-SMI;
+testCliMIB MODULE-IDENTITY
+    LAST-UPDATED "202612070000Z"
+    ORGANIZATION "test"
+    CONTACT-INFO "test"
+    DESCRIPTION "A MIB for the command line's -m/-M test."
+    ::= { enterprises 99999 42 }
+testCliValue OBJECT-TYPE
+    SYNTAX Integer32
+    MAX-ACCESS read-only
+    STATUS current
+    DESCRIPTION "A value."
+    ::= { testCliMIB 1 }
+END
+"""
+
+
+@needs_net_snmp
+def test_user_mibs_with_m_and_big_m(snmpd: SnmpdAgent, tmp_path: Path) -> None:
+    """-M/-m load a user's MIB (compiled once into the user's cache, which the test points
+    at its own folder) and its names print as net-snmp prints them."""
+    mibs = tmp_path / "mibs"
+    mibs.mkdir()
+    (mibs / "TEST-CLI-MIB.txt").write_text(TEST_MIB)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["-M", str(mibs), "-m", "TEST-CLI-MIB", *v2c(snmpd), "testCliValue.0", "sysName.0"]
+    for _ in range(2):  # compiled, then from the cache
+        mine = subprocess.run(
+            [sys.executable, "-m", "snmp_component", "get", *args],
+            capture_output=True, text=True, timeout=60, cwd=REPO, env=env, check=False,
+        )  # fmt: skip
+        ref = subprocess.run(
+            ["snmpget", "-m", "ALL", "-M", f"{mibs}:{MIB_DIR}", *v2c(snmpd), "testCliValue.0",
+             "sysName.0"], capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert mine.stdout == ref.stdout and mine.returncode == 0, mine.stderr
+        assert mine.stdout.startswith("TEST-CLI-MIB::testCliValue.0 = No Such Object")
+    assert list((tmp_path / "cache" / "snmp_component" / "mibs").glob("*.json.gz"))
+
+
+def test_version_and_refused_packet_dumps(snmpd: SnmpdAgent) -> None:
+    version = subprocess.run([sys.executable, "-m", "snmp_component", "-V"],
+                             capture_output=True, text=True, cwd=REPO, check=False)  # fmt: skip
+    assert version.returncode == 0 and version.stdout.startswith("snmp_component version: ")
+    dump = ours("get", "-d", *v2c(snmpd), "sysName.0")
+    assert dump.returncode == 1 and dump.stderr == "-d (packet dumps) is not supported\n"
