@@ -257,8 +257,9 @@ def add_mibs(
             A module named here that the package ships (a newer IF-MIB, say) replaces the
             shipped one; modules that were only imported never do.
         cache_dir: a directory for the compiled result (created if missing). The next call
-            with the same texts (same files, sizes and mtimes), modules and pysmi loads it
-            from there without importing pysmi. ``None``: compile in memory, write nothing.
+            with the same texts (same files, sizes and mtimes) and modules loads it from
+            there without importing pysmi, also where pysmi is not installed (where another
+            pysmi version is, it compiles again). ``None``: compile in memory, write nothing.
             Nothing is ever written anywhere else (in particular not to ``$HOME``).
 
     Returns:
@@ -283,17 +284,23 @@ def add_mibs(
     files = _mib_files(folders)
     cache = None if cache_dir is None else Path(cache_dir)
     with _lock:
-        blob = None
+        blob = data = None
         if cache is not None:
             path = cache / f"user-mibs-{_cache_key(files, wanted)}.json.gz"
             if path.is_file():
                 blob = path.read_bytes()
-                log.debug("user MIBs loaded from %s", path)
+                data = json.loads(gzip.decompress(blob))
+                installed = _pysmi_version()
+                if installed is not None and installed != data.get("pysmi"):
+                    blob = data = None  # compiled by another pysmi: compile again
+                else:
+                    log.debug("user MIBs loaded from %s", path)
         if blob is None:
             blob = _compile(files, wanted)
             if cache is not None:
                 _write_atomically(path, blob)
-        data = json.loads(gzip.decompress(blob))
+        if data is None:
+            data = json.loads(gzip.decompress(blob))
         added = _merge(load_index(blob).nodes, data.get("requested") or [], data)
     return added
 
@@ -308,20 +315,26 @@ def _mib_files(folders: list[Path]) -> list[Path]:
     return files
 
 
-def _cache_key(files: list[Path], wanted: list[str] | None) -> str:
+def _pysmi_version() -> str | None:
+    """The installed pysmi's version (None: not installed), without importing it."""
     from importlib import metadata
 
+    try:
+        return metadata.version("pysmi")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _cache_key(files: list[Path], wanted: list[str] | None) -> str:
+    """The cache file's name for these texts and modules. Not the pysmi version: a cache
+    must load where pysmi is not installed (the compiled data records the version, and
+    :func:`add_mibs` compiles again when another pysmi is installed)."""
     from ._pysmi_compile import FORMAT, STUB_TEXTS
 
-    try:
-        pysmi = metadata.version("pysmi")
-    except metadata.PackageNotFoundError:
-        pysmi = None
     stat = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
     key = {
         "v": _CACHE_VERSION,
         "format": FORMAT,
-        "pysmi": pysmi,
         "modules": None if wanted is None else sorted(wanted),
         "files": stat,
         "stubs": hashlib.sha256(json.dumps(STUB_TEXTS, sort_keys=True).encode()).hexdigest(),

@@ -298,13 +298,6 @@ acmeWidgets OBJECT-TYPE SYNTAX Integer32 (0..100) UNITS "widgets" MAX-ACCESS rea
 END
 """
 
-NAMES_PY_FIX = pytest.mark.xfail(
-    strict=True,
-    reason="names._cache_key keys the cache by the installed pysmi's version: where pysmi is "
-    "not installed the cache is missed and add_mibs tries to compile (the fix is in names.py)",
-)
-
-
 def build_cache(tmp_path: Path) -> tuple[str, Path]:
     """Compile ACME-MIB into a cache in a subprocess that has pysmi: (the add_mibs call,
     the cache file)."""
@@ -321,7 +314,6 @@ def build_cache(tmp_path: Path) -> tuple[str, Path]:
     return add, cached
 
 
-@NAMES_PY_FIX
 def test_an_add_mibs_cache_loads_where_pysmi_is_not_installed(tmp_path: Path) -> None:
     """README: "later calls with the same files load that result without pysmi"."""
     add, cached = build_cache(tmp_path)
@@ -348,7 +340,6 @@ def test_an_add_mibs_cache_loads_where_pysmi_is_not_installed(tmp_path: Path) ->
     assert list(cached.parent.iterdir()) == [cached]  # loaded, not compiled again
 
 
-@NAMES_PY_FIX
 def test_an_add_mibs_cache_of_another_pysmi_is_compiled_again(tmp_path: Path) -> None:
     """... while a cache compiled by another pysmi version than the installed one is not
     trusted (what the version in the cache key was for)."""
