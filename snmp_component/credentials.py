@@ -184,6 +184,16 @@ def _level(text: str) -> str | None:
     return _LEVELS.get(normalise_key(text))
 
 
+def _text(keyword: str, value: Any, octets: bool, where: Where | None) -> str | bytes:
+    """``value`` if it is a str, or (with ``octets``) bytes-like, as bytes."""
+    if octets and isinstance(value, bytearray | memoryview):
+        value = bytes(value)
+    if not isinstance(value, str | bytes) or (isinstance(value, bytes) and not octets):
+        kinds = "a str or bytes" if octets else "a str"
+        raise _fail(where, keyword, f"{keyword} must be {kinds}, not {type(value).__name__}")
+    return value
+
+
 def _size(keyword: str, value: str | bytes, where: Where | None) -> int:
     """Octets of ``value`` (UTF-8 of a str; a str that has none is refused here, not when
     it is first sent)."""
@@ -249,31 +259,23 @@ def pass_phrase(
     if value is None:
         article = "an" if keyword[0] in "AEIOU" else "a"
         raise _fail(where, keyword, f"{needed_by} needs {article} {keyword}")
-    if octets and isinstance(value, bytearray | memoryview):
-        value = bytes(value)
-    if not isinstance(value, str | bytes) or (isinstance(value, bytes) and not octets):
-        kinds = "a str or bytes" if octets else "a str"
-        raise _fail(where, keyword, f"{keyword} must be {kinds}, not {type(value).__name__}")
-    if _size(keyword, value, where) < MIN_PASS_OCTETS:
+    text = _text(keyword, value, octets, where)
+    if _size(keyword, text, where) < MIN_PASS_OCTETS:
         raise _fail(
             where,
             keyword,
             f"{keyword} must be at least {MIN_PASS_OCTETS} octets long ({keyword} must be at "
             f"least {MIN_PASS_OCTETS} characters in ASCII)",
         )
-    return SecretStr(value) if isinstance(value, str) else SecretBytes(value)
+    return SecretStr(text) if isinstance(text, str) else SecretBytes(text)
 
 
 def sec_name(value: Any, *, octets: bool = False, where: Where | None = None) -> str | bytes:
     """``SecName``: a str (or bytes, with ``octets``) of 1..32 octets."""
-    if octets and isinstance(value, bytearray | memoryview):
-        value = bytes(value)
-    if not isinstance(value, str | bytes) or (isinstance(value, bytes) and not octets):
-        kinds = "a str or bytes" if octets else "a str"
-        raise _fail(where, "SecName", f"SecName must be {kinds}, not {type(value).__name__}")
-    if not 1 <= _size("SecName", value, where) <= MAX_NAME_OCTETS:
+    name = _text("SecName", value, octets, where)
+    if not 1 <= _size("SecName", name, where) <= MAX_NAME_OCTETS:
         raise _fail(where, "SecName", f"SecName must be 1..{MAX_NAME_OCTETS} octets long")
-    return value
+    return name
 
 
 def context_name(value: Any, *, where: Where | None = None) -> str:
