@@ -264,8 +264,7 @@ def pass_phrase(
         raise _fail(
             where,
             keyword,
-            f"{keyword} must be at least {MIN_PASS_OCTETS} octets long ({keyword} must be at "
-            f"least {MIN_PASS_OCTETS} characters in ASCII)",
+            f"{keyword} must be at least {MIN_PASS_OCTETS} octets long",
         )
     return SecretStr(text) if isinstance(text, str) else SecretBytes(text)
 

@@ -78,7 +78,7 @@ def test_keyword_spellings(keywords: dict[str, Any]) -> None:
         ),
         (
             {"DestHost": "h", "Version": 3, "SecLevel": "authNoPriv", "AuthPass": "short"},
-            "AuthPass must be at least 8 characters",
+            "AuthPass must be at least 8 octets",  # (one message everywhere: RFC 3414's octets)
         ),
         ({"DestHost": "h", "MaxInFlight": 0}, "MaxInFlight must be an int >= 1"),
         ({"DestHost": "h", "UseSprintValue": "sometimes"}, "UseSprintValue must be 0 or 1"),

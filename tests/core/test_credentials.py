@@ -41,12 +41,8 @@ FIELDS = {
 AUTHS = "MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512"
 PRIVS = "DES, 3DES, AES, AES-128, AES-192, AES-256, AES-192-C, AES-256-C"
 LEVELS = "noAuthNoPriv, authNoPriv, authPriv"
-SHORT_AUTH = (
-    "AuthPass must be at least 8 octets long (AuthPass must be at least 8 characters in ASCII)"
-)
-SHORT_PRIV = (
-    "PrivPass must be at least 8 octets long (PrivPass must be at least 8 characters in ASCII)"
-)
+SHORT_AUTH = "AuthPass must be at least 8 octets long"
+SHORT_PRIV = "PrivPass must be at least 8 octets long"
 
 
 @dataclass(frozen=True)
