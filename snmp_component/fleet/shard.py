@@ -35,6 +35,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..component import SNMPComponent, SNMPSession
+from ..credentials import normalise_key
 from ..errors import SNMPError
 from ..kernel import Kernel
 from .records import CycleOverrun, encode_error
@@ -231,7 +232,7 @@ class Shard:
     def _add(self, index: int, options: dict[str, Any], offset: float) -> _Target:
         target = _Target(index, offset)
         opts = dict(options)
-        if not any(key.lower().replace("_", "").replace("-", "") == "alias" for key in opts):
+        if not any(isinstance(key, str) and normalise_key(key) == "alias" for key in opts):
             opts["Alias"] = f"fleet-target-{index}"
         try:
             target.snmp = SNMPComponent.create(self.kernel, **opts)
