@@ -495,7 +495,7 @@ class ListenerStats:
     """Counters of one listener (monotonic)."""
 
     received: int = 0  # datagrams read
-    traps: int = 0  # notifications accepted (v1 + v2c + v3 traps and informs)
+    traps: int = 0  # traps accepted (v1, v2c, v3; informs are counted apart)
     informs: int = 0  # informs accepted (and acknowledged)
     acks_failed: int = 0  # acknowledgements and Reports that could not be sent
     delivered: int = 0  # trap events posted to subscribers
@@ -850,7 +850,8 @@ class SNMPTrapListener:
     def _deliver(
         self, source: Any, version: str, varbinds: Sequence[RawVarbind], info: TrapInfo
     ) -> None:
-        self.stats.traps += 1
+        if info.pdu != "inform":
+            self.stats.traps += 1
         if not self._subscribers:
             return
         where = (source[0], source[1])

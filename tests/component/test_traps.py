@@ -268,6 +268,15 @@ def test_v2c_inform_from_snmpinform_is_acknowledged() -> None:
     assert version == "2c" and info.pdu == "inform"
     assert varlist[2].val == "from-net-snmp"
     assert listener.stats.informs == 1 and listener.stats.acks_failed == 0
+    assert listener.stats.traps == 0  # traps and informs are counted apart
+
+
+def test_traps_and_informs_are_counted_apart() -> None:
+    inform = ["snmpinform", "-v", "2c", "-c", "public", "-t", "2", "-r", "0",
+              "udp:127.0.0.1:{port}", *V2_TRAP]  # fmt: skip
+    events, listener, rcs = _run_listener([_snmptrap("2c", *V2_TRAP), inform], 2)
+    assert rcs == [0, 0] and len(events[0]) == 2
+    assert listener.stats.traps == 1 and listener.stats.informs == 1
 
 
 def test_v3_trap_from_snmptrap() -> None:
