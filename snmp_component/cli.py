@@ -37,6 +37,7 @@ from ._core.pdu import Oid, RawVarbind
 from ._core.values import EXCEPTION_TAGS
 from ._version import __version__
 from .cli_table import TableError, TableOptions, layout, table_options
+from .cli_traps import listen, send
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
@@ -46,7 +47,7 @@ from .varformat import KEEP_RAW
 
 __all__ = ["main"]
 
-COMMANDS = ("get", "getnext", "walk", "bulkwalk", "set", "table")
+COMMANDS = ("get", "getnext", "walk", "bulkwalk", "set", "table", "trap", "inform", "trapd")
 
 # net-snmp's tool names, for messages prefixed with the program name.
 _TOOL = {
@@ -56,6 +57,9 @@ _TOOL = {
     "bulkwalk": "snmpbulkwalk",
     "set": "snmpset",
     "table": "snmptable",
+    "trap": "snmptrap",
+    "inform": "snmpinform",
+    "trapd": "snmptrapd",
 }
 
 # snmpset's one-letter types -> the component's type names ("=" / None: from the MIB).
@@ -243,7 +247,9 @@ def _parser() -> argparse.ArgumentParser:
         help="source address (and port) of requests, as net-snmp's clientaddr: "
         "127.0.0.2, 127.0.0.2:5000, udp:127.0.0.2:5000, [::1]:5000",
     )
-    parser.add_argument("agent", help="host, host:port, udp:host:port, [v6]:port")
+    parser.add_argument(
+        "agent", nargs="?", help="host, host:port, udp:host:port, [v6]:port (trapd: where)"
+    )
     parser.add_argument("oids", nargs="*", help="OIDs (set: OID TYPE VALUE triples)")
     return parser
 
@@ -470,6 +476,12 @@ class Runner:
         if args.dump:
             raise UsageError("-d (packet dumps) is not supported")
         load_user_mibs(args.mibs, args.mibdirs, self.err)
+        if args.command == "trapd":
+            return await self._trapd()
+        if not args.agent:
+            raise UsageError("No hostname specified.")
+        if args.command in ("trap", "inform"):
+            return await self._notify()
         kernel = Kernel()
         options = _component_options(args)
         if self.app.no_check:
@@ -495,6 +507,37 @@ class Runner:
             return 1
         finally:
             snmp.finish()
+
+    async def _notify(self) -> int:
+        """snmptrap / snmpinform (:mod:`~snmp_component.cli_traps`)."""
+        args = self.args
+        options = _component_options(args)
+        options.pop("UseNumeric", None)
+        engine = options.pop("SecEngineId", None)
+        if engine is not None:  # snmptrap's -e: the sender's own (authoritative) engine
+            options["LocalEngineId"] = engine
+        options["Version"] = {"1": 1, "2c": "2c", "3": 3}[args.version]
+        try:
+            return await send(args.command, options, args.oids, _set_varbinds, self.err)
+        except errors.ConfigurationError as exc:
+            print(f"{self.tool}: {exc.error_str}", file=self.err)
+            return 1
+
+    async def _trapd(self) -> int:
+        """snmptrapd -f -Lo: print what arrives (:mod:`~snmp_component.cli_traps`)."""
+        args = self.args
+        options: dict[str, Any] = {"Communities": [args.community]}
+        if args.secname:
+            given = {"AuthProto": args.authproto, "AuthPass": args.authpass,
+                     "PrivProto": args.privproto, "PrivPass": args.privpass}  # fmt: skip
+            user = {"SecName": args.secname, **{k: v for k, v in given.items() if v}}
+            options["Users"] = [user]
+        try:
+            return await listen(args.agent or "127.0.0.1:162", options, self.printer.format,
+                                self.out)  # fmt: skip
+        except (errors.ConfigurationError, errors.TransportError) as exc:
+            print(f"{self.tool}: {exc.error_str}", file=self.err)
+            return 1
 
     def _status_error(self, exc: errors.ErrorStatusError) -> None:
         dot = "" if self.args.command == "get" else "."
@@ -703,7 +746,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(str(exc), file=sys.stderr)
             return 1
     parser = _parser()
-    args = parser.parse_args(_join_option_values(argv))
+    args = parser.parse_intermixed_args(_join_option_values(argv))
     _raw_text_output(sys.stdout)
     try:
         runner = Runner(args, sys.stdout, sys.stderr, table)

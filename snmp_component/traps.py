@@ -88,7 +88,7 @@ from .options import KEYWORDS, SYNONYMS, SessionOptions, parse_flag, parse_optio
 from .transport import UdpTransport
 from .v3sender import V3Sender
 from .varbind import VarList
-from .varformat import VarbindFormat
+from .varformat import Formatter, VarbindFormat
 
 __all__ = [
     "SNMP_TRAP_ADDRESS",
@@ -593,7 +593,7 @@ class SNMPTrapListener:
         if local_engine_id is None:  # like net-snmp's default: 80001f8880 + random octets
             local_engine_id = bytes.fromhex("80001f8880") + os.urandom(8)
         self._v3 = V3Receiver(local_engine_id, boots, time.monotonic(), self._keys_for)
-        self._format = VarbindFormat(
+        self._format: Formatter = VarbindFormat(
             numeric=parse_flag("UseNumeric", opts.get("UseNumeric", False)),
             long_names=parse_flag("UseLongNames", opts.get("UseLongNames", False)),
         )
@@ -606,6 +606,11 @@ class SNMPTrapListener:
         self.address: tuple[Any, ...] = self._sock.getsockname()
         self.port: int = self.address[1]
         self.session: Session | None = None
+
+    def use_format(self, fmt: Formatter) -> None:
+        """Give subscribers the notifications' varbinds through ``fmt`` from now on (the
+        command line keeps them raw: :data:`~snmp_component.varformat.KEEP_RAW`)."""
+        self._format = fmt
 
     @classmethod
     def create(cls, kernel: Kernel, **options: Any) -> SNMPTrapListener:
