@@ -742,44 +742,45 @@ def _decode_oid(raw: bytes) -> Oid:
     at most 2**32-1; anything else makes the message malformed.  Names and OID values
     of every PDU (responses, traps, SNMPv3 scoped PDUs) come through here.
     """
-    oid = _oid_cached(raw)
-    if oid is not None:
-        return oid
     if raw.isascii():  # every sub-identifier is a single octet
+        # Decoded directly: as cheap as a cache lookup, and a walk's new OIDs then cost
+        # no cache entry (only OIDs with multi-octet sub-identifiers are cached).
         if not raw:
             raise BERDecodeError("empty OBJECT IDENTIFIER")
         if len(raw) >= MAX_OID_LENGTH:  # the first octet carries two arcs
             raise _too_long(len(raw) + 1)
-        oid = _FIRST_ARCS[raw[0]] + tuple(raw[1:])
-    else:
-        if raw[-1] & 0x80:
-            raise BERDecodeError("truncated sub-identifier in OBJECT IDENTIFIER")
-        subids = len(raw.translate(None, _CONTINUATION))  # C speed, before any loop
-        if subids >= MAX_OID_LENGTH:
-            raise _too_long(subids + 1)
-        subs: list[int] = []
-        append = subs.append
-        v = 0
-        for b in raw:
-            if b & 0x80:
-                if not v and b == 0x80:
-                    raise BERDecodeError("non-minimal sub-identifier (0x80) in OBJECT IDENTIFIER")
-                v = (v | (b & 0x7F)) << 7
-                if v > _SUBID_GUARD:  # stop early: no quadratic big-int growth
-                    raise BERDecodeError("OBJECT IDENTIFIER sub-identifier exceeds 2**32-1")
-            else:
-                append(v | b)
-                v = 0
-        first = subs[0]
-        if first < 80:
-            subs[0] = first % 40
-            subs.insert(0, first // 40)
+        return _FIRST_ARCS[raw[0]] + tuple(raw[1:])
+    oid = _oid_cached(raw)
+    if oid is not None:
+        return oid
+    if raw[-1] & 0x80:
+        raise BERDecodeError("truncated sub-identifier in OBJECT IDENTIFIER")
+    subids = len(raw.translate(None, _CONTINUATION))  # C speed, before any loop
+    if subids >= MAX_OID_LENGTH:
+        raise _too_long(subids + 1)
+    subs: list[int] = []
+    append = subs.append
+    v = 0
+    for b in raw:
+        if b & 0x80:
+            if not v and b == 0x80:
+                raise BERDecodeError("non-minimal sub-identifier (0x80) in OBJECT IDENTIFIER")
+            v = (v | (b & 0x7F)) << 7
+            if v > _SUBID_GUARD:  # stop early: no quadratic big-int growth
+                raise BERDecodeError("OBJECT IDENTIFIER sub-identifier exceeds 2**32-1")
         else:
-            subs[0] = first - 80
-            subs.insert(0, 2)
-        if max(subs) > MAX_SUBID:
-            raise BERDecodeError("OBJECT IDENTIFIER sub-identifier exceeds 2**32-1")
-        oid = tuple(subs)
+            append(v | b)
+            v = 0
+    first = subs[0]
+    if first < 80:
+        subs[0] = first % 40
+        subs.insert(0, first // 40)
+    else:
+        subs[0] = first - 80
+        subs.insert(0, 2)
+    if max(subs) > MAX_SUBID:
+        raise BERDecodeError("OBJECT IDENTIFIER sub-identifier exceeds 2**32-1")
+    oid = tuple(subs)
     return _OID_CACHE.put(raw, oid)
 
 
@@ -989,7 +990,10 @@ def _decode_varbinds(data: bytes, i: int, end: int) -> list[VarBind]:
             else:
                 val = _wide_integer(data, s, e)
         elif 0x41 <= tag <= 0x43:  # Counter32, Gauge32/Unsigned32, TimeTicks
-            val = _unsigned(data, s, e, tag, _MAX32)
+            if 0 < e - s <= 4:  # always within 2**32-1 (as _unsigned reads it)
+                val = from_bytes(data[s:e], "big")
+            else:
+                val = _unsigned(data, s, e, tag, _MAX32)
         elif tag == 0x06:
             val = decode_oid(data[s:e])
         elif tag == 0x05 or 0x80 <= tag <= 0x82:
@@ -1088,8 +1092,21 @@ def _decode(data: bytes, expect: tuple[int, bytes, int] | None = None) -> Messag
     request_id, i = _hdr_int(data, i, total, "request-id")
     if expect is not None and request_id != expect[2]:
         return None
-    error_status, i = _hdr_int(data, i, total, "error-status")
-    error_index, i = _hdr_int(data, i, total, "error-index")
+    # error-status and error-index: almost always one octet each (02 01 xx); inline
+    if data[i] == 0x02 and data[i + 1] == 0x01:
+        error_status = data[i + 2]
+        if error_status > 0x7F:
+            error_status -= 0x100
+        i += 3
+    else:
+        error_status, i = _hdr_int(data, i, total, "error-status")
+    if data[i] == 0x02 and data[i + 1] == 0x01:
+        error_index = data[i + 2]
+        if error_index > 0x7F:
+            error_index -= 0x100
+        i += 3
+    else:
+        error_index, i = _hdr_int(data, i, total, "error-index")
     # varbind list: must end exactly at the end of the PDU (= of the data)
     if data[i] != 0x30:
         raise BERDecodeError(f"varbind list: expected SEQUENCE, got tag 0x{data[i]:02x}")
@@ -1173,7 +1190,15 @@ def decode_response(data: bytes, version: int, community: bytes, request_id: int
     Raises :class:`BERDecodeError` for a malformed message, as :func:`decode_message`
     (which it equals for a matching one).
     """
-    return _guarded_decode(data, (version, community, request_id))
+    expect = (version, community, request_id)
+    if type(data) is bytes:  # what sockets give: _guarded_decode without one call
+        try:
+            return _decode(data, expect)
+        except BERDecodeError:
+            raise
+        except (IndexError, ValueError, TypeError, OverflowError):
+            return _guarded_decode(data, expect)  # raises the same error, worded in one place
+    return _guarded_decode(data, expect)
 
 
 def _guarded_decode(data: bytes, expect: tuple[int, bytes, int] | None) -> Message | None:
@@ -1208,6 +1233,8 @@ def peek_request_id(data: bytes) -> int | None:
         i = 2 if n < 0x80 else 2 + (n & 0x7F)
         # version: the usual 02 01 0x; anything else goes through the careful path
         if data[i] != 0x02 or data[i + 1] != 0x01 or data[i + 2] > 1:
+            if data[i] == 0x02 and data[i + 1] == 0x01 and data[i + 2] == 3:
+                return None  # SNMPv3: no request-id in its header (routed by msgID)
             return _peek_slow(data)
         if data[i + 3] != 0x04:
             return None
