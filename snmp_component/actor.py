@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import names, resolver, transport
 from ._core.pdu import PduResult, RawVarbind
-from ._core.plans import Failed, Finished, Send
+from ._core.plans import FINISHED, Failed, Send
 from .community import CommunitySender
 from .errors import (
     ConfigurationError,
@@ -593,34 +593,35 @@ class ComponentActor:
             if result is not None:
                 plan.feed(result, now)
             step = plan.next(now)
-            match step:
-                case Send():
-                    sender = self._sender
-                    if sender is None:
-                        self._settle(job, None, ShutdownError("component stopped during a walk"))
-                        return
-                    pdu_tag, varbinds, non_repeaters, max_repetitions = step
-                    sender.send(
-                        pdu_tag,
-                        varbinds,
-                        partial(self._drive, job),
-                        non_repeaters=non_repeaters,
-                        max_repetitions=max_repetitions,
-                    )
-                    if job.converted is not None and result is not None:
-                        self._convert(job, plan.rows)  # while the agent works
-                case Finished():
-                    if job.converted is not None:
-                        self._settle(job, self._convert(job, plan.rows), None)
-                    elif job.table is not None:
-                        self._settle(job, self._table_rows(job.table, plan.rows), None)
-                    else:
-                        self._settle(job, self._varlist(plan.rows[0]), None)
-                case Failed():
-                    error, answered = step
-                    if answered is not None and isinstance(error, ErrorStatusError):
-                        error.varlist = self._varlist(answered)
-                    self._settle(job, None, error)
+            # (steps are told apart by type, not by a match statement: one comparison)
+            if type(step) is Send:
+                sender = self._sender
+                if sender is None:
+                    self._settle(job, None, ShutdownError("component stopped during a walk"))
+                    return
+                pdu_tag, varbinds, non_repeaters, max_repetitions = step
+                sender.send(
+                    pdu_tag,
+                    varbinds,
+                    partial(self._drive, job),
+                    non_repeaters=non_repeaters,
+                    max_repetitions=max_repetitions,
+                )
+                if job.converted is not None and result is not None:
+                    self._convert(job, plan.rows)  # while the agent works
+            elif step is FINISHED:
+                if job.converted is not None:
+                    self._settle(job, self._convert(job, plan.rows), None)
+                elif job.table is not None:
+                    self._settle(job, self._table_rows(job.table, plan.rows), None)
+                else:
+                    self._settle(job, self._varlist(plan.rows[0]), None)
+            else:
+                assert type(step) is Failed
+                error, answered = step
+                if answered is not None and isinstance(error, ErrorStatusError):
+                    error.varlist = self._varlist(answered)
+                self._settle(job, None, error)
         except Exception as exc:
             if result is None:
                 raise  # nothing was sent: _pump answers it
@@ -764,10 +765,11 @@ class ComponentActor:
 _WALKS = frozenset({"walk", "bulkwalk", "table"})
 
 # One handler table for every component session (each session's heap is its actor):
-# thousands of components then cost no per-session handler dicts.
+# thousands of components then cost no per-session handler dicts. (Requests read the
+# heap as ev.session.heap: an attribute, where the ev.heap property is a call.)
 _STATES = state_table(
     {
-        **dict.fromkeys(REQUESTS, lambda ev: ev.heap._on_request(ev)),
+        **dict.fromkeys(REQUESTS, lambda ev: ev.session.heap._on_request(ev)),
         "_start": lambda ev: ev.heap._on_start(ev),
         "_stop": lambda ev: ev.heap._on_stop(ev),
         "_shutdown": lambda ev: ev.heap._on_shutdown(ev),

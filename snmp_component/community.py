@@ -40,8 +40,9 @@ class CommunitySender(transport.SharedSocketSender):
         non_repeaters: int = 0,
         max_repetitions: int = 0,
     ) -> None:
-        udp = self._socket(done)
-        if udp is None:
+        udp = self._transport
+        if udp is None or udp.closed:
+            self._socket(done)  # schedules done with the ShutdownError
             return
         rid = udp.new_request_id()
         try:

@@ -223,6 +223,11 @@ class UdpTransport:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         self._next_id = random.randrange(1, 2**31 - 1)
+        # asyncio's own loops read time.monotonic() in a Python method: call it directly
+        # (same clock, one call less per request); other loops (uvloop) keep their own.
+        self._clock: Callable[[], float] = (
+            time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+        )
         self.batch: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext
         sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
@@ -237,15 +242,13 @@ class UdpTransport:
             sock.close()
             raise
         self._sock: socket.socket | None = sock
+        self.closed = False  # (an attribute, not a property: read for every request)
 
     @property
     def pending(self) -> int:
         """Requests on the wire now (an SNMPv3 request has an id per attempt: count once)."""
         return len({id(ex) for ex in self._pending.values()})
 
-    @property
-    def closed(self) -> bool:
-        return self._sock is None
 
     def new_request_id(self) -> int:
         """A request-id (1..2**31-1) not outstanding on this socket."""
@@ -268,7 +271,7 @@ class UdpTransport:
         done: Done,
     ) -> None:
         """Send ``datagram`` (already carrying ``request_id``) and track it until done."""
-        now = self.loop.time()
+        now = self._clock()
         ex = _Exchange(
             request_id, address, datagram, version, community, timeout, retries, done, now
         )
@@ -283,7 +286,7 @@ class UdpTransport:
         self, address: Address, codec: Codec, *, timeout: float, retries: int, done: Done
     ) -> None:
         """Like :meth:`send` for an exchange whose datagrams ``codec`` builds and reads."""
-        now = self.loop.time()
+        now = self._clock()
         rid = self.new_request_id()
         try:
             datagram = codec.build(rid, now)
@@ -360,7 +363,7 @@ class UdpTransport:
         pending = self._pending
         stats = self.stats
         peek = ber.peek_request_id
-        clock = self.loop.time
+        clock = self._clock
         end = clock() + READ_BUDGET
         for _ in range(MAX_READS_PER_WAKEUP):
             now = clock()
@@ -457,7 +460,7 @@ class UdpTransport:
         :data:`EXPIRE_BUDGET` seconds: the rest are left for the next loop turn."""
         self._timer = None
         heap = self._heap
-        now = self.loop.time()
+        now = self._clock()
         clock = time.perf_counter
         end = clock() + EXPIRE_BUDGET
         while heap and heap[0][0] <= now:
@@ -496,6 +499,7 @@ class UdpTransport:
         sock, self._sock = self._sock, None
         if sock is None:
             return
+        self.closed = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

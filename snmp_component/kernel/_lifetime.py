@@ -148,9 +148,12 @@ class LifetimeMixin:
         life = self._resolve(dest)
         if life is None:
             raise NoSuchSessionError(f"refcount_increment: no session {dest!r}")
-        count = life.refcounts.get(name, 0) + 1
-        life.refcounts[name] = count
-        self._up(life)
+        refcounts = life.refcounts
+        count = refcounts.get(name, 0) + 1
+        refcounts[name] = count
+        if life.activity == 0:  # _up, inlined (every request of a component passes here)
+            self._busy += 1
+        life.activity += 1
         return count
 
     def refcount_decrement(self, dest: Destination, name: str) -> int:
