@@ -117,6 +117,9 @@ class V3Sender(transport.SharedSocketSender):
             context_engine_id=opts.context_engine_id,
         )
         self._waiting: list[tuple[bytes, int, Done]] | None = None  # requests behind discovery
+        # The last tuple of varbinds sent and its encoding: a poll sends the same tuple
+        # (the component keeps parsed poll arguments) again and again.
+        self._last: tuple[Sequence[RawVarbind], bytes] | None = None
 
     def send(
         self,
@@ -127,12 +130,19 @@ class V3Sender(transport.SharedSocketSender):
         non_repeaters: int = 0,
         max_repetitions: int = 0,
     ) -> None:
-        udp = self._socket(done)
-        if udp is None:
+        udp = self._transport
+        if udp is None or udp.closed:
+            self._socket(done)  # schedules done with the ShutdownError
             return
         request_id = udp.new_request_id()
         try:
-            body = ber.encode_varbinds(varbinds)
+            last = self._last
+            if last is not None and last[0] is varbinds:
+                body = last[1]
+            else:
+                body = ber.encode_varbinds(varbinds)
+                if type(varbinds) is tuple:
+                    self._last = (varbinds, body)
             status, index = self._header(pdu_tag, non_repeaters, max_repetitions)
             pdu = ber.encode_pdu(pdu_tag, request_id, status, index, body)
         except ValueError as exc:

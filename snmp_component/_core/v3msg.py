@@ -105,7 +105,6 @@ from .ber import (
     decode_varbind_list,
     encode_integer,
     encode_length,
-    encode_octets,
     encode_pdu,
     encode_varbinds,
 )
@@ -767,6 +766,27 @@ def _check_u31(value: int, what: str) -> int:
     return value
 
 
+# Every request is encoded here, with a dozen lengths and integers: speed-ups of
+# ber.encode_length / ber.encode_integer for what an SNMPv3 envelope holds.
+class _Lengths(dict[int, bytes]):
+    """``_LEN[n]``: ``encode_length(n)``, a dict read (no call) for n < 2048."""
+
+    def __missing__(self, n: int) -> bytes:
+        return encode_length(n)
+
+
+_LEN: Final = _Lengths((n, encode_length(n)) for n in range(2048))
+_INT_HEAD: Final = tuple(bytes((0x02, n)) for n in range(6))
+
+
+def _u31(value: int) -> bytes:
+    """``encode_integer(value)``; inline for an int 0..2**31-1 (what envelopes hold)."""
+    if type(value) is not int or not 0 <= value <= _MAX_I31:
+        return encode_integer(value)
+    n = value.bit_length() // 8 + 1  # minimal two's complement octets of a value >= 0
+    return _INT_HEAD[n] + value.to_bytes(n, "big")
+
+
 def _assemble(
     msg_id: int,
     max_size: int,
@@ -785,7 +805,7 @@ def _assemble(
         if priv is None:  # pragma: no cover - checked by the callers
             raise ValueError("privacy requested without privacy keys")
         ciphertext, salt = priv.encrypt(scoped, boots, engine_time)
-        msg_data = b"\x04" + encode_length(len(ciphertext)) + ciphertext
+        msg_data = b"\x04" + _LEN[len(ciphertext)] + ciphertext
         tail = b"\x04\x08" + salt + msg_data
     else:
         msg_data = scoped
@@ -793,24 +813,24 @@ def _assemble(
     mac_len = auth.mac_length if auth is not None else 0
     usm_head = (
         b"\x04"
-        + encode_length(len(engine_id))
+        + _LEN[len(engine_id)]
         + engine_id
-        + encode_integer(boots)
-        + encode_integer(engine_time)
+        + _u31(boots)
+        + _u31(engine_time)
         + b"\x04"
-        + encode_length(len(user_name))
+        + _LEN[len(user_name)]
         + user_name
         + b"\x04"
-        + bytes((mac_len,))
+        + _LEN[mac_len]
     )
     usm_len = len(usm_head) + mac_len + len(tail) - len(msg_data)
-    usm_hdr = b"\x30" + encode_length(usm_len)
+    usm_hdr = b"\x30" + _LEN[usm_len]
     sec_len = len(usm_hdr) + usm_len
-    glob = encode_integer(msg_id) + encode_integer(max_size) + _FLAGS_TLV[flags] + _MODEL_TLV
-    glob = b"\x30" + encode_length(len(glob)) + glob
-    sec_hdr = b"\x04" + encode_length(sec_len)
+    glob = _u31(msg_id) + _u31(max_size) + _FLAGS_TLV[flags] + _MODEL_TLV
+    glob = b"\x30" + _LEN[len(glob)] + glob
+    sec_hdr = b"\x04" + _LEN[sec_len]
     body_len = 3 + len(glob) + len(sec_hdr) + sec_len + len(msg_data)
-    head = b"\x30" + encode_length(body_len) + _VERSION_TLV + glob + sec_hdr + usm_hdr + usm_head
+    head = b"\x30" + _LEN[body_len] + _VERSION_TLV + glob + sec_hdr + usm_hdr + usm_head
     if auth is None:
         return head + tail
     return head + auth.sign(head + auth.placeholder + tail) + tail
@@ -861,8 +881,8 @@ def encode_message(
     if not MIN_MAX_SIZE <= max_size <= _MAX_I31:
         raise ValueError(f"max_size {max_size} out of range {MIN_MAX_SIZE}..{_MAX_I31}")
     ceid = keys.engine_id if context_engine_id is None else context_engine_id
-    body = b"\x04" + encode_length(len(ceid)) + ceid + encode_octets(context_name) + pdu
-    scoped = b"\x30" + encode_length(len(body)) + body
+    body = b"\x04" + _LEN[len(ceid)] + ceid + b"\x04" + _LEN[len(context_name)] + context_name + pdu
+    scoped = b"\x30" + _LEN[len(body)] + body
     return _assemble(
         msg_id, max_size, flags, keys.engine_id, boots, engine_time, keys.user_name, scoped, keys
     )
