@@ -8,10 +8,17 @@ both also read by name.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from .varbind import VarList
 
 if TYPE_CHECKING:
+    from .component import SNMPSession
     from .errors import SNMPError
+
+Answer: TypeAlias = VarList | list[VarList] | dict[Any, dict[str, Any]]
+"""What a request answers with: a ``VarList`` (get, getnext, set, getbulk), one ``VarList``
+per requested var (walk, bulkwalk), or a table's rows by index (table)."""
 
 _new_tuple = tuple.__new__  # (what super().__new__ finds, without building a super object)
 
@@ -29,12 +36,14 @@ class Request(tuple[Any, ...]):
 
     __slots__ = ()
 
-    def __new__(cls, session: Any, alias: str, host: str, cmd: str, args: Sequence[Any]) -> Request:
+    def __new__(
+        cls, session: SNMPSession, alias: str, host: str, cmd: str, args: Sequence[Any]
+    ) -> Request:
         return _new_tuple(cls, (session, alias, host, cmd, *args))
 
     @property
-    def session(self) -> Any:
-        return self[0]
+    def session(self) -> SNMPSession:
+        return self[0]  # type: ignore[no-any-return]
 
     @property
     def alias(self) -> str:
@@ -60,8 +69,9 @@ class Response(tuple[Any, ...]):
     """ARG1: ``(varlist, *callback_args)``.
 
     Attributes:
-        varlist: a ``VarList`` (for ``walk``/``bulkwalk`` a list of them, one per requested
-            var); ``None`` on any failure.
+        varlist: the :data:`Answer`: a ``VarList`` (for ``walk``/``bulkwalk`` a list of
+            them, one per requested var; for ``table`` the rows by index); ``None`` on any
+            failure.
         callback_args: the ``callback_args`` given with the request, as a tuple.
         error: ``None`` on success, else the :class:`~snmp_component.errors.SNMPError`.
     """
@@ -69,7 +79,10 @@ class Response(tuple[Any, ...]):
     error: SNMPError | None = None  # set on the instance only for a failure
 
     def __new__(
-        cls, varlist: Any, callback_args: Sequence[Any] = (), error: SNMPError | None = None
+        cls,
+        varlist: Answer | None,
+        callback_args: Sequence[Any] = (),
+        error: SNMPError | None = None,
     ) -> Response:
         self = _new_tuple(cls, (varlist, *callback_args))
         if error is not None:
@@ -77,8 +90,8 @@ class Response(tuple[Any, ...]):
         return self
 
     @property
-    def varlist(self) -> Any:
-        return self[0]
+    def varlist(self) -> Answer | None:
+        return self[0]  # type: ignore[no-any-return]
 
     @property
     def callback_args(self) -> tuple[Any, ...]:
