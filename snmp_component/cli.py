@@ -37,7 +37,6 @@ from ._core.pdu import Oid, RawVarbind
 from ._core.values import EXCEPTION_TAGS
 from ._version import __version__
 from .cli_table import TableError, TableOptions, layout, table_options
-from .cli_traps import listen, send
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
@@ -517,6 +516,8 @@ class Runner:
         if engine is not None:  # snmptrap's -e: the sender's own (authoritative) engine
             options["LocalEngineId"] = engine
         options["Version"] = {"1": 1, "2c": "2c", "3": 3}[args.version]
+        from .cli_traps import send  # (the trap modules load only for these commands)
+
         try:
             return await send(args.command, options, args.oids, _set_varbinds, self.err)
         except errors.ConfigurationError as exc:
@@ -532,6 +533,8 @@ class Runner:
                      "PrivProto": args.privproto, "PrivPass": args.privpass}  # fmt: skip
             user = {"SecName": args.secname, **{k: v for k, v in given.items() if v}}
             options["Users"] = [user]
+        from .cli_traps import listen
+
         try:
             return await listen(args.agent or "127.0.0.1:162", options, self.printer.format,
                                 self.out)  # fmt: skip
