@@ -45,7 +45,7 @@ from typing import Any
 
 from pyee import EventEmitter
 
-from ._lifetime import LifetimeMixin, _Life
+from ._lifetime import _NO_TASKS, LifetimeMixin, _Life
 from ._timers import TimersMixin
 from .errors import (
     AliasInUseError,
@@ -54,7 +54,7 @@ from .errors import (
     UnknownStateError,
 )
 from .event import Event
-from .session import Handler, Session
+from .session import _PYEE_TABLE, Handler, Session
 
 log = logging.getLogger("snmp_component.kernel")
 
@@ -284,7 +284,7 @@ class Kernel(TimersMixin, LifetimeMixin):
                 task.cancel()
             for alias in life.aliases:
                 del self._aliases[alias]
-            life.aliases.clear()
+            life.aliases = ()
             life.refcounts.clear()
             if life.activity > 0:
                 self._busy -= 1
@@ -562,6 +562,8 @@ class Kernel(TimersMixin, LifetimeMixin):
             self._unstarted_awaitables.append((life, awaitable, ev))
             return
         task = asyncio.ensure_future(awaitable, loop=self._loop)
+        if life.tasks is _NO_TASKS:
+            life.tasks = set()
         life.tasks.add(task)
         self._up(life)
 
@@ -601,7 +603,8 @@ class Kernel(TimersMixin, LifetimeMixin):
         if holder is not None and holder is not life.session:
             raise AliasInUseError(f"alias {name!r} is in use by {holder!r}")
         self._aliases[name] = life.session
-        life.aliases.add(name)
+        if name not in life.aliases:
+            life.aliases += (name,)
 
     def alias_remove(self, name: str) -> bool:
         """Remove the alias ``name`` of the current session.
@@ -613,7 +616,7 @@ class Kernel(TimersMixin, LifetimeMixin):
         if self._aliases.get(name) is not life.session:
             return False
         del self._aliases[name]
-        life.aliases.discard(name)
+        life.aliases = tuple(alias for alias in life.aliases if alias != name)
         self._note_idle(life)
         return True
 
@@ -625,6 +628,8 @@ class Kernel(TimersMixin, LifetimeMixin):
     # ------------------------------------------------------------------ misc
 
     def _emit_observer(self, event: str, *args: Any) -> None:
+        if _PYEE_TABLE and not self.events._events.get(event):
+            return  # nobody observes it (the usual case): no emit per session start/stop
         try:
             self.events.emit(event, *args)
         except Exception:
