@@ -726,9 +726,7 @@ def _inside(raw: RawVarbind, root: Oid) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit code."""
-    if argv is None and hasattr(signal, "SIGPIPE"):
-        # a closed pipe (``| head -1``) ends the command quietly, as it ends net-snmp's
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    from_shell = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] in (["-V"], ["--version"]):
         print(f"snmp_component version: {__version__}")
@@ -741,6 +739,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .testing.agent_cli import main as agent_main
 
         return agent_main(argv[1:])
+    if from_shell and hasattr(signal, "SIGPIPE"):
+        # a closed pipe (``| head -1``) ends the command quietly, as it ends net-snmp's
+        # (not the fleet's or the agent's: their processes write to sockets that close)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     table = None
     if argv[:1] == ["table"]:  # snmptable reads its -C values from the next arguments
         try:
