@@ -106,12 +106,17 @@ def _resolve(text: str) -> Oid:
 
 
 _DESCRIBED_BASE = 2 * tuple_size(3)
+_EMPTY_TEXT = text_size("")
 
 
 def _described_size(key: tuple[Oid, bool, bool], found: tuple[str, str, str | None]) -> int:
+    # Runs for every OID described for the first time (a walk: every varbind). The texts
+    # are weighed as one (their characters, plus a str header each): the same sum when
+    # all are ASCII, more (4 bytes a character) when one is not -- never less.
     tag, iid, mib_type = found
-    size = _DESCRIBED_BASE + oid_size(key[0]) + text_size(tag) + text_size(iid)
-    return size if mib_type is None else size + text_size(mib_type)
+    if mib_type is None:
+        return _DESCRIBED_BASE + oid_size(key[0]) + text_size(tag + iid) + _EMPTY_TEXT
+    return _DESCRIBED_BASE + oid_size(key[0]) + text_size(tag + iid + mib_type) + 2 * _EMPTY_TEXT
 
 
 _described: ByteCache[tuple[Oid, bool, bool], tuple[str, str, str | None]] = ByteCache(

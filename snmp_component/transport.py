@@ -249,7 +249,6 @@ class UdpTransport:
         """Requests on the wire now (an SNMPv3 request has an id per attempt: count once)."""
         return len({id(ex) for ex in self._pending.values()})
 
-
     def new_request_id(self) -> int:
         """A request-id (1..2**31-1) not outstanding on this socket."""
         rid = self._next_id

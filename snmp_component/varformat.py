@@ -146,9 +146,12 @@ class VarbindFormat:
         varlist = _new_varlist(VarList)  # an empty VarList() without __init__
         append, describe = varlist.append, names.describe
         numeric, long_names, plain = self.numeric, self.long_names, self._plain
+        val: object
         for oid, tag, value in raws:
             label, iid, mib_type = describe(oid, numeric, long_names)
-            if plain:
+            if plain and type(value) is int:  # counters, gauges, ticks, INTEGERs: as is
+                val, kind = value, type_name(tag, mib_type)
+            elif plain:
                 val, kind = to_netsnmp(tag, value, mib_type)
             else:
                 val, kind = self._value(oid, tag, value, mib_type)

@@ -1089,7 +1089,11 @@ def _decode(data: bytes, expect: tuple[int, bytes, int] | None = None) -> Messag
         return None
     if pdu_tag == TRAP_V1:
         return _decode_trap_v1(data, community, i, total)
-    request_id, i = _hdr_int(data, i, total, "request-id")
+    if data[i] == 0x02 and data[i + 1] == 0x04 and i + 6 <= total:  # the usual request-id
+        request_id = int.from_bytes(data[i + 2 : i + 6], "big", signed=True)
+        i += 6
+    else:
+        request_id, i = _hdr_int(data, i, total, "request-id")
     if expect is not None and request_id != expect[2]:
         return None
     # error-status and error-index: almost always one octet each (02 01 xx); inline

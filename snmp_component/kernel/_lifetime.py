@@ -178,7 +178,10 @@ class LifetimeMixin:
             del life.refcounts[name]
         else:
             life.refcounts[name] = count - 1
-        self._down(life)
+        if life.activity > 1 and life.alive:  # _down, inlined where it cannot idle the session
+            life.activity -= 1
+        else:
+            self._down(life)
         return count - 1
 
     def refcounts(self, dest: Destination) -> dict[str, int]:
