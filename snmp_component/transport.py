@@ -243,6 +243,9 @@ class UdpTransport:
             raise
         self._sock: socket.socket | None = sock
         self.closed = False  # (an attribute, not a property: read for every request)
+        # a socket left open by an unfinished component is closed at exit, without a
+        # ResourceWarning (python -X dev); close() closes it earlier
+        weakref.finalize(self, sock.close)
 
     @property
     def pending(self) -> int:
