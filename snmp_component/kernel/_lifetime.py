@@ -20,11 +20,11 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from .errors import NoSuchSessionError
+from .session import Session
 
 if TYPE_CHECKING:
     from ._timers import _Timer
     from .kernel import Destination
-    from .session import Session
 
 log = logging.getLogger("snmp_component.kernel")
 
@@ -150,7 +150,12 @@ class LifetimeMixin:
         Raises:
             NoSuchSessionError: ``dest`` is not a live session.
         """
-        life = self._resolve(dest)
+        if type(dest) is Session:  # what components pass, twice a request: _resolve inlined
+            life = dest._life
+            if life is not None and (not life.alive or dest.kernel is not self):
+                life = None
+        else:
+            life = self._resolve(dest)
         if life is None:
             raise NoSuchSessionError(f"refcount_increment: no session {dest!r}")
         refcounts = life.refcounts
@@ -167,7 +172,12 @@ class LifetimeMixin:
         Returns:
             The new count; ``0`` also when the session is gone or the count was 0.
         """
-        life = self._resolve(dest)
+        if type(dest) is Session:  # (as in refcount_increment)
+            life = dest._life
+            if life is not None and (not life.alive or dest.kernel is not self):
+                life = None
+        else:
+            life = self._resolve(dest)
         if life is None:
             return 0
         count = life.refcounts.get(name, 0)
