@@ -73,7 +73,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Final, Literal, TypeAlias
+from typing import ClassVar, Final, Literal, NamedTuple, TypeAlias
 
 from ..errors import (
     DecodeError,
@@ -313,14 +313,16 @@ KeyResolver: TypeAlias = Callable[[bytes, bytes], UsmKeys | None]
 """``(engine_id, user_name) -> UsmKeys | None``: *keys* of :func:`decode_message` may be one."""
 
 
-@dataclass(frozen=True, slots=True)
-class Expect:
+class Expect(NamedTuple):
     """What the answer to one request must be, checked before its varbinds are decoded.
 
     A Report matches anything (RFC 3412 7.2.10: Reports need not match the request);
     only its first varbind is decoded (the one :func:`report_error` reads).
     Any other PDU must be a Response, with *request_id* (if not None) and at security
     *level* (``flags & 3``, if not None), as net-snmp's ``snmpv3_verify_msg`` checks.
+
+    (An immutable tuple: one is made for every reply read, and a frozen dataclass costs
+    twice as much to build.)
     """
 
     level: int | None = None

@@ -102,6 +102,7 @@ class _NoBatch(AbstractContextManager[None]):
 
 
 _NO_BATCH = _NoBatch()
+_new_event = Event.__new__
 
 
 class Kernel(TimersMixin, LifetimeMixin):
@@ -531,7 +532,15 @@ class Kernel(TimersMixin, LifetimeMixin):
                 return None
             args = (state, args)
             state = "_default"
-        ev = Event(self, session, None if sender is None else sender.session, state, args, kwargs)
+        # Event(self, session, sender, state, args, kwargs) without running __init__: two
+        # events a request pass here (slots filled directly; Event.__init__ does the same)
+        ev = _new_event(Event)
+        ev.kernel = self
+        ev.session = session
+        ev.sender = None if sender is None else sender.session
+        ev.state = state
+        ev.args = args
+        ev.kwargs = {} if kwargs is None else kwargs
         previous = self._current
         self._current = life
         try:
