@@ -7,6 +7,10 @@ it starts its own agents, pins agent and client to CPUs, runs every client x wor
 fresh processes, interleaved, and prints medians and ratios). Results land in
 ``benchmarks/results/``. Peers that are not installed are reported as failed rows; the
 README's benchmark command installs them first.
+
+Before/after in one run: ``SNMPC_BASELINE=/path/to/an/older/tree`` (e.g. made with
+``git archive <commit> | tar -x -C /tmp/base``) adds ``snmp_component-post@base`` and
+``snmp_component-await@base``: the same clients importing that tree's package.
 """
 
 from __future__ import annotations
@@ -31,6 +35,16 @@ def main() -> None:
         ("snmp_component-await", ["env", "SNMPC_API=await", python, OURS]),
         ("snmp_component-post-uvloop", ["env", "SNMPC_API=post", "SNMPC_UVLOOP=1", python, OURS]),
     ]
+    base = os.environ.get("SNMPC_BASELINE")
+    if base:
+        old = str(Path(base) / "benchmarks" / "snmp_component_client.py")
+        run_peers.CLIENTS[:0] = [
+            (
+                f"snmp_component-{api}@base",
+                ["env", f"SNMPC_API={api}", f"PYTHONPATH={base}", python, old],
+            )
+            for api in ("post", "await")
+        ]
     if not any(arg == "--out" or arg.startswith("--out=") for arg in sys.argv):
         stamp = time.strftime("%Y%m%d-%H%M%S")
         (HERE / "results").mkdir(exist_ok=True)
