@@ -115,6 +115,27 @@ def normalise_key(key: str) -> str:
     return key.lower().replace("-", "").replace("_", "")
 
 
+_Tables = tuple[dict[str, str], dict[str, str]]
+_tables_seen: dict[tuple[int, int], tuple[object, object, _Tables]] = {}
+
+
+def _tables(keywords: Iterable[str], synonyms: Mapping[str, str] | None) -> _Tables:
+    """The normalised keyword and synonym tables, built once per (constant) pair: every
+    ``create()`` would otherwise normalise some 40 names again (bounded: callers pass
+    module constants; anything else is rebuilt)."""
+    key = (id(keywords), id(synonyms))
+    seen = _tables_seen.get(key)
+    if seen is not None and seen[0] is keywords and seen[1] is synonyms:
+        return seen[2]
+    tables = (
+        {normalise_key(name): name for name in keywords},
+        {normalise_key(name): target for name, target in (synonyms or {}).items()},
+    )
+    if isinstance(keywords, tuple | frozenset) and len(_tables_seen) < 32:
+        _tables_seen[key] = (keywords, synonyms, tables)
+    return tables
+
+
 def normalise_keywords(
     options: Mapping[Any, Any],
     keywords: Iterable[str],
@@ -136,8 +157,7 @@ def normalise_keywords(
             the valid ones) or one given twice in different spellings. Values are never
             shown: they may be secrets.
     """
-    canonical = {normalise_key(name): name for name in keywords}
-    aliases = {normalise_key(name): target for name, target in (synonyms or {}).items()}
+    canonical, aliases = _tables(keywords, synonyms)
     given: dict[str, Any] = {}
     by_synonym: dict[str, Any] = {}
     for key, value in options.items():
