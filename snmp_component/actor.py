@@ -602,17 +602,7 @@ class ComponentActor:
             from ._pysnmp.v3 import V3Client, V3Credentials
 
             opts = self.opts
-            creds = V3Credentials(
-                sec_name=opts.sec_name,
-                sec_level=opts.sec_level,
-                auth_proto=opts.auth_proto,
-                auth_pass=opts.auth_pass,
-                priv_proto=opts.priv_proto,
-                priv_pass=opts.priv_pass,
-                context=opts.context,
-                context_engine_id=opts.context_engine_id,
-                sec_engine_id=opts.sec_engine_id,
-            )
+            creds = V3Credentials.of(opts.credentials)  # checked once, at create()
             self._sender = V3Client(
                 creds, address[0], address[1], timeout=opts.timeout, retries=opts.retries
             )

@@ -60,18 +60,8 @@ V3_KEYWORDS = st.fixed_dictionaries(
 
 def _client_as_the_component_makes_it(opts: Any) -> V3Client:
     """What ``actor._make_sender`` does with the options at the first request."""
-    creds = V3Credentials(
-        sec_name=opts.sec_name,
-        sec_level=opts.sec_level,
-        auth_proto=opts.auth_proto,
-        auth_pass=opts.auth_pass,
-        priv_proto=opts.priv_proto,
-        priv_pass=opts.priv_pass,
-        context=opts.context,
-        context_engine_id=opts.context_engine_id,
-        sec_engine_id=opts.sec_engine_id,
-    )
-    assert creds == V3Credentials.of(opts.credentials)
+    creds = V3Credentials.of(opts.credentials)
+    assert creds.sec_name == opts.sec_name and creds.auth_pass == opts.auth_pass
     return V3Client(creds, "127.0.0.1", 161, timeout=opts.timeout, retries=opts.retries)
 
 
