@@ -183,7 +183,7 @@ class RayBackend:
         self.actors: dict[int, Any] = {}
         self.links: set[RayLink] = set()
         self._owns_ray = False
-        self._closed = False
+        self.closed = False  # after close(): no Ray call may follow (it would start a local Ray)
         self._actor_class: Any = None
         self._polls: dict[bytes | str, bytes | str] = {}
 
@@ -231,7 +231,7 @@ class RayBackend:
         return max(1, int(usable // self.num_cpus))
 
     def spawn(self, spec: dict[str, Any], on_message: OnMessage, on_exit: OnExit) -> RayLink:
-        if self._closed or self._actor_class is None:
+        if self.closed or self._actor_class is None:
             raise RuntimeError("RayBackend is not started, or closed")
         spec = {**spec, "poll": self._portable(spec["poll"])}
         shard_id: int = spec["shard"]
@@ -269,7 +269,7 @@ class RayBackend:
 
     def close(self) -> None:
         """Kill every actor now (the driver drains shards before this)."""
-        self._closed = True
+        self.closed = True
         for link in list(self.links):
             link.abandon()
         for shard_id in list(self.actors):
@@ -380,7 +380,7 @@ class RayLink:
     def _flush(self) -> None:
         """Everything sent this loop turn, in one numbered ``push`` call."""
         self._flushing = False
-        if self._exited or self.backend._closed or not self._out:
+        if self._exited or self.backend.closed or not self._out:
             return
         messages, self._out = self._out, []
         call = asyncio.ensure_future(self._push(self._seq, messages))
@@ -389,7 +389,7 @@ class RayLink:
         call.add_done_callback(self._calls.discard)
 
     async def _push(self, seq: int, messages: list[tuple[Any, ...]]) -> None:
-        if self.backend._closed:
+        if self.backend.closed:
             return  # (a Ray call now would start a new local Ray)
         with contextlib.suppress(Exception):  # a dead actor shows in the pull loop
             await self.actor.push.remote(self.epoch, seq, messages)
