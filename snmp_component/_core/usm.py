@@ -61,9 +61,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeAlias
 
-from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
 from ..errors import ConfigurationError, DecryptionError
 from .cache import ByteCache, sizeof
 from .secret import SecretBytes
@@ -397,6 +394,10 @@ class Privacy:
             raise ConfigurationError(
                 f"{spec.name} needs {spec.key_length} octets of key material, got {len(key)}"
             )
+        # cryptography loads with the first privacy key, not with every SNMP command
+        from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
         self.protocol: str = spec.name
         self._kind = spec.cipher
         ecb = modes.ECB()
