@@ -20,7 +20,7 @@ import logging
 import socket
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
@@ -287,6 +287,59 @@ class ComponentActor:
         except asyncio.CancelledError:
             self._withdraw(job)
             raise
+
+    async def stream(self, cmd: str, args: tuple[Any, ...]) -> AsyncGenerator[list[VarList], None]:
+        """Run a walk or bulkwalk for the awaitable API, yielding its rows as replies come:
+        each item has one ``VarList`` per part of the result (as the awaitable's), holding
+        the rows converted since the previous item. After the rows it had, the walk's
+        error is raised. Leaving the loop early (``break``, cancellation) withdraws it.
+        """
+        if cmd not in ("walk", "bulkwalk"):
+            raise ValueError(f"{cmd} is not a walk: only walk and bulkwalk stream")
+        loop = asyncio.get_running_loop()
+        wakeup: asyncio.Future[None] = loop.create_future()
+        answer: list[tuple[Any, SNMPError | None]] = []
+
+        def wake() -> None:
+            if not wakeup.done():
+                wakeup.set_result(None)
+
+        def settled(result: Any, error: SNMPError | None) -> None:
+            answer.append((result, error))
+            wake()
+
+        job = self.submit_callback(cmd, args, settled)
+        job.on_rows = wake
+        shown: list[int] = []  # rows yielded so far, per part
+
+        def news(parts: Sequence[VarList] | None) -> list[VarList] | None:
+            if not parts:
+                return None
+            shown.extend([0] * (len(parts) - len(shown)))
+            batch = [VarList() for _ in parts]
+            for rest, part, n in zip(batch, parts, shown, strict=True):
+                rest.extend(part[n:])  # (as converted: Varbinds, or raw under KEEP_RAW)
+            shown[:] = [len(part) for part in parts]
+            return batch if any(batch) else None
+
+        try:
+            while True:
+                await wakeup
+                wakeup = loop.create_future()
+                if answer:
+                    result, error = answer[0]
+                    batch = news(result if error is None else error.partial)
+                    if batch is not None:
+                        yield batch
+                    if error is not None:
+                        raise error
+                    return
+                batch = news(job.converted)
+                if batch is not None:
+                    yield batch
+        finally:
+            job.on_rows = None
+            self.withdraw(job)
 
     def submit_callback(self, cmd: str, args: tuple[Any, ...], notify: Notify) -> Job:
         """Run one request and give its answer to ``notify(result, error)``, exactly once.
@@ -643,6 +696,8 @@ class ComponentActor:
                 )
                 if job.converted is not None and result is not None:
                     self._convert(job, plan.rows)  # while the agent works
+                    if job.on_rows is not None:
+                        job.on_rows()
             elif step is FINISHED:
                 if job.converted is not None:
                     self._settle(job, self._convert(job, plan.rows), None)

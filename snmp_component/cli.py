@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
@@ -41,7 +42,7 @@ from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
 from .toolformat import OutputOptions, ToolFormat, output_options
-from .varbind import Varbind
+from .varbind import Varbind, VarList
 from .varformat import KEEP_RAW
 
 __all__ = ["main"]
@@ -118,8 +119,6 @@ _MIB_TYPE_NAME = {
 }
 _INT_TYPES = frozenset({"INTEGER", "INTEGER32", "UNSIGNED32", "GAUGE", "COUNTER", "TICKS"})
 
-_PROGRESS_EVERY = 1000  # rows between progress lines on a terminal
-
 
 class UsageError(Exception):
     """Bad command line: printed with the usage, exit code 1."""
@@ -156,9 +155,26 @@ class RawSession:
         """GETNEXT walk of ``oid``'s subtree."""
         return cast("list[Raw]", await self.snmp.walk(oid))
 
+    def iter_walk(self, oid: str) -> AsyncGenerator[Raw, None]:
+        """GETNEXT walk of ``oid``'s subtree, its rows in batches as they arrive."""
+        return _rows_of(self.snmp.iter_walk(oid))
+
+    def iter_bulkwalk(
+        self, non_repeaters: int, max_repetitions: int, oid: str
+    ) -> AsyncGenerator[Raw, None]:
+        """GETBULK walk of ``oid``'s subtree, its rows in batches as they arrive."""
+        return _rows_of(self.snmp.iter_bulkwalk(non_repeaters, max_repetitions, oid))
+
     async def bulkwalk(self, non_repeaters: int, max_repetitions: int, oid: str) -> list[Raw]:
         """GETBULK walk of ``oid``'s subtree."""
         return cast("list[Raw]", await self.snmp.bulkwalk(non_repeaters, max_repetitions, oid))
+
+
+async def _rows_of(batches: AsyncGenerator[list[VarList], None]) -> AsyncGenerator[Raw, None]:
+    """The first (only) part of each batch of a one-root walk, as raw varbinds."""
+    async with contextlib.aclosing(batches):
+        async for parts in batches:
+            yield cast("Raw", parts[0])
 
 
 class Printer:
@@ -468,7 +484,6 @@ class Runner:
         self.table = table or TableOptions()
         self.app = _app_options(args.command, args.appopts)
         self.tool = _TOOL[args.command]
-        self.progress = err.isatty()
 
     async def run(self) -> int:
         args = self.args
@@ -584,18 +599,22 @@ class Runner:
         return 0
 
     async def _walk(self, snmp: RawSession) -> int:
-        return await self._walk_with(snmp, lambda oid: snmp.walk(oid))
+        return await self._walk_with(snmp, snmp.iter_walk)
 
     async def _bulkwalk(self, snmp: RawSession) -> int:
         # -Cn: snmpbulkwalk walks the non-repeaters too, so its output is the whole walk
         app = self.app
-        return await self._walk_with(snmp, lambda oid: snmp.bulkwalk(0, app.max_repetitions, oid))
+        return await self._walk_with(
+            snmp, lambda oid: snmp.iter_bulkwalk(0, app.max_repetitions, oid)
+        )
 
-    async def _walk_with(self, snmp: RawSession, walk: Callable[[str], Any]) -> int:
-        """snmpwalk's output, as its loop prints it: the rows; what it prints at the end
-        of a walk (an exception still inside the subtree, SNMPv1's ``End of MIB``); the
-        root itself when nothing was printed; ``-C`` options as snmpwalk's (``i I p t E
-        c``) and snmpbulkwalk's (``c i n p r``)."""
+    async def _walk_with(
+        self, snmp: RawSession, walk: Callable[[str], AsyncGenerator[Raw, None]]
+    ) -> int:
+        """snmpwalk's output, as its loop prints it: the rows, as they arrive; what it
+        prints at the end of a walk (an exception still inside the subtree, SNMPv1's
+        ``End of MIB``); the root itself when nothing was printed; ``-C`` options as
+        snmpwalk's (``i I p t E c``) and snmpbulkwalk's (``c i n p r``)."""
         app = self.app
         oids = self._oids(".1.3.6.1.2.1")
         if len(oids) > 1:
@@ -606,14 +625,33 @@ class Runner:
         printed = 0
         if app.include_root:
             printed += self._print_rows(await snmp.get(oids[0]))
-        # strictly below the root: the walk API answers a walk of a leaf with the leaf
-        rows = [raw for varlist in await walk(oids[0]) for raw in varlist
-                if len(raw[0]) > len(root)]  # fmt: skip
-        cut = None if end is None else next((k for k, r in enumerate(rows) if r[0] >= end), None)
-        printed += self._print_rows(rows if cut is None else rows[:cut], progress=True)
+        last, cut = root, False
+        try:
+            async with contextlib.aclosing(walk(oids[0])) as batches:
+                async for batch in batches:
+                    # strictly below the root: a walk of a leaf is answered with the leaf
+                    rows = [raw for raw in batch if len(raw[0]) > len(root)]
+                    if end is not None and rows and rows[-1][0] >= end:
+                        rows = [raw for raw in rows if raw[0] < end]
+                        cut = True
+                    printed += self._print_rows(rows)
+                    self.out.flush()  # each reply's rows as they come, as snmpwalk prints
+                    if rows:
+                        last = rows[-1][0]
+                    if cut:
+                        break
+        except errors.OidNotIncreasing as exc:
+            # as snmpwalk: the row that went back is printed, then what it went back from
+            if exc.row is not None:
+                self._print_rows([exc.row])
+            name = self.printer.format.name
+            self.out.flush()
+            print(f"Error: OID not increasing: {name(parse_oid(exc.previous))}\n"
+                  f" >= {name(parse_oid(exc.received))}\n", file=self.err)  # fmt: skip
+            return 1
         end_of_mib = False
-        if cut is None:
-            found, end_of_mib = await self._end_of_walk(snmp, rows[-1][0] if rows else root, root)
+        if not cut:
+            found, end_of_mib = await self._end_of_walk(snmp, last, root)
             printed += found
         if printed == 0 and not end_of_mib and not app.never_root:
             printed += self._print_rows(await snmp.get(oids[0]))
@@ -624,16 +662,14 @@ class Runner:
             print(f"Total traversal time = {elapsed:f} seconds", file=self.err)
         return 0
 
-    def _print_rows(self, rows: Iterable[RawVarbind], progress: bool = False) -> int:
-        """Print ``rows`` (progress lines on a terminal); how many."""
+    def _print_rows(self, rows: Iterable[RawVarbind]) -> int:
+        """Print ``rows``; how many."""
         line = self.printer.format.line
+        out = self.out
         count = 0
-        for count, raw in enumerate(rows, 1):
-            print(line(raw), file=self.out)
-            if progress and self.progress and count % _PROGRESS_EVERY == 0:
-                print(f"\r{count} rows ...", end="", file=self.err, flush=True)
-        if progress and self.progress and count >= _PROGRESS_EVERY:
-            print("\r" + " " * 24 + "\r", end="", file=self.err, flush=True)
+        for raw in rows:
+            print(line(raw), file=out)
+            count += 1
         return count
 
     async def _end_of_walk(self, snmp: RawSession, last: Oid, root: Oid) -> tuple[int, bool]:

@@ -48,7 +48,7 @@ Invariants:
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 from . import transport
@@ -137,6 +137,25 @@ class SNMPSession:
         """GETNEXT walk of each var's subtree (works on v1); one ``VarList`` per var."""
         result: list[VarList] = await self._actor.submit("walk", vars)
         return result
+
+    def iter_walk(self, *vars: Any) -> AsyncGenerator[list[VarList], None]:
+        """:meth:`walk`, with the rows as they arrive: an async iterator of batches, each
+        with one ``VarList`` per var holding the rows received since the previous batch
+        (all batches joined make :meth:`walk`'s result). An error is raised after the rows
+        received before it. Leaving early withdraws the walk; use
+        ``contextlib.aclosing`` to do that at once::
+
+            async with aclosing(snmp.iter_walk("ifTable")) as batches:
+                async for (rows,) in batches:
+                    ...
+        """
+        return self._actor.stream("walk", vars)
+
+    def iter_bulkwalk(
+        self, non_repeaters: int, max_repetitions: int, *vars: Any
+    ) -> AsyncGenerator[list[VarList], None]:
+        """:meth:`bulkwalk`, with the rows as they arrive (as :meth:`iter_walk`)."""
+        return self._actor.stream("bulkwalk", (non_repeaters, max_repetitions, *vars))
 
     async def get_table(
         self,

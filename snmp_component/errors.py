@@ -362,10 +362,12 @@ class WalkError(SNMPError):
 class OidNotIncreasing(WalkError):
     """The agent returned an OID not greater than the previous one (a loop)."""
 
-    def __init__(self, previous: str, received: str) -> None:
+    def __init__(self, previous: str, received: str, row: Any = None) -> None:
         super().__init__(f"OID not increasing: {received} after {previous}")
         self.previous = previous
         self.received = received
+        self.row = row
+        """The varbind that did not increase, as received (``(oid, tag, value)``), or None."""
 
 
 class WalkLimitExceeded(WalkError):

@@ -60,6 +60,7 @@ class Job:
         "handle",
         "id",
         "notify",
+        "on_rows",
         "phase",
         "plan",
         "requester",
@@ -90,6 +91,7 @@ class Job:
         self.phase = QUEUED
         self.accepted = 0.0  # time.monotonic() when it joined the queue
         self.converted: list[VarList] | None = None  # walk, bulkwalk: the rows converted
+        self.on_rows: Callable[[], None] | None = None  # streamed walks: more were converted
         self.table: TableSpec | None = None
 
     @property

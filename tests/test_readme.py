@@ -409,18 +409,16 @@ def test_the_known_exceptions_to_net_snmps_lines_hold() -> None:
     assert [x for x in theirs if not x.endswith(end)] == [x for x in ours if not x.endswith(end)]
 
     assert "an OID that does not increase" in text
+    went_back = ["IF-MIB::ifDescr.1 = STRING: lo", "IF-MIB::ifDescr.2 = STRING: eth0",
+                 "IF-MIB::ifDescr.3 = STRING: eth1", "IF-MIB::ifDescr.1 = STRING: lo",
+                 "Error: OID not increasing: IF-MIB::ifDescr.3", " >= IF-MIB::ifDescr.1", "",
+                 "exit 1"]  # fmt: skip
     with GoesBack(clock=lambda: 1.0).in_thread() as agent:
-        for tool, version in (("walk", "-v2c"), ("walk", "-v1"), ("bulkwalk", "-v2c")):
-            theirs, ours = both(agent, tool, version, "ifDescr")
-            assert theirs[:4] == [f"IF-MIB::ifDescr.{i} = STRING: {name}" for i, name in
-                                  ((1, "lo"), (2, "eth0"), (3, "eth1"), (1, "lo"))]  # fmt: skip
-            assert any(x.startswith("Error: OID not increasing: IF-MIB::ifDescr.") for x in theirs)
-            assert ours == [
-                f"snmp{tool}: OID not increasing: .1.3.6.1.2.1.2.2.1.2.1 after "
-                ".1.3.6.1.2.1.2.2.1.2.3",
-                "exit 1",
-            ]
-            assert theirs[-1] == "exit 1"
+        for tool, version in (("walk", "-v2c"), ("walk", "-v1")):
+            assert both(agent, tool, version, "ifDescr") == (went_back, went_back)
+        theirs, ours = both(agent, "bulkwalk", "-v2c", "ifDescr")
+        assert ours == went_back
+        assert theirs[:4] == went_back[:4] and theirs.count(went_back[4].replace("3", "1")) > 1
 
     assert "SNMPv1 at the end of the agent's MIB" in text
     with DemoAgent(clock=lambda: 1.0).in_thread() as agent:

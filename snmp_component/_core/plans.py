@@ -323,10 +323,8 @@ class SubtreeWalk:
                 self.done = True
                 return
             if oid <= self.cursor:
-                if self._check:
-                    raise OidNotIncreasing(format_oid(self.cursor), format_oid(oid))
-                if oid in self._seen:  # a loop even the lenient mode cannot follow
-                    raise OidNotIncreasing(format_oid(self.cursor), format_oid(oid))
+                if self._check or oid in self._seen:  # (a loop even lenient mode cannot follow)
+                    raise OidNotIncreasing(format_oid(self.cursor), format_oid(oid), varbind)
                 self._seen.add(oid)
             self.rows.append(varbind)
             self.cursor = oid
