@@ -28,7 +28,7 @@ import signal
 import sys
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
 
@@ -37,7 +37,8 @@ from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from ._core.values import EXCEPTION_TAGS
 from ._version import __version__
-from .cli_table import TableError, TableOptions, layout, table_options
+from .cli_set import SetError, set_varbinds
+from .cli_table import TableError, TableOptions, print_table, table_options
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
@@ -61,64 +62,6 @@ _TOOL = {
     "inform": "snmpinform",
     "trapd": "snmptrapd",
 }
-
-# snmpset's one-letter types -> the component's type names ("=" / None: from the MIB).
-_SET_TYPES = {
-    "i": "INTEGER",
-    "u": "UNSIGNED32",
-    "t": "TICKS",
-    "a": "IPADDR",
-    "o": "OBJECTID",
-    "s": "OCTETSTR",
-    "x": "OCTETSTR",
-    "d": "OCTETSTR",
-    "n": "NULL",
-    "c": "COUNTER",
-    "C": "COUNTER64",
-    "b": "BITS",
-    "=": None,
-}
-# snmpset's client-side check: the MIB types each letter may be used for, and net-snmp's
-# names of the types in "Bad variable type (Type of attribute is X, not Y)".
-_LETTER_FITS = {
-    "i": frozenset({"INTEGER", "INTEGER32"}),
-    "u": frozenset({"GAUGE", "UNSIGNED32"}),
-    "t": frozenset({"TICKS"}),
-    "a": frozenset({"IPADDR"}),
-    "o": frozenset({"OBJECTID"}),
-    "s": frozenset({"OCTETSTR", "BITS"}),
-    "x": frozenset({"OCTETSTR", "BITS"}),
-    "d": frozenset({"OCTETSTR", "BITS"}),
-    "b": frozenset({"BITS"}),
-    "c": frozenset({"COUNTER"}),
-    "C": frozenset({"COUNTER64"}),
-}
-_LETTER_TYPE_NAME = {
-    "i": "INTEGER",
-    "u": "Unsigned32",
-    "t": "Timeticks",
-    "a": "IpAddress",
-    "o": "OBJECT IDENTIFIER",
-    "s": "OCTET STRING",
-    "x": "OCTET STRING",
-    "d": "OCTET STRING",
-}
-_MIB_TYPE_NAME = {
-    "INTEGER": "INTEGER",
-    "INTEGER32": "INTEGER",
-    "OCTETSTR": "OCTET STRING",
-    "OBJECTID": "OBJECT IDENTIFIER",
-    "IPADDR": "IpAddress",
-    "COUNTER": "Counter32",
-    "GAUGE": "Gauge32",
-    "UNSIGNED32": "Unsigned32",
-    "TICKS": "Timeticks",
-    "COUNTER64": "Counter64",
-    "BITS": "BITS",
-    "OPAQUE": "Opaque",
-}
-_INT_TYPES = frozenset({"INTEGER", "INTEGER32", "UNSIGNED32", "GAUGE", "COUNTER", "TICKS"})
-
 
 class UsageError(Exception):
     """Bad command line: printed with the usage, exit code 1."""
@@ -362,54 +305,12 @@ def _component_options(args: argparse.Namespace) -> dict[str, Any]:
     return opts
 
 
-def _set_varbinds(words: list[str]) -> list[Varbind]:
-    if not words:
-        raise UsageError("Missing object name")
-    varbinds = []
-    for k in range(0, len(words), 3):
-        oid, letter, value = [*words[k : k + 3], "", ""][:3]
-        if k + 1 >= len(words):
-            raise UsageError(f"{oid}: Needs type and value")
-        if k + 2 >= len(words):
-            raise UsageError(f"{oid}: Needs value")
-        if letter not in _SET_TYPES:
-            raise UsageError(f"{oid}: Bad object type: {letter}")
-        target = _request_oid(oid)
-        _check_set_type(oid, parse_oid(target), letter, value)
-        kind = _SET_TYPES[letter]
-        val: Any = value
-        if letter == "x":
-            try:
-                val = bytes.fromhex(value.replace(":", " ").replace(".", " "))
-            except ValueError:
-                raise UsageError(f"{oid}: Bad value: {value}") from None
-        elif letter == "d":
-            try:
-                val = bytes(int(part) for part in value.replace(".", " ").split())
-            except ValueError:
-                raise UsageError(f"{oid}: Bad value: {value}") from None
-        elif kind in _INT_TYPES and value.lstrip("-").isdigit():
-            val = int(value)
-        varbinds.append(Varbind(target, "", val, kind))
-    return varbinds
-
-
-def _check_set_type(oid: str, target: Oid, letter: str, value: str) -> None:
-    """snmpset's checks of a value against the MIB before anything is sent."""
-    node = names.object_of(target)
-    if node is None or node.type is None or letter not in _LETTER_FITS:
-        return
-    if node.type not in _LETTER_FITS[letter]:
-        if letter not in _LETTER_TYPE_NAME:
-            raise UsageError(f"{oid}: Bad object type: {letter}")
-        have = _MIB_TYPE_NAME.get(node.type, node.type)
-        raise UsageError(
-            f"{oid}: Bad variable type (Type of attribute is {have}, "
-            f"not {_LETTER_TYPE_NAME[letter]})"
-        )
-    if letter == "i" and node.enums and not value.lstrip("-").isdigit():
-        if value not in node.enums:
-            raise UsageError(f"{oid}: Value out of range ({value})")
+def _varbinds(words: list[str]) -> list[Varbind]:
+    """snmpset's (and snmptrap's) ``OID TYPE VALUE`` triples (:mod:`~snmp_component.cli_set`)."""
+    try:
+        return set_varbinds(words, _request_oid)
+    except SetError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _request_oid(text: str) -> str:
@@ -534,7 +435,7 @@ class Runner:
         from .cli_traps import send  # (the trap modules load only for these commands)
 
         try:
-            return await send(args.command, options, args.oids, _set_varbinds, self.err)
+            return await send(args.command, options, args.oids, _varbinds, self.err)
         except errors.ConfigurationError as exc:
             print(f"{self.tool}: {exc.error_str}", file=self.err)
             return 1
@@ -595,7 +496,7 @@ class Runner:
         return 0
 
     async def _set(self, snmp: RawSession) -> int:
-        self.printer.print(await snmp.set(*_set_varbinds(self.args.oids)))
+        self.printer.print(await snmp.set(*_varbinds(self.args.oids)))
         return 0
 
     async def _walk(self, snmp: RawSession) -> int:
@@ -689,64 +590,16 @@ class Runner:
         return self._print_rows(inside), False
 
     async def _table(self, snmp: RawSession) -> int:
-        """``snmptable``: its ``-C`` options and layout (:mod:`~snmp_component.cli_table`)."""
-        words = self.args.oids
-        if len(words) != 1:
-            raise UsageError("table takes one table name")
-        opts = self.table
-        index = names.mib_index()
-        table_oid = names.resolve(words[0])
-        entry = next((n for n in index.nodes if n.kind == "row" and n.oid[:-1] == table_oid), None)
-        if entry is None:
-            print(f"{words[0]}: Not a table", file=self.err)
-            return 1
-        columns: dict[int, str] = {}
-        for node in index.nodes:
-            if node.oid[:-1] == entry.oid and node.access not in (None, "not-accessible"):
-                columns.setdefault(node.oid[-1], node.name)
-        order = sorted(columns)
-        labels = [columns[c] for c in order]
-        title = self.printer.format.name(table_oid)
-        if opts.headers_only:
-            self._print_lines(layout(title, labels, [], [], opts))
-            print(f"{title}: No entries", file=self.out)
-            return 0
-        bulk = opts.getbulk and self.args.version != "1"  # GETNEXT on SNMPv1, as snmptable
-        root = format_oid(entry.oid)
-        walked = await (snmp.bulkwalk(0, opts.max_repetitions, root) if bulk else snmp.walk(root))
-        # as snmptable: values quick-printed on one line, the index as the names print it
-        quick = ToolFormat(replace(self.printer.format.options, quick=True))
-        cells: dict[Oid, dict[int, str]] = {}
-        indices: dict[Oid, str] = {}
-        for raw in (raw for varlist in walked for raw in varlist):
-            oid = raw[0]
-            column, instance = oid[len(entry.oid)], oid[len(entry.oid) + 1 :]
-            if column in columns:
-                cells.setdefault(instance, {})[column] = quick.text(raw).replace("\n", " ")
-                indices.setdefault(instance, _index_of(self.printer.format.name(oid)))
-        if not cells:
-            print(f"{title}: No entries", file=self.out)
-            return 0
-        rows = [[row.get(c) for c in order] for row in cells.values()]
-        shown = list(indices.values())
-        batch = len(rows) if bulk else opts.max_repetitions  # snmptable prints each batch
-        for start in range(0, len(rows), batch):
-            end = start + batch
-            self._print_lines(
-                layout(title, labels, rows[start:end], shown[start:end], opts,
-                       first_pass=start == 0, seen=(rows[:end], shown[:end]))
-            )  # fmt: skip
-        return 0
+        """``snmptable`` (:mod:`~snmp_component.cli_table`)."""
 
-    def _print_lines(self, lines: list[str]) -> None:
-        for line in lines:
-            print(line, file=self.out)
+        async def walk(bulk: bool, root: str) -> list[Raw]:
+            reps = self.table.max_repetitions
+            return await (snmp.bulkwalk(0, reps, root) if bulk else snmp.walk(root))
 
-
-def _index_of(name: str) -> str:
-    """snmptable's index column: what follows the object's label in its printed name."""
-    label = name.split("::", 1)[1] if "::" in name else name.lstrip(".")
-    return label.split(".", 1)[1] if "." in label else ""
+        return await print_table(
+            walk, self.args.oids, self.table, self.printer.format, self.args.version, self.out,
+            self.err,
+        )  # fmt: skip
 
 
 def _raw_text_output(stream: TextIO) -> None:

@@ -11,10 +11,20 @@ first with ``-Ci``, fixed ``-Cc`` column widths (values cut to fit), ``-Cw`` par
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TextIO
 
-__all__ = ["TableError", "TableOptions", "layout", "table_options"]
+from . import names
+from ._core.oid import format_oid
+from ._core.pdu import Oid, RawVarbind
+from .toolformat import ToolFormat
+
+__all__ = ["TableError", "TableOptions", "layout", "print_table", "table_options"]
+
+TableWalk = Callable[[bool, str], Awaitable[list[list[RawVarbind]]]]
+"""``walk(getbulk, root)``: the rows of a walk of ``root`` (GETBULK or GETNEXT), as raw
+varbinds in one list per walked root."""
 
 
 class TableError(Exception):
@@ -208,3 +218,73 @@ def layout(
                 line += field(g, "?" if cell is None else cell)
             out.append(line)
     return out
+
+
+async def print_table(
+    walk: TableWalk,
+    words: Sequence[str],
+    opts: TableOptions,
+    fmt: ToolFormat,
+    version: str,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """``snmptable``: walk the table named in ``words`` and print it as ``opts`` say, the
+    names and values as ``fmt`` prints them; the exit code."""
+    if len(words) != 1:
+        print("table takes one table name", file=err)
+        return 1
+    index = names.mib_index()
+    table_oid = names.resolve(words[0])
+    entry = next((n for n in index.nodes if n.kind == "row" and n.oid[:-1] == table_oid), None)
+    if entry is None:
+        print(f"{words[0]}: Not a table", file=err)
+        return 1
+    columns: dict[int, str] = {}
+    for node in index.nodes:
+        if node.oid[:-1] == entry.oid and node.access not in (None, "not-accessible"):
+            columns.setdefault(node.oid[-1], node.name)
+    order = sorted(columns)
+    labels = [columns[c] for c in order]
+    title = fmt.name(table_oid)
+    if opts.headers_only:
+        _print_lines(layout(title, labels, [], [], opts), out)
+        print(f"{title}: No entries", file=out)
+        return 0
+    bulk = opts.getbulk and version != "1"  # GETNEXT on SNMPv1, as snmptable
+    walked = await walk(bulk, format_oid(entry.oid))
+    # as snmptable: values quick-printed on one line, the index as the names print it
+    quick = ToolFormat(replace(fmt.options, quick=True))
+    cells: dict[Oid, dict[int, str]] = {}
+    indices: dict[Oid, str] = {}
+    for raw in (raw for varlist in walked for raw in varlist):
+        oid = raw[0]
+        column, instance = oid[len(entry.oid)], oid[len(entry.oid) + 1 :]
+        if column in columns:
+            cells.setdefault(instance, {})[column] = quick.text(raw).replace("\n", " ")
+            indices.setdefault(instance, _index_of(fmt.name(oid)))
+    if not cells:
+        print(f"{title}: No entries", file=out)
+        return 0
+    rows = [[row.get(c) for c in order] for row in cells.values()]
+    shown = list(indices.values())
+    batch = len(rows) if bulk else opts.max_repetitions  # snmptable prints each batch
+    for start in range(0, len(rows), batch):
+        end = start + batch
+        _print_lines(
+            layout(title, labels, rows[start:end], shown[start:end], opts,
+                   first_pass=start == 0, seen=(rows[:end], shown[:end])),
+            out,
+        )  # fmt: skip
+    return 0
+
+
+def _print_lines(lines: list[str], out: TextIO) -> None:
+    for line in lines:
+        print(line, file=out)
+
+
+def _index_of(name: str) -> str:
+    """snmptable's index column: what follows the object's label in its printed name."""
+    label = name.split("::", 1)[1] if "::" in name else name.lstrip(".")
+    return label.split(".", 1)[1] if "." in label else ""

@@ -59,12 +59,23 @@ def _winners(index: MibIndex) -> Mapping[Oid, MibNode]:
 class ToolNames:
     """net-snmp's default names (and value nodes) of OIDs over one MIB index."""
 
-    __slots__ = ("_index", "_parents", "_rows", "_winners")
+    __slots__ = ("_at", "_index", "_inner", "_last", "_parents", "_rows")
 
     def __init__(self, index: MibIndex) -> None:
         self._index = index
-        self._winners = _winners(index)
+        at: dict[Oid, MibNode] = {}
+        for node in index.nodes:
+            at.setdefault(node.oid, node)
+        at.update(_winners(index))
+        self._at = at  # the node net-snmp keeps at each OID
         self._parents = frozenset(node.oid[:-1] for node in index.nodes)
+        inner: set[Oid] = set()  # the OIDs with a node somewhere below them
+        for parent in self._parents:
+            while parent and parent not in inner:
+                inner.add(parent)
+                parent = parent[:-1]
+        self._inner = inner
+        self._last: MibNode | None = None  # the latest node found, if none is below it
         self._rows: dict[Oid, RowIndex | None] = {}
 
     @property
@@ -74,14 +85,19 @@ class ToolNames:
 
     def node_at(self, oid: Oid) -> MibNode | None:
         """The node net-snmp keeps at exactly ``oid``."""
-        return self._winners.get(oid) or self._index.node_at(oid)
+        return self._at.get(oid)
 
     def node(self, oid: Oid) -> MibNode | None:
         """The node net-snmp names ``oid`` after and formats its value with: its longest
         known prefix."""
+        last = self._last  # a walk asks for the same node row after row (and twice a row)
+        if last is not None and oid[: len(last.oid)] == last.oid:
+            return last  # nothing is named below it: still the longest prefix
+        get = self._at.get
         for k in range(len(oid), 0, -1):
-            node = self.node_at(oid[:k])
+            node = get(oid[:k])
             if node is not None:
+                self._last = None if node.oid in self._inner else node
                 return node
         return None
 
