@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from . import names
-from ._core.oid import format_oid
+from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from .toolformat import ToolFormat
+from .varformat import tool_names
 
 __all__ = ["TableError", "TableOptions", "layout", "print_table", "table_options"]
 
@@ -112,24 +113,33 @@ def _atoi(text: str) -> int:
 
 
 def brief_labels(labels: list[str]) -> list[str]:
-    """``-Cb``: the labels without the prefix every neighbouring pair shares (as snmptable
-    computes it)."""
+    """``-Cb``: the labels without the prefix every neighbouring pair shares, computed as
+    snmptable does: over the columns in its MIB tree's order (the last one first), where a
+    label that is all of its neighbour's start shares one character less."""
     if len(labels) < 2:
         return labels
-    common = len(labels[0])
-    for before, after in itertools.pairwise(labels):
+    common = len(labels[-1])
+    for after, before in itertools.pairwise(labels):  # (f2, f1): the tree lists them backwards
         shared = 0
-        while shared < min(len(before), len(after)) and before[shared] == after[shared]:
+        while shared < len(before) and shared < len(after) and before[shared] == after[shared]:
             shared += 1
-        common = min(common, shared)
+        common = min(common, shared - 1 if shared == len(before) else shared)
     return [label[common:] for label in labels]
 
 
+def _size(text: str) -> int:
+    """The octets ``text`` prints as (snmptable measures and pads its cells in octets)."""
+    return len(text.encode("utf-8", "surrogateescape"))
+
+
 def _fmt(text: str, width: int, left: bool, precision: int | None = None) -> str:
-    """C's ``%[-]W[.P]s``."""
-    if precision is not None:
-        text = text[:precision]
-    return f"{text:<{width}}" if left else f"{text:>{width}}"
+    """C's ``%[-]W[.P]s``: widths and precision count octets, as printf's do."""
+    octets = text.encode("utf-8", "surrogateescape")
+    if precision is not None and len(octets) > precision:
+        octets = octets[:precision]  # (as printf: even in the middle of a character)
+        text = octets.decode("utf-8", "surrogateescape")
+    pad = " " * max(0, width - len(octets))
+    return text + pad if left else pad + text
 
 
 def layout(
@@ -144,16 +154,16 @@ def layout(
     """The lines snmptable's ``print_table`` prints for ``rows`` (with their
     ``indices``); ``first_pass``: the first call (title and headers), as snmptable calls
     it once per batch of ``-Cr`` rows when it walks with GETNEXT. Column widths only
-    grow from batch to batch: ``seen`` is every row (and index) printed so far and now."""
+    grow from batch to batch: ``seen`` is every row (and index) printed so far and now.
+    ``labels`` are the column labels as they print (``-Cb`` already applied)."""
     out: list[str] = []
-    labels = brief_labels(labels) if opts.brief else labels
     fields = len(labels)
     all_rows, all_indices = seen if seen is not None else (rows, indices)
     widths = [
-        max([len(labels[f])] + [len(row[f] or "") for row in all_rows if row[f] is not None])
+        max([_size(labels[f])] + [_size(row[f] or "") for row in all_rows if row[f] is not None])
         for f in range(fields)
     ]
-    index_width = max([len("index ")] + [len(index) for index in all_indices])
+    index_width = max([len("index ")] + [_size(index) for index in all_indices])
     sep, cw, left = opts.separator, opts.column_width, opts.left
 
     def field(f: int, text: str) -> str:
@@ -220,6 +230,71 @@ def layout(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """What snmptable's ``get_field_names`` finds: the title, the entry walked, and the
+    columns (sub-identifier, label)."""
+
+    title: str
+    entry: Oid
+    columns: list[tuple[int, str]]
+
+
+def _field_names(root: Oid, fmt: ToolFormat) -> _Columns | str:
+    """snmptable's ``get_field_names``: the node the MIBs know at ``root`` (or its longest
+    known prefix) and the first node below it (a table's entry); that entry's children,
+    but those not-accessible, are the columns, labelled with the last part of their
+    printed names -- up to one that ends in a number (every one with ``-On``: snmptable
+    then asks ``Was that a table?``, as it does for an OID below which the MIBs know no
+    such columns). Returns the columns, or that question."""
+    tools = tool_names()
+    node = tools.node(root)
+    if node is None:  # not even under iso: snmptable names the table after root's parent
+        return f"Was that a table? {fmt.name(root[:-1])}"
+    question = f"Was that a table? {fmt.name(root)}"
+    below = _children(node.oid)
+    # (net-snmp takes the first of its tree's list of children, in an order of its own;
+    # where there is more than one -- never for a table -- this asks the question instead)
+    if node.oid != root or len(below) != 1:
+        return question
+    entry = below[0]
+    columns: list[tuple[int, str]] = []
+    for oid in _children(entry):
+        column = tools.node_at(oid)
+        if column is not None and column.access == "not-accessible":
+            continue
+        name = fmt.name(oid)
+        label = name[(name.rfind(".") if "." in name else name.rfind(":")) + 1 :]
+        if label[:1].isdigit():
+            break
+        columns.append((oid[-1], label))
+    if not columns:
+        return question
+    return _Columns(fmt.name(root), entry, columns)
+
+
+def _children(parent: Oid) -> list[Oid]:
+    """The OIDs the MIBs name just below ``parent``, in order."""
+    found = {node.oid for node in names.mib_index().nodes if node.oid[:-1] == parent}
+    return sorted(found)
+
+
+def _index_of(name: str, title: str, oid_format: str) -> str | None:
+    """snmptable's index of a cell: what follows the column's label in its printed
+    ``name`` -- found after the ``::`` (``-OS``, the default), from the start (``-Os``),
+    or after the table's printed name (``title``) and the entry's label (``-Of``, ``-Ou``);
+    ``None`` when nothing follows (snmptable then stops reading the table)."""
+    if oid_format == "module":
+        rest = name[name.find(":") + 1 :]
+    elif oid_format == "suffix":
+        rest = name
+    else:
+        rest = name[len(title) + 1 :]
+        rest = rest[rest.find(".") + 1 :]
+    dot = rest.find(".")
+    return None if dot < 0 else rest[dot + 1 :]
+
+
 async def print_table(
     walk: TableWalk,
     words: Sequence[str],
@@ -232,59 +307,68 @@ async def print_table(
     """``snmptable``: walk the table named in ``words`` and print it as ``opts`` say, the
     names and values as ``fmt`` prints them; the exit code."""
     if len(words) != 1:
-        print("table takes one table name", file=err)
+        print("Must have exactly one table name", file=err)
         return 1
-    index = names.mib_index()
-    table_oid = names.resolve(words[0])
-    entry = next((n for n in index.nodes if n.kind == "row" and n.oid[:-1] == table_oid), None)
-    if entry is None:
-        print(f"{words[0]}: Not a table", file=err)
+    from .cli import UsageError, _request_oid  # (cli imports this module)
+
+    try:
+        root = parse_oid(_request_oid(words[0]))
+    except UsageError as exc:
+        print(str(exc), file=err)
         return 1
-    columns: dict[int, str] = {}
-    for node in index.nodes:
-        if node.oid[:-1] == entry.oid and node.access not in (None, "not-accessible"):
-            columns.setdefault(node.oid[-1], node.name)
-    order = sorted(columns)
-    labels = [columns[c] for c in order]
-    title = fmt.name(table_oid)
+    found = _field_names(root, fmt)
+    if isinstance(found, str):
+        print(found, file=err)
+        return 1
+    title, subids = found.title, [subid for subid, _ in found.columns]
+    labels = [label for _, label in found.columns]
+    labels = brief_labels(labels) if opts.brief else labels
     if opts.headers_only:
         _print_lines(layout(title, labels, [], [], opts), out)
         print(f"{title}: No entries", file=out)
         return 0
     bulk = opts.getbulk and version != "1"  # GETNEXT on SNMPv1, as snmptable
-    walked = await walk(bulk, format_oid(entry.oid))
-    # as snmptable: values quick-printed on one line, the index as the names print it
-    quick = ToolFormat(replace(fmt.options, quick=True))
-    cells: dict[Oid, dict[int, str]] = {}
-    indices: dict[Oid, str] = {}
+    entry = found.entry
+    walked = await walk(bulk, format_oid(entry))
+    # snmptable quick-prints the values: -Oq (and -OQ) toggle that off, as snmpget's on
+    quick = ToolFormat(replace(fmt.options, quick=not fmt.options.quick))
+    column_of = {subid: k for k, subid in enumerate(subids)}
+    rows: dict[str, list[str | None]] = {}  # by index, as snmptable finds its rows
+    extra = False
     for raw in (raw for varlist in walked for raw in varlist):
         oid = raw[0]
-        column, instance = oid[len(entry.oid)], oid[len(entry.oid) + 1 :]
-        if column in columns:
-            cells.setdefault(instance, {})[column] = quick.text(raw).replace("\n", " ")
-            indices.setdefault(instance, _index_of(fmt.name(oid)))
-    if not cells:
-        print(f"{title}: No entries", file=out)
-        return 0
-    rows = [[row.get(c) for c in order] for row in cells.values()]
-    shown = list(indices.values())
-    batch = len(rows) if bulk else opts.max_repetitions  # snmptable prints each batch
-    for start in range(0, len(rows), batch):
+        column = column_of.get(oid[len(entry)]) if len(oid) > len(entry) else None
+        if column is None:
+            extra = True  # (an agent's column the MIB does not have)
+            continue
+        name = fmt.name(oid)
+        index = _index_of(name, title, fmt.options.oid_format)
+        if index is None:
+            break
+        row = rows.setdefault(index, [None] * len(subids))
+        if row[column] is not None:
+            print(f"OID not increasing: {name}", file=err)
+            return 2
+        row[column] = quick.text(raw).replace("\n", " ")
+    cells, shown = list(rows.values()), list(rows)
+    # GETNEXT reads (and prints) -Cr rows at a time, all of them at once for -Cw parts
+    batch = opts.max_repetitions
+    if bulk or (opts.max_width and not opts.column_width) or batch <= 0:
+        batch = max(len(cells), 1)
+    for start in range(0, len(cells), batch):
         end = start + batch
         _print_lines(
-            layout(title, labels, rows[start:end], shown[start:end], opts,
-                   first_pass=start == 0, seen=(rows[:end], shown[:end])),
+            layout(title, labels, cells[start:end], shown[start:end], opts,
+                   first_pass=start == 0, seen=(cells[:end], shown[:end])),
             out,
         )  # fmt: skip
+    if not cells:
+        print(f"{title}: No entries", file=out)
+    if extra and bulk:
+        print(f"{title}: WARNING: More columns on agent than in MIB", file=out)
     return 0
 
 
 def _print_lines(lines: list[str], out: TextIO) -> None:
     for line in lines:
         print(line, file=out)
-
-
-def _index_of(name: str) -> str:
-    """snmptable's index column: what follows the object's label in its printed name."""
-    label = name.split("::", 1)[1] if "::" in name else name.lstrip(".")
-    return label.split(".", 1)[1] if "." in label else ""
