@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import names, resolver, transport
 from ._core.pdu import PduResult, RawVarbind
-from ._core.plans import FINISHED, Failed, Send
+from ._core.plans import FINISHED, Failed, Plan, Send
 from .community import CommunitySender
 from .errors import (
     ConfigurationError,
@@ -288,11 +288,15 @@ class ComponentActor:
             self._withdraw(job)
             raise
 
-    async def stream(self, cmd: str, args: tuple[Any, ...]) -> AsyncGenerator[list[VarList], None]:
+    async def stream(
+        self, cmd: str, args: tuple[Any, ...], plan_hook: Callable[[Plan], None] | None = None
+    ) -> AsyncGenerator[list[VarList], None]:
         """Run a walk or bulkwalk for the awaitable API, yielding its rows as replies come:
         each item has one ``VarList`` per part of the result (as the awaitable's), holding
         the rows converted since the previous item. After the rows it had, the walk's
         error is raised. Leaving the loop early (``break``, cancellation) withdraws it.
+        ``plan_hook`` sees the request's plan before it starts (the command line reads
+        from it how the walk ended).
         """
         if cmd not in ("walk", "bulkwalk"):
             raise ValueError(f"{cmd} is not a walk: only walk and bulkwalk stream")
@@ -308,8 +312,14 @@ class ComponentActor:
             answer.append((result, error))
             wake()
 
-        job = self.submit_callback(cmd, args, settled)
+        job = self._accept(cmd, args)
+        if plan_hook is not None:
+            assert job.plan is not None
+            plan_hook(job.plan)
+        job.notify = settled
         job.on_rows = wake
+        self._hold(job)
+        self._enqueue(job)
         shown: list[int] = []  # rows yielded so far, per part
 
         def news(parts: Sequence[VarList] | None) -> list[VarList] | None:

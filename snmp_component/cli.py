@@ -24,25 +24,26 @@ import asyncio
 import contextlib
 import io
 import os
+import re
 import signal
 import sys
 import time
-from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
 
-from . import errors, names
+from . import errors, names, transport
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
-from ._core.values import EXCEPTION_TAGS
+from ._core.plans import BulkWalkPlan, Plan, WalkPlan
 from ._version import __version__
 from .cli_set import SetError, set_varbinds
 from .cli_table import TableError, TableOptions, print_table, table_options
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
-from .toolformat import OutputOptions, ToolFormat, output_options
+from .toolformat import OutputOptions, ToolFormat, output_options, packet_dump
 from .varbind import Varbind, VarList
 from .varformat import KEEP_RAW
 
@@ -71,6 +72,7 @@ class UsageError(Exception):
 
 
 Raw = list[RawVarbind]
+PlanHook = Callable[[Plan], None]
 
 
 class RawSession:
@@ -98,15 +100,17 @@ class RawSession:
         """GETNEXT walk of ``oid``'s subtree."""
         return cast("list[Raw]", await self.snmp.walk(oid))
 
-    def iter_walk(self, oid: str) -> AsyncGenerator[Raw, None]:
-        """GETNEXT walk of ``oid``'s subtree, its rows in batches as they arrive."""
-        return _rows_of(self.snmp.iter_walk(oid))
+    def iter_walk(self, oid: str, plan_hook: PlanHook) -> AsyncGenerator[Raw, None]:
+        """GETNEXT walk of ``oid``'s subtree, its rows in batches as they arrive;
+        ``plan_hook`` sees its plan first."""
+        return _rows_of(self.snmp._actor.stream("walk", (oid,), plan_hook))
 
     def iter_bulkwalk(
-        self, non_repeaters: int, max_repetitions: int, oid: str
+        self, non_repeaters: int, max_repetitions: int, oid: str, plan_hook: PlanHook
     ) -> AsyncGenerator[Raw, None]:
-        """GETBULK walk of ``oid``'s subtree, its rows in batches as they arrive."""
-        return _rows_of(self.snmp.iter_bulkwalk(non_repeaters, max_repetitions, oid))
+        """GETBULK walk of ``oid``'s subtree, as :meth:`iter_walk`."""
+        args = (non_repeaters, max_repetitions, oid)
+        return _rows_of(self.snmp._actor.stream("bulkwalk", args, plan_hook))
 
     async def bulkwalk(self, non_repeaters: int, max_repetitions: int, oid: str) -> list[Raw]:
         """GETBULK walk of ``oid``'s subtree."""
@@ -197,7 +201,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-M", dest="mibdirs", help="directories to load MIBs from, colon-separated")
     parser.add_argument(
-        "-d", dest="dump", action="store_true", help="dump packets in hex (not supported)"
+        "-d", dest="dump", action="store_true", help="dump the packets sent and received in hex"
+    )
+    parser.add_argument(
+        "-V", dest="show_version", action="store_true", help="print the version and exit"
     )
     parser.add_argument(
         "--clientaddr",
@@ -220,6 +227,7 @@ class AppOptions:
     include_root: bool = False  # i: GET the given OID first
     never_root: bool = False  # I: never GET the given OID, even if nothing is found
     no_check: bool = False  # c: do not check that OIDs increase
+    no_fix: bool = False  # f (get, getnext): do not ask again without a failed object
     timing: bool = False  # t: print the traversal time
     end: str | None = None  # E OID: end the walk before this OID
     non_repeaters: int = 0  # n<NUM>
@@ -227,44 +235,60 @@ class AppOptions:
 
 
 # the -C letters each command takes (bulkwalk's and table's r/n take a number)
-_APP_LETTERS = {"walk": "piIctE", "bulkwalk": "cinpr"}
+_APP_LETTERS = {"walk": "piIctET", "bulkwalk": "cinpr", "get": "f", "getnext": "f"}
+_FLAGS = {"p": "count", "i": "include_root", "I": "never_root", "c": "no_check", "t": "timing",
+          "f": "no_fix"}  # fmt: skip
+_C_NUMBER = re.compile(r"\s*[-+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+"""A number as C's ``strtol(text, &end, 0)`` reads it: decimal, 0x hex or 0 octal."""
+_NEXT_ARG = "\0"  # joins -C letters to the argument that E takes (see _join_option_values)
 
 
 def _app_options(command: str, values: list[str]) -> AppOptions:
-    """``-C`` values as net-snmp reads them; an unknown letter is a usage error."""
+    """``-C`` values as net-snmp reads them: flags toggle (``-Cii`` is off again), ``n``/``r``
+    take the number that follows (as ``strtol``), walk's ``E`` the next argument; an
+    unknown letter is a usage error."""
     letters = _APP_LETTERS.get(command, "")
     found: dict[str, Any] = {}
     for value in values:
-        text = value
+        text, _, following = value.partition(_NEXT_ARG)
         while text:
             letter, text = text[0], text[1:]
             if letter not in letters:
                 raise UsageError(f"Unknown flag passed to -C: {letter}")
             if letter in "rn":
-                digits = text[: len(text) - len(text.lstrip("0123456789"))]
-                if not digits:
+                number = _C_NUMBER.match(text)
+                if number is None:
                     raise UsageError(f"No number given for -C{letter}")
-                text = text[len(digits) :]
-                found["max_repetitions" if letter == "r" else "non_repeaters"] = int(digits)
+                text = text[number.end() :]
+                digits = number.group(1)
+                base = 16 if digits[1:2] in ("x", "X") else 8 if digits[:1] == "0" else 10
+                amount = int(digits, base) * (-1 if "-" in number.group(0) else 1)
+                found["max_repetitions" if letter == "r" else "non_repeaters"] = amount
             elif letter == "E":
-                if not text:
+                if not following:
                     raise UsageError("Missing OID for -CE")
-                found["end"], text = text, ""
+                found["end"], following = following, ""
+            elif letter == "T":
+                raise UsageError("-CT (the time of each request) is not supported")
             else:
-                name = {"p": "count", "i": "include_root", "I": "never_root",
-                        "c": "no_check", "t": "timing"}[letter]  # fmt: skip
-                found[name] = True
+                name = _FLAGS[letter]
+                found[name] = not found.get(name, False)
     return AppOptions(**found)
 
 
 def _join_option_values(argv: list[str]) -> list[str]:
-    """net-snmp's ``-CE OID`` and ``-Cr 5`` (the value in the next argument) as one."""
+    """net-snmp's ``-C`` letters that take the next argument, joined to it: walk's ``E``
+    (``-CE OID``, ``-CiE OID``) and, as snmpc also reads them, ``-Cr 5``/``-Cn 1``."""
     joined: list[str] = []
     words = iter(argv)
     for word in words:
-        if word in ("-CE", "-Cr", "-Cn"):
+        if word.startswith("-C") and "E" in word:
             following = next(words, None)
-            if following is not None and (word == "-CE" or following.isdigit()):
+            if following is not None:
+                word += _NEXT_ARG + following
+        elif word in ("-Cr", "-Cn"):
+            following = next(words, None)
+            if following is not None and following.isdigit():
                 word += following
             elif following is not None:
                 joined.append(word)
@@ -285,7 +309,7 @@ def _component_options(args: argparse.Namespace) -> dict[str, Any]:
     }
     if args.version == "3":
         if not args.secname:
-            raise UsageError("No securityName specified (-u)")
+            raise UsageError(f"{_TOOL[args.command]}: No securityName specified")
         opts["SecName"] = args.secname
         given = {"Context": args.context, "SecEngineId": args.sec_engine_id,
                  "ContextEngineId": args.context_engine_id}  # fmt: skip
@@ -388,8 +412,16 @@ class Runner:
 
     async def run(self) -> int:
         args = self.args
-        if args.dump:
-            raise UsageError("-d (packet dumps) is not supported")
+        if args.show_version:  # as net-snmp's -V: on stderr, nothing else done
+            print(f"snmp_component version: {__version__}", file=self.err)
+            return 0
+        if args.dump:  # every datagram in hex on stderr, as net-snmp's -d
+            err = self.err
+
+            def dump(*datagram: Any) -> None:
+                err.write(packet_dump(*datagram))
+
+            transport.set_packet_trace(dump)
         load_user_mibs(args.mibs, args.mibdirs, self.err)
         if args.command == "trapd":
             return await self._trapd()
@@ -417,6 +449,9 @@ class Runner:
         except errors.ErrorStatusError as exc:
             self._status_error(exc)
             return 2
+        except errors.VersionMismatchError:  # (the library's message names the request)
+            print(f"{self.tool}: Cannot send V2 PDU on V1 session", file=self.err)
+            return 1
         except errors.SNMPError as exc:
             print(f"{self.tool}: {exc.error_str}", file=self.err)
             return 1
@@ -474,26 +509,29 @@ class Runner:
         return [_request_oid(word) for word in words]
 
     async def _get(self, snmp: RawSession) -> int:
+        return await self._get_fixing(snmp.get)
+
+    async def _getnext(self, snmp: RawSession) -> int:
+        return await self._get_fixing(snmp.getnext)
+
+    async def _get_fixing(self, request: Callable[..., Awaitable[Raw]]) -> int:
+        """snmpget/snmpgetnext: print the answer; on an error naming an object, print the
+        error and (unless ``-Cf``) ask again without that object, as ``snmp_fix_pdu``."""
         oids = self._oids()
         code = 0
         while oids:
             try:
-                varlist = await snmp.get(*oids)
-            except errors.NoSuchName as exc:
-                # SNMPv1: net-snmp reports the failed object and asks again without it
+                varlist = await request(*oids)
+            except errors.ErrorStatusError as exc:
                 self._status_error(exc)
                 code = 2
-                if not 0 < exc.index <= len(oids) or len(oids) == 1:
+                if self.app.no_fix or not 0 < exc.index <= len(oids) or len(oids) == 1:
                     break
                 del oids[exc.index - 1]
                 continue
             self.printer.print(varlist)
             break
         return code
-
-    async def _getnext(self, snmp: RawSession) -> int:
-        self.printer.print(await snmp.getnext(*self._oids()))
-        return 0
 
     async def _set(self, snmp: RawSession) -> int:
         self.printer.print(await snmp.set(*_varbinds(self.args.oids)))
@@ -506,29 +544,34 @@ class Runner:
         # -Cn: snmpbulkwalk walks the non-repeaters too, so its output is the whole walk
         app = self.app
         return await self._walk_with(
-            snmp, lambda oid: snmp.iter_bulkwalk(0, app.max_repetitions, oid)
+            snmp, lambda oid, hook: snmp.iter_bulkwalk(0, app.max_repetitions, oid, hook)
         )
 
     async def _walk_with(
-        self, snmp: RawSession, walk: Callable[[str], AsyncGenerator[Raw, None]]
+        self, snmp: RawSession, walk: Callable[[str, PlanHook], AsyncGenerator[Raw, None]]
     ) -> int:
         """snmpwalk's output, as its loop prints it: the rows, as they arrive; what it
         prints at the end of a walk (an exception still inside the subtree, SNMPv1's
         ``End of MIB``); the root itself when nothing was printed; ``-C`` options as
         snmpwalk's (``i I p t E c``) and snmpbulkwalk's (``c i n p r``)."""
         app = self.app
-        oids = self._oids(".1.3.6.1.2.1")
-        if len(oids) > 1:
-            raise UsageError("walk takes one OID")
+        oids = self._oids(".1.3.6.1.2.1")[:1]  # (as snmpwalk, the first OID; others ignored)
         root = parse_oid(oids[0])
         end = parse_oid(_request_oid(app.end)) if app.end else None
         started = time.perf_counter()
         printed = 0
         if app.include_root:
-            printed += self._print_rows(await snmp.get(oids[0]))
-        last, cut = root, False
+            printed += await self._get_and_print(snmp, oids[0])
+        cut = False
+        plans: list[WalkPlan | BulkWalkPlan] = []
+
+        def as_snmpwalk(plan: Plan) -> None:  # (it GETs a leaf itself, below)
+            assert isinstance(plan, WalkPlan | BulkWalkPlan)
+            plan.leaf_fallback = False
+            plans.append(plan)
+
         try:
-            async with contextlib.aclosing(walk(oids[0])) as batches:
+            async with contextlib.aclosing(walk(oids[0], as_snmpwalk)) as batches:
                 async for batch in batches:
                     # strictly below the root: a walk of a leaf is answered with the leaf
                     rows = [raw for raw in batch if len(raw[0]) > len(root)]
@@ -537,8 +580,6 @@ class Runner:
                         cut = True
                     printed += self._print_rows(rows)
                     self.out.flush()  # each reply's rows as they come, as snmpwalk prints
-                    if rows:
-                        last = rows[-1][0]
                     if cut:
                         break
         except errors.OidNotIncreasing as exc:
@@ -551,17 +592,31 @@ class Runner:
                   f" >= {name(parse_oid(exc.received))}\n", file=self.err)  # fmt: skip
             return 1
         end_of_mib = False
-        if not cut:
-            found, end_of_mib = await self._end_of_walk(snmp, last, root)
-            printed += found
+        if not cut and plans:  # what ended the walk, as snmpwalk prints it
+            (subtree,) = plans[0].walks
+            end_of_mib = subtree.past_end
+            ended_by = subtree.ended_by
+            if end_of_mib:
+                print("End of MIB", file=self.out)
+            elif ended_by is not None and _inside(ended_by, root):
+                if end is None or ended_by[0] < end:  # an exception still inside
+                    printed += self._print_rows([ended_by])
         if printed == 0 and not end_of_mib and not app.never_root:
-            printed += self._print_rows(await snmp.get(oids[0]))
+            printed += await self._get_and_print(snmp, oids[0])
         if app.count:
             print(f"Variables found: {printed}", file=self.out)
         if app.timing:
             elapsed = time.perf_counter() - started
             print(f"Total traversal time = {elapsed:f} seconds", file=self.err)
         return 0
+
+    async def _get_and_print(self, snmp: RawSession, oid: str) -> int:
+        """snmpwalk's GET of the root (``-Ci``, or when the walk printed nothing): what it
+        answers, or nothing at all on an error-status or a timeout."""
+        try:
+            return self._print_rows(await snmp.get(oid))
+        except (errors.ErrorStatusError, errors.SNMPTimeoutError):
+            return 0
 
     def _print_rows(self, rows: Iterable[RawVarbind]) -> int:
         """Print ``rows``; how many."""
@@ -572,22 +627,6 @@ class Runner:
             print(line(raw), file=out)
             count += 1
         return count
-
-    async def _end_of_walk(self, snmp: RawSession, last: Oid, root: Oid) -> tuple[int, bool]:
-        """What snmpwalk prints after the rows (the walk API drops both): an exception
-        (endOfMibView...) still inside the subtree, or SNMPv1's noSuchName at the end of
-        the MIB as ``End of MIB``; one GETNEXT after the last row (or the root) tells.
-        Returns the varbinds printed and whether the MIB ended."""
-        if self.args.version == "1":
-            try:
-                await snmp.getnext(format_oid(last))
-            except errors.NoSuchName:
-                print("End of MIB", file=self.out)
-                return 0, True
-            return 0, False
-        varlist = await snmp.getnext(format_oid(last))
-        inside = [raw for raw in varlist if raw[1] in EXCEPTION_TAGS and _inside(raw, root)]
-        return self._print_rows(inside), False
 
     async def _table(self, snmp: RawSession) -> int:
         """``snmptable`` (:mod:`~snmp_component.cli_table`)."""

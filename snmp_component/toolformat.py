@@ -168,3 +168,27 @@ class ToolFormat:
             return value
         separator = " " if opts.quick and not opts.quick_equals else " = "
         return f"{self.name(raw[0])}{separator}{value}"
+
+
+def packet_dump(
+    direction: str, data: bytes, peer: tuple[object, ...], local: tuple[object, ...]
+) -> str:
+    """A datagram as net-snmp's ``-d`` prints it (``snmp_transport.c``/``snmp_api.c`` and
+    ``xdump``): a blank line, ``Sending N bytes to UDP: [peer]:port->[local]:port`` or
+    ``Received N byte packet from ...``, 16 octets a line in hex and as text, a blank line."""
+    if ":" in str(peer[0]):  # IPv6: net-snmp names only the peer
+        where = f"UDP/IPv6: [{peer[0]}]:{peer[1]}"
+    else:
+        where = f"UDP: [{peer[0]}]:{peer[1]}->[{local[0]}]:{local[1]}"
+    if direction == "sent":
+        head = f"Sending {len(data)} bytes to {where}"
+    else:
+        head = f"Received {len(data)} byte packet from {where}"
+    lines = ["", head]
+    for start in range(0, len(data), 16):
+        chunk = data[start : start + 16]
+        groups = [" ".join(f"{b:02X}" for b in chunk[k : k + 4]) for k in range(0, 16, 4)]
+        hexes = "  ".join(f"{g:<11}" for g in groups)
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{start:04d}: {hexes}    {text}")
+    return "\n".join(lines) + "\n\n"

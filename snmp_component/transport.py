@@ -206,6 +206,20 @@ class _Exchange:
         self.ids: list[int] = [request_id]  # every attempt's id (SNMPv3: one per attempt)
 
 
+PacketTrace = Callable[[Literal["sent", "received"], bytes, Address, Address], None]
+"""``trace(direction, datagram, peer, local)``: one datagram a socket sent or received."""
+
+_packet_trace: PacketTrace | None = None
+
+
+def set_packet_trace(trace: PacketTrace | None) -> None:
+    """Show every datagram of the sockets created from now on to ``trace`` (``None``: stop
+    for sockets created later): a debugging aid, process-wide (``snmpc -d`` prints them
+    as net-snmp's ``-d`` does). A ``trace`` that raises loses its datagram's trace only."""
+    global _packet_trace
+    _packet_trace = trace
+
+
 class UdpTransport:
     """A non-blocking UDP socket with request matching, retries and timeouts."""
 
@@ -243,6 +257,7 @@ class UdpTransport:
             raise
         self._sock: socket.socket | None = sock
         self.closed = False  # (an attribute, not a property: read for every request)
+        self.trace = _packet_trace
         # a socket left open by an unfinished component is closed at exit, without a
         # ResourceWarning (python -X dev); close() closes it earlier
         weakref.finalize(self, sock.close)
@@ -330,6 +345,8 @@ class UdpTransport:
         try:
             self._sock.sendto(ex.datagram, ex.address)
             self.stats.sent += 1
+            if self.trace is not None:
+                self._traced("sent", ex.datagram, ex.address)
         except (BlockingIOError, InterruptedError):
             self.stats.send_errors += 1  # like a lost datagram: the retry timer re-sends
         except OSError as exc:
@@ -381,6 +398,8 @@ class UdpTransport:
                 log.debug("recvfrom: %s", exc)
                 continue
             stats.received += 1
+            if self.trace is not None:
+                self._traced("received", data, source)
             rid = peek(data)
             if rid is None:
                 rid = peek_msg_id(data)  # SNMPv3 replies are routed by msgID
@@ -523,6 +542,15 @@ class UdpTransport:
             raise OSError(errno.EBADF, "the socket is closed")
         self._sock.sendto(datagram, address)
         self.stats.sent += 1
+        if self.trace is not None:
+            self._traced("sent", datagram, address)
+
+    def _traced(self, direction: Literal["sent", "received"], data: bytes, peer: Address) -> None:
+        assert self.trace is not None and self._sock is not None
+        try:
+            self.trace(direction, data, peer, self._sock.getsockname())
+        except Exception:
+            log.exception("packet trace failed")
 
     @property
     def sockname(self) -> Address | None:

@@ -282,6 +282,9 @@ class SubtreeWalk:
         rows: the varbinds collected so far.
         done: True once the walk ended.
         requests: how many responses were fed.
+        ended_by: the varbind that ended the walk (an exception, or the first one past the
+            subtree), if one did.
+        past_end: True if the walk ended at SNMPv1's noSuchName (past the last object).
     """
 
     def __init__(
@@ -298,6 +301,8 @@ class SubtreeWalk:
         self.rows: list[RawVarbind] = []
         self.done = False
         self.requests = 0
+        self.ended_by: RawVarbind | None = None
+        self.past_end = False
         self._check = check_increasing
         self._max_rows = max_rows
         self._max_requests = max_requests
@@ -321,6 +326,7 @@ class SubtreeWalk:
             oid, tag, _ = varbind
             if tag in EXCEPTION_TAGS or oid[:depth] != root:
                 self.done = True
+                self.ended_by = varbind
                 return
             if oid <= self.cursor:
                 if self._check or oid in self._seen:  # (a loop even lenient mode cannot follow)
@@ -339,6 +345,7 @@ class SubtreeWalk:
         """End the walk cleanly: the answer was v1 noSuchName, past the last object."""
         self.requests += 1
         self.done = True
+        self.past_end = True
 
 
 # What the outstanding Send of a walk plan asked for.
