@@ -9,9 +9,16 @@ Sending (:class:`TrapSender`, awaitable, no kernel session needed)::
     sender.close()
 
 * Varbinds take the forms of the component's ``set``: ``[tag, iid, val(, type)]`` lists
-  (``Varbind``/``VarList`` too) or flat ``"oid", value`` pairs when a MIB gives the type.
+  (``Varbind``/``VarList`` too) or flat ``"oid", value`` pairs when a MIB gives the type;
+  or raw ``(oid, ber_tag, value)`` tuples (an OID tuple of ints, a BER tag of
+  :mod:`~snmp_component._core.ber`, the value as the encoder takes it), as a listener using
+  :data:`~snmp_component.varformat.KEEP_RAW` delivers them.
 * SNMPv2 notifications start with ``sysUpTime.0`` and ``snmpTrapOID.0`` (RFC 3416 4.2.6);
   ``uptime`` (TimeTicks) defaults to the hundredths of a second since the sender was made.
+  By default (``dedupe=True``) a ``sysUpTime.0`` or ``snmpTrapOID.0`` among the varbinds
+  is dropped, as the header carries them (so a received notification's whole varlist can
+  be sent on); ``dedupe=False`` sends every varbind as given after the header, as
+  net-snmp's ``snmptrap`` does (``snmpc trap``).
 * A trap is one datagram, never answered. An inform is sent on the kernel's shared UDP
   socket like a request (``Timeout`` microseconds per attempt, ``Retries``) and ends in one
   answer: the receiver's Response as a ``VarList``, or :class:`SNMPTimeoutError` (an
@@ -63,6 +70,8 @@ import ipaddress
 import logging
 import os
 import socket
+import struct
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -195,7 +204,22 @@ def _varbinds(varbinds: Sequence[Any] | None) -> list[RawVarbind]:
         return []
     if isinstance(varbinds, str):
         raise ConfigurationError("varbinds must be a list ([tag, iid, val, type] or pairs)")
-    return parse_set_vars(list(varbinds), names.resolve, names.type_of, names.object_of)
+    items = list(varbinds)
+    if all(_is_raw(item) for item in items):  # (oid, tag, value): checked when encoded
+        return [(tuple(item[0]), item[1], item[2]) for item in items]
+    return parse_set_vars(items, names.resolve, names.type_of, names.object_of)
+
+
+def _is_raw(item: Any) -> bool:
+    """A raw varbind: ``(oid, ber_tag, value)`` with the OID a tuple of ints."""
+    return (
+        isinstance(item, tuple)
+        and len(item) == 3
+        and isinstance(item[0], tuple)
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in item[0])
+        and isinstance(item[1], int)
+        and not isinstance(item[1], bool)
+    )
 
 
 def _ipv4(value: Any) -> bytes:
@@ -261,9 +285,17 @@ class TrapSender:
 
     # ------------------------------------------------------------------ API
     async def send_trap(
-        self, trap_oid: Any, varbinds: Sequence[Any] | None = None, uptime: int | None = None
+        self,
+        trap_oid: Any,
+        varbinds: Sequence[Any] | None = None,
+        uptime: int | None = None,
+        *,
+        dedupe: bool = True,
     ) -> None:
         """Send an SNMPv2 trap (a Trap-PDU on a ``Version=1`` sender, RFC 3584 3.2).
+
+        ``dedupe``: drop ``sysUpTime.0`` and ``snmpTrapOID.0`` from ``varbinds`` (the
+        header has them); ``False`` sends them as given, after the header, as ``snmptrap``.
 
         Raises:
             ConfigurationError / UnknownObjectError / BadTypeError: bad arguments.
@@ -276,7 +308,7 @@ class TrapSender:
             enterprise, generic, specific, rest = v2_to_v1(oid, vbs)
             await self._send_v1(enterprise, b"\0\0\0\0", generic, specific, ticks, rest)
             return
-        full = self._notification(oid, vbs, ticks)
+        full = self._notification(oid, vbs, ticks, dedupe)
         if self.opts.version == 3:
             await self._send_v3_trap(full)
             return
@@ -296,8 +328,11 @@ class TrapSender:
         specific: int,
         varbinds: Sequence[Any] | None = None,
         uptime: int | None = None,
+        *,
+        dedupe: bool = True,
     ) -> None:
-        """Send an SNMPv1 Trap-PDU (converted to an SNMPv2 trap on a v2c/v3 sender).
+        """Send an SNMPv1 Trap-PDU (converted to an SNMPv2 trap on a v2c/v3 sender, where
+        ``dedupe`` applies as in :meth:`send_trap`).
 
         Raises:
             as :meth:`send_trap`.
@@ -310,12 +345,18 @@ class TrapSender:
             await self._send_v1(ent, addr, generic, specific, ticks, vbs)
             return
         full = v1_to_v2(ent, addr, generic, specific, ticks, vbs)
-        await self.send_trap(full[1][2], full[2:], ticks)
+        await self.send_trap(full[1][2], full[2:], ticks, dedupe=dedupe)
 
     async def inform(
-        self, trap_oid: Any, varbinds: Sequence[Any] | None = None, uptime: int | None = None
+        self,
+        trap_oid: Any,
+        varbinds: Sequence[Any] | None = None,
+        uptime: int | None = None,
+        *,
+        dedupe: bool = True,
     ) -> VarList:
-        """Send an InformRequest and wait for its acknowledgement.
+        """Send an InformRequest and wait for its acknowledgement (``dedupe`` as in
+        :meth:`send_trap`).
 
         Returns:
             The varbinds of the receiver's Response.
@@ -329,8 +370,8 @@ class TrapSender:
         if self.opts.version == 1:
             raise ConfigurationError("SNMPv1 has no InformRequest; use Version 2c or 3")
         oid = _oid(trap_oid, "trap_oid")
-        full = self._notification(oid, _varbinds(varbinds), self.uptime() if uptime is None
-                                  else uptime)  # fmt: skip
+        ticks = self.uptime() if uptime is None else uptime
+        full = self._notification(oid, _varbinds(varbinds), ticks, dedupe)
         await self._connect()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[PduResult] = loop.create_future()
@@ -396,11 +437,15 @@ class TrapSender:
 
     # ------------------------------------------------------------------ internals
     @staticmethod
-    def _notification(oid: Oid, vbs: list[RawVarbind], ticks: int) -> list[RawVarbind]:
+    def _notification(
+        oid: Oid, vbs: list[RawVarbind], ticks: int, dedupe: bool = True
+    ) -> list[RawVarbind]:
         head: list[RawVarbind] = [
             (SYS_UP_TIME, ber.TIMETICKS, ticks),
             (SNMP_TRAP_OID, ber.OBJECT_IDENTIFIER, oid),
         ]
+        if not dedupe:
+            return head + vbs
         return head + [vb for vb in vbs if vb[0] not in (SYS_UP_TIME, SNMP_TRAP_OID)]
 
     def _next_id(self) -> int:
@@ -524,6 +569,14 @@ class TrapInfo:
         user: the v3 user name (``None`` for v1/v2c).
         engine_id: the v3 authoritative engine ID (``None`` for v1/v2c).
         request_id: the PDU's request-id (0 for v1 traps).
+        local: the ``(address, port)`` the notification was sent to: the listener's, or
+            with a wildcard IPv4 ``LocalAddr`` on Linux the datagram's destination
+            (``IP_PKTINFO``); ``None`` when built by hand.
+        enterprise, agent_addr, generic_trap, specific_trap: an SNMPv1 trap's fields as
+            received (``agent_addr`` dotted); ``None`` for other notifications.
+        appended: for an SNMPv1 trap, how many varbinds the RFC 3584 conversion added at
+            the end (``snmpTrapAddress.0``, ``snmpTrapEnterprise.0``: 0 to 2), so the
+            trap's own varbinds are ``varlist[2:len(varlist) - appended]``.
     """
 
     pdu: str
@@ -531,6 +584,12 @@ class TrapInfo:
     user: bytes | None = None
     engine_id: bytes | None = None
     request_id: int = 0
+    local: tuple[str, int] | None = None
+    enterprise: Oid | None = None
+    agent_addr: str | None = None
+    generic_trap: int | None = None
+    specific_trap: int | None = None
+    appended: int = 0
 
     def __post_init__(self) -> None:
         """Keep the community as :class:`~snmp_component._core.secret.SecretBytes`."""
@@ -606,6 +665,8 @@ class SNMPTrapListener:
         self.address: tuple[Any, ...] = self._sock.getsockname()
         self.port: int = self.address[1]
         self.session: Session | None = None
+        self._local: tuple[str, int] = (str(self.address[0]), self.port)
+        self._pktinfo = _want_pktinfo(self._sock, self.address[0])
 
     def use_format(self, fmt: Formatter) -> None:
         """Give subscribers the notifications' varbinds through ``fmt`` from now on (the
@@ -751,8 +812,13 @@ class SNMPTrapListener:
             sock = self._sock
             if sock is None:
                 return
+            local = self._local
             try:
-                data, source = sock.recvfrom(_MAX_DATAGRAM)
+                if self._pktinfo:
+                    data, ancillary, _flags, source = sock.recvmsg(_MAX_DATAGRAM, 64)
+                    local = _destination(ancillary, local)
+                else:
+                    data, source = sock.recvfrom(_MAX_DATAGRAM)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as exc:
@@ -760,15 +826,15 @@ class SNMPTrapListener:
                 continue
             self.stats.received += 1
             try:
-                self._datagram(data, source)
+                self._datagram(data, source, local)
             except Exception:  # never out of the reader
                 self.stats.errors += 1
                 log.exception("handling a datagram from %s failed", source[0])
 
-    def _datagram(self, data: bytes, source: Any) -> None:
+    def _datagram(self, data: bytes, source: Any, local: tuple[str, int] | None = None) -> None:
         stats = self.stats
         if _is_v3(data):
-            self._datagram_v3(data, source)
+            self._datagram_v3(data, source, local)
             return
         try:
             msg = ber.decode_message(data)
@@ -788,7 +854,16 @@ class SNMPTrapListener:
                 msg.timestamp,
                 msg.varbinds,
             )
-            info = TrapInfo("trap-v1", community=msg.community)
+            info = TrapInfo(
+                "trap-v1",
+                community=msg.community,
+                local=local,
+                enterprise=msg.enterprise,
+                agent_addr=socket.inet_ntoa(msg.agent_addr),
+                generic_trap=msg.generic_trap,
+                specific_trap=msg.specific_trap,
+                appended=len(varbinds) - 2 - len(msg.varbinds),
+            )
             self._deliver(source, "1", varbinds, info)
             return
         if msg.pdu_tag not in (ber.SNMPV2_TRAP, ber.INFORM_REQUEST):
@@ -805,10 +880,10 @@ class SNMPTrapListener:
             else:
                 self._send(ack, source)
         pdu = "inform" if msg.pdu_tag == ber.INFORM_REQUEST else "trap"
-        info = TrapInfo(pdu, community=msg.community, request_id=msg.request_id)
+        info = TrapInfo(pdu, community=msg.community, request_id=msg.request_id, local=local)
         self._deliver(source, "2c", msg.varbinds, info)
 
-    def _datagram_v3(self, data: bytes, source: Any) -> None:
+    def _datagram_v3(self, data: bytes, source: Any, local: tuple[str, int] | None = None) -> None:
         stats = self.stats
         received = self._v3.receive(data, time.monotonic())
         if received.reply is not None:
@@ -826,7 +901,7 @@ class SNMPTrapListener:
             pdu = "inform"
             stats.informs += 1
         info = TrapInfo(pdu, user=msg.user_name, engine_id=msg.engine_id,
-                        request_id=msg.request_id)  # fmt: skip
+                        request_id=msg.request_id, local=local)  # fmt: skip
         self._deliver(source, "3", msg.varbinds, info)
 
     def _find_user(self, engine_id: bytes, user_name: bytes) -> _User | None:
@@ -864,6 +939,33 @@ class SNMPTrapListener:
             varlist = self._format.varlist(varbinds)  # one VarList each
             if self.kernel.post_as(self.session, session, state, where, version, varlist, info):
                 self.stats.delivered += 1
+
+
+_IP_PKTINFO = 8  # Linux's (socket.IP_PKTINFO from Python 3.12 on)
+_IN_PKTINFO = struct.Struct("@i4s4s")  # ifindex, spec_dst, addr (the header's destination)
+
+
+def _want_pktinfo(sock: socket.socket, host: str) -> bool:
+    """Ask for each datagram's destination (``IP_PKTINFO``) on a wildcard IPv4 socket, on
+    Linux; True when it is on."""
+    if sock.family != socket.AF_INET or host != "0.0.0.0" or not sys.platform.startswith("linux"):
+        return False
+    try:
+        sock.setsockopt(socket.IPPROTO_IP, _IP_PKTINFO, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _destination(
+    ancillary: list[tuple[int, int, bytes]], bound: tuple[str, int]
+) -> tuple[str, int]:
+    """The destination address of a datagram, from its ``IP_PKTINFO`` (else ``bound``)."""
+    for level, kind, data in ancillary:
+        if level == socket.IPPROTO_IP and kind == _IP_PKTINFO and len(data) >= _IN_PKTINFO.size:
+            _index, _spec, addr = _IN_PKTINFO.unpack_from(data)
+            return socket.inet_ntoa(addr), bound[1]
+    return bound
 
 
 def _is_v3(data: bytes) -> bool:
