@@ -500,7 +500,7 @@ OUTPUT_OPTIONS = ["-Oq", "-Ov", "-Oqv", "-Os", "-OS", "-Of", "-On", "-Oe", "-Ot"
         ("getnext", ["sysORID", "sysContact", "ifPhysAddress", "ipAddressIfIndex", "ifType"]),
         ("bulkwalk", ["sysORTable"]),
         ("set", ["versionClearCache.0", "i", "1"]),
-    ],  # fmt: skip
+    ],
     ids=["getnext", "bulkwalk", "set"],
 )
 def test_output_options_on_getnext_bulkwalk_and_set(
