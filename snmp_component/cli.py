@@ -591,17 +591,15 @@ class Runner:
             print(f"Error: OID not increasing: {name(parse_oid(exc.previous))}\n"
                   f" >= {name(parse_oid(exc.received))}\n", file=self.err)  # fmt: skip
             return 1
-        end_of_mib = False
         if not cut and plans:  # what ended the walk, as snmpwalk prints it
             (subtree,) = plans[0].walks
-            end_of_mib = subtree.past_end
             ended_by = subtree.ended_by
-            if end_of_mib:
+            if subtree.past_end:
                 print("End of MIB", file=self.out)
             elif ended_by is not None and _inside(ended_by, root):
                 if end is None or ended_by[0] < end:  # an exception still inside
                     printed += self._print_rows([ended_by])
-        if printed == 0 and not end_of_mib and not app.never_root:
+        if printed == 0 and not app.never_root:  # (after End of MIB too, as snmpwalk)
             printed += await self._get_and_print(snmp, oids[0])
         if app.count:
             print(f"Variables found: {printed}", file=self.out)
