@@ -11,11 +11,13 @@ first with ``-Ci``, fixed ``-Cc`` column widths (values cut to fit), ``-Cw`` par
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from . import names
+from . import errors, names
+from ._core import ber
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from .toolformat import ToolFormat
@@ -26,6 +28,10 @@ __all__ = ["TableError", "TableOptions", "layout", "print_table", "table_options
 TableWalk = Callable[[bool, str], Awaitable[list[list[RawVarbind]]]]
 """``walk(getbulk, root)``: the rows of a walk of ``root`` (GETBULK or GETNEXT), as raw
 varbinds in one list per walked root."""
+
+TableGetNext = Callable[..., Awaitable[list[RawVarbind]]]
+"""``getnext(*oids)``: one GETNEXT request's raw varbinds (SNMPv1's noSuchName raised as
+:class:`~snmp_component.errors.NoSuchName`)."""
 
 
 class TableError(Exception):
@@ -104,12 +110,13 @@ _FLAGS = {
 
 
 def _atoi(text: str) -> int:
-    """C's ``atoi``: the leading digits (0 when none)."""
-    digits = text.lstrip()[: len(text.lstrip()) - len(text.lstrip().lstrip("+-0123456789"))]
-    try:
-        return int(digits)
-    except ValueError:
+    """glibc's ``atoi``: ``(int) strtol(text)`` -- the leading (signed) digits, 0 when none,
+    saturated to a 64-bit long, then cut to a 32-bit int (``2147483648`` is negative)."""
+    found = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
+    if found is None:
         return 0
+    number = max(-(2**63), min(int(found.group(1)), 2**63 - 1))
+    return (number + 2**31) % 2**32 - 2**31
 
 
 def brief_labels(labels: list[str]) -> list[str]:
@@ -303,9 +310,16 @@ async def print_table(
     version: str,
     out: TextIO,
     err: TextIO,
+    getnext: TableGetNext | None = None,
 ) -> int:
     """``snmptable``: walk the table named in ``words`` and print it as ``opts`` say, the
-    names and values as ``fmt`` prints them; the exit code."""
+    names and values as ``fmt`` prints them; the exit code.
+
+    With GETBULK (``version`` 2c or 3, no ``-CB``) one ``walk`` of the entry reads every
+    row, as snmptable's GETBULKs do. Without, snmptable asks for a row at a time, one
+    GETNEXT for all columns, and prints ``-Cr`` rows at a time (all at once for ``-Cw``):
+    given ``getnext``, this does the same (:func:`_getnext_rows`: its ``End of MIB`` on
+    SNMPv1 included); else a GETNEXT ``walk`` of the entry stands in for those requests."""
     if len(words) != 1:
         print("Must have exactly one table name", file=err)
         return 1
@@ -329,9 +343,19 @@ async def print_table(
         return 0
     bulk = opts.getbulk and version != "1"  # GETNEXT on SNMPv1, as snmptable
     entry = found.entry
-    walked = await walk(bulk, format_oid(entry))
+    every = bulk or bool(opts.max_width and not opts.column_width)  # rows read at once
+    if bulk and opts.max_repetitions < 0:
+        print("snmptable: Bad value for max-repetitions", file=err)
+        return 1
     # snmptable quick-prints the values: -Oq (and -OQ) toggle that off, as snmpget's on
     quick = ToolFormat(replace(fmt.options, quick=not fmt.options.quick))
+    if not bulk and getnext is not None:
+        table = _Table(title, labels, entry, subids, fmt, quick, opts)
+        return await _getnext_rows(getnext, table, out)
+    if not every and opts.max_repetitions < 0:  # GETNEXT reads no row at all
+        walked: list[list[RawVarbind]] = []
+    else:
+        walked = await walk(bulk, format_oid(entry))
     column_of = {subid: k for k, subid in enumerate(subids)}
     rows: dict[str, list[str | None]] = {}  # by index, as snmptable finds its rows
     extra = False
@@ -352,9 +376,7 @@ async def print_table(
         row[column] = quick.text(raw).replace("\n", " ")
     cells, shown = list(rows.values()), list(rows)
     # GETNEXT reads (and prints) -Cr rows at a time, all of them at once for -Cw parts
-    batch = opts.max_repetitions
-    if bulk or (opts.max_width and not opts.column_width) or batch <= 0:
-        batch = max(len(cells), 1)
+    batch = max(len(cells), 1) if every else opts.max_repetitions
     for start in range(0, len(cells), batch):
         end = start + batch
         _print_lines(
@@ -366,6 +388,83 @@ async def print_table(
         print(f"{title}: No entries", file=out)
     if extra and bulk:
         print(f"{title}: WARNING: More columns on agent than in MIB", file=out)
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A table as :func:`_getnext_rows` reads and prints it."""
+
+    title: str
+    labels: list[str]
+    entry: Oid
+    subids: list[int]
+    fmt: ToolFormat  # names
+    quick: ToolFormat  # values
+    opts: TableOptions
+
+
+async def _getnext_rows(getnext: TableGetNext, table: _Table, out: TextIO) -> int:
+    """snmptable's ``get_table_entries`` loop: a GETNEXT of every column after the last
+    row's index, the row's index taken from the first varbind still in its column, the
+    other columns' cells only where they have that same index; ``-Cr`` rows a batch, each
+    printed as read (all in one with ``-Cw`` and no ``-Cc``). SNMPv1's noSuchName ends the
+    table with ``End of MIB``. The exit code."""
+    opts, entry, subids = table.opts, table.entry, table.subids
+    depth = len(entry)
+    every = bool(opts.max_width and not opts.column_width)
+    name, length = [*entry, subids[0]], depth + 1  # the last row's OID; its arcs compared
+    seen: list[list[str | None]] = []
+    seen_indices: list[str] = []
+    end = True  # (snmptable's end_of_table, where no request is made at all)
+    while True:
+        rows: list[list[str | None]] = []
+        indices: list[str] = []
+        while every or len(rows) < opts.max_repetitions:
+            request = [
+                format_oid((*name[:depth], subid, *name[depth + 1 : length])) for subid in subids
+            ]
+            try:
+                varbinds = await getnext(*request)
+            except errors.NoSuchName:
+                print("End of MIB", file=out)
+                end = True
+                break
+            row: list[str | None] = [None] * len(subids)
+            index, end, length = "", True, depth + 1
+            for column, (raw, subid) in enumerate(zip(varbinds, subids, strict=False)):
+                oid = raw[0]
+                name[depth] = subid
+                if (
+                    len(oid) < length
+                    or oid[depth] != subid
+                    or tuple(name[:length]) != oid[:length]
+                    or raw[1] == ber.END_OF_MIB_VIEW
+                ):
+                    continue  # not in this column (or past the row): no cell
+                if end:  # the row's first cell: its index
+                    end, name, length = False, list(oid), len(oid)
+                    if opts.show_index:
+                        printed = table.fmt.name(oid)
+                        options = table.fmt.options
+                        index = _index_of(printed, table.title, options.oid_format) or ""
+                row[column] = table.quick.text(raw).replace("\n", " ")
+            if end:
+                break
+            rows.append(row)
+            indices.append(index)
+        seen += rows
+        seen_indices += indices
+        if rows:
+            first = len(seen) == len(rows)
+            lines = layout(
+                table.title, table.labels, rows, indices, opts, first, (seen, seen_indices)
+            )
+            _print_lines(lines, out)
+        if end:
+            break
+    if not seen:
+        print(f"{table.title}: No entries", file=out)
     return 0
 
 
