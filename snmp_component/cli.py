@@ -31,21 +31,22 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from . import errors, names, transport
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from ._core.plans import BulkWalkPlan, Plan, WalkPlan
 from ._version import __version__
-from .cli_set import SetError, set_varbinds
-from .cli_table import TableError, TableOptions, print_table, table_options
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
 from .toolformat import OutputOptions, ToolFormat, output_options, packet_dump
 from .varbind import Varbind, VarList
 from .varformat import KEEP_RAW
+
+if TYPE_CHECKING:
+    from .cli_table import TableOptions
 
 __all__ = ["main"]
 
@@ -331,6 +332,8 @@ def _component_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _varbinds(words: list[str]) -> list[Varbind]:
     """snmpset's (and snmptrap's) ``OID TYPE VALUE`` triples (:mod:`~snmp_component.cli_set`)."""
+    from .cli_set import SetError, set_varbinds  # (loaded for these commands only)
+
     try:
         return set_varbinds(words, _request_oid)
     except SetError as exc:
@@ -406,7 +409,7 @@ class Runner:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         self.printer = Printer(options, out)
-        self.table = table or TableOptions()
+        self.table = table  # snmptable's -C options (None: its defaults)
         self.app = _app_options(args.command, args.appopts)
         self.tool = _TOOL[args.command]
 
@@ -628,13 +631,16 @@ class Runner:
 
     async def _table(self, snmp: RawSession) -> int:
         """``snmptable`` (:mod:`~snmp_component.cli_table`)."""
+        from .cli_table import TableOptions, print_table
+
+        options = self.table or TableOptions()
 
         async def walk(bulk: bool, root: str) -> list[Raw]:
-            reps = self.table.max_repetitions
+            reps = options.max_repetitions
             return await (snmp.bulkwalk(0, reps, root) if bulk else snmp.walk(root))
 
         return await print_table(
-            walk, self.args.oids, self.table, self.printer.format, self.args.version, self.out,
+            walk, self.args.oids, options, self.printer.format, self.args.version, self.out,
             self.err,
         )  # fmt: skip
 
@@ -671,6 +677,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     table = None
     if argv[:1] == ["table"]:  # snmptable reads its -C values from the next arguments
+        from .cli_table import TableError, table_options
+
         try:
             argv, table = table_options(argv)
         except TableError as exc:
