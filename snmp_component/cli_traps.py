@@ -78,16 +78,23 @@ async def send(
     sender = TrapSender(None, **options)
     inform = command == "inform"
     tool = "snmpinform" if inform else "snmptrap"
+    warned: list[str] = []
+
+    def warn(message: str) -> None:  # NETSNMP_LOGONCE: once a process
+        if message not in warned:
+            warned.append(message)
+            print(message, file=err)
+
     try:
         if version == "1":
             if inform:
                 raise NotifyError("Cannot send INFORM as SNMPv1 PDU")
             enterprise, agent, generic, specific, ticks = await _v1_header(words)
-            rest = _triples(words[5:])
+            rest = _triples(words[5:], warn)
             await sender.send_v1_trap(enterprise, agent, generic, specific, rest, ticks)
             return 0
-        ticks, trap_oid = _v2_header(words)
-        rest = _triples(words[2:])
+        ticks, trap_oid = _v2_header(words, warn)
+        rest = _triples(words[2:], warn)
         if inform:
             await sender.inform(trap_oid, rest, ticks, dedupe=False)
         else:
@@ -128,7 +135,7 @@ async def _v1_header(words: list[str]) -> tuple[Oid, bytes, int, int, int]:
     return enterprise, agent, generic, specific, ticks
 
 
-def _v2_header(words: list[str]) -> tuple[int, Oid]:
+def _v2_header(words: list[str], warn: Callable[[str], None]) -> tuple[int, Oid]:
     """snmptrap's SNMPv2 arguments: the uptime and the trap OID."""
     if not words:
         raise NotifyError("Missing up-time parameter")
@@ -136,7 +143,7 @@ def _v2_header(words: list[str]) -> tuple[int, Oid]:
         ticks = _strtoul(words[0])
         if ticks is None:  # snmptrap would send the trap without sysUpTime.0 (RFC 3416 wants it)
             raise NotifyError(f"{words[0]}: Bad value notation ({words[0]})")
-        ticks &= 0xFFFFFFFF
+        ticks = _truncated(ticks, warn)
     else:
         ticks = host_uptime()
     if len(words) < 2:
@@ -144,15 +151,23 @@ def _v2_header(words: list[str]) -> tuple[int, Oid]:
     return ticks, _oid(words[1])
 
 
-def _triples(words: Sequence[str]) -> list[RawVarbind]:
+def _triples(words: Sequence[str], warn: Callable[[str], None]) -> list[RawVarbind]:
     """snmptrap's ``OID TYPE VALUE`` triples, each as ``snmp_add_var`` reads it."""
     out: list[RawVarbind] = []
     for k in range(0, len(words), 3):
         if k + 3 > len(words):
             raise NotifyError(f"{words[k]}: Missing type/value for variable")
         name, letter, value = words[k : k + 3]
-        out.append(add_var(name, _oid(name), letter[:1], value))
+        out.append(add_var(name, _oid(name), letter[:1], value, warn))
     return out
+
+
+def _truncated(number: int, warn: Callable[[str], None] | None) -> int:
+    """``snmp_set_var_value``: a C ``long`` above 32 bits (not a negative one) is cut to
+    32 bits, with a warning; what an unsigned type cannot hold wraps."""
+    if 0xFFFFFFFF < number <= _LONG_MAX and warn is not None:
+        warn("truncating integer value > 32 bits")
+    return number & 0xFFFFFFFF
 
 
 def _oid(text: str, label: str | None = None) -> Oid:
@@ -273,13 +288,17 @@ def _fail(name: str, kind: str, detail: str | None) -> NotifyError:
     return NotifyError(f"{name}: {message}")
 
 
-def add_var(name: str, oid: Oid, letter: str, value: str) -> RawVarbind:
+def add_var(
+    name: str, oid: Oid, letter: str, value: str, warn: Callable[[str], None] | None = None
+) -> RawVarbind:
     """net-snmp's ``snmp_add_var``: the varbind for ``OID TYPE VALUE`` (``letter`` the
     first character of TYPE), its value read and checked as net-snmp does against the
     MIB node the OID falls under (type, enums, ranges and sizes, DISPLAY-HINT).
 
     Raises:
         NotifyError: with snmp_perror's message (``ifIndex.1: Value out of range (x)``).
+
+    ``warn`` is told what net-snmp only logs (an integer cut to 32 bits).
     """
     node = names.node_of(oid)
     mib_type = node.type if node is not None else None
@@ -290,13 +309,14 @@ def add_var(name: str, oid: Oid, letter: str, value: str) -> RawVarbind:
         have = _TYPE_NAMES.get(mib_type, mib_type)
         raise _fail(name, "type", f"Type of attribute is {have}, not {fits[1]}")
     if letter == "i":
-        return oid, ber.INTEGER, _integer(name, node, value)
+        number = _integer(name, node, value)
+        return oid, ber.INTEGER, _truncated(number, warn) if number > 0xFFFFFFFF else number
     if letter in ("u", "c", "t"):
-        number = _strtoul(value)
-        if number is None:
+        unsigned = _strtoul(value)
+        if unsigned is None:
             raise _fail(name, "value", value)
         tag = {"u": ber.GAUGE32, "c": ber.COUNTER32, "t": ber.TIMETICKS}[letter]
-        return oid, tag, number & 0xFFFFFFFF
+        return oid, tag, _truncated(unsigned, warn)
     if letter == "C":
         big = _read64(value)
         if big is None:
@@ -594,14 +614,11 @@ async def listen(
     stop_after: int | None = None,
 ) -> int:
     """``snmptrapd -f -Lo``: print notifications until SIGINT/SIGTERM (or ``stop_after``
-    of them); 0."""
-    host, _, port = address.removeprefix("udp:").rpartition(":")
-    if not host:
-        host, port = address.removeprefix("udp:") or "127.0.0.1", "162"
-    host = host.strip("[]")
+    of them) arrive at ``address`` (:func:`listen_address`); 0."""
+    host, port = listen_address(address)
     kernel = Kernel()
     listener = SNMPTrapListener.create(
-        kernel, Alias="trapd", LocalAddr=host, LocalPort=int(port), **options
+        kernel, Alias="trapd", LocalAddr=host, LocalPort=port, **options
     )
     listener.use_format(KEEP_RAW)
     printed = 0
@@ -619,13 +636,43 @@ async def listen(
         ev.kernel.post("trapd", "subscribe", "trap")
 
     Session.create(kernel, {"_start": start, "trap": on_trap})
-    print(f"snmp_component trapd listening on [{host}]:{listener.port}", file=out, flush=True)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, kernel.stop)
+    # the signals stop it cleanly from here on (a test may send SIGTERM on this line)
+    print(f"snmp_component trapd listening on [{host}]:{listener.port}", file=out, flush=True)
     await kernel.run_async()
     return 0
+
+
+def listen_address(address: str) -> tuple[str, int]:
+    """snmptrapd's listening address as ``(host, port)``: ``[udp:]HOST[:PORT]``,
+    ``udp6:[ADDR][:PORT]`` or ``[ADDR]:PORT``; a port alone (``udp:1162``, ``1162``) is on
+    every address, as snmptrapd's; the port defaults to 162.
+
+    Raises:
+        ConfigurationError: a transport other than UDP, or a port that is no number.
+    """
+    spec = address
+    six = spec.lower().startswith("udp6:")
+    transport, colon, rest = spec.partition(":")
+    if colon and transport.lower() in ("udp", "udp6"):
+        spec = rest
+    elif colon and transport.lower() in ("tcp", "tcp6", "unix", "dtlsudp", "tls", "tlstcp"):
+        raise errors.ConfigurationError(f"{address}: only UDP transports are supported")
+    if spec.isdigit():
+        return ("::" if six else "0.0.0.0"), int(spec)
+    if spec.startswith("["):
+        host, _, tail = spec[1:].partition("]")
+        port = tail.removeprefix(":") or "162"
+    elif spec.count(":") == 1:
+        host, _, port = spec.partition(":")
+    else:  # a name, an IPv4 address or an IPv6 one without brackets: no port
+        host, port = spec, "162"
+    if not port.isdigit():
+        raise errors.ConfigurationError(f"{address}: bad port {port!r}")
+    return host or ("::" if six else "0.0.0.0"), int(port)
 
 
 async def _host_name(ip: str) -> str:
