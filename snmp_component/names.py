@@ -6,7 +6,11 @@ needed (about 25 ms, once per process), then every lookup is a dict hit.
 
 How a name resolves (:func:`resolve`): a numeric OID (``.1.3.6...`` or ``1.3.6...``)
 as is; otherwise through the index, in every form ``SNMP::Session`` takes: ``sysDescr``,
-``ifDescr.3``, ``IF-MIB::ifDescr``, ``iso.org.dod.internet.mgmt.mib-2.system.sysDescr.0``.
+``ifDescr.3``, ``IF-MIB::ifDescr``, ``iso.org.dod.internet.mgmt.mib-2.system.sysDescr.0``,
+and with a table instance as net-snmp's tools print it, read by the row's INDEX:
+``vacmAccessContextMatch."grp"."".0.noAuthNoPriv``, ``ipAddressIfIndex.ipv4."127.0.0.1"``.
+An index outside its INDEX object's range or SIZE does not resolve (``ifType.0``: ifIndex
+is 1..2147483647), as in net-snmp's tools.
 Where two modules define the same name, the SMIv2 one wins (IF-MIB's ``ifIndex`` over
 RFC1213-MIB's); ``MODULE::name`` picks a definition explicitly.
 
@@ -33,7 +37,7 @@ from typing import Any
 
 from ._core.cache import ByteCache, oid_size, text_size, tuple_size
 from ._core.mibdata import default_index, load_index
-from ._core.mibindex import MibIndex, MibNode, parse_name, split_oid
+from ._core.mibindex import MibIndex, MibNode, parse_name, split_oid, unknown_detail
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid
 from ._core.sprint import OidStyle, oid_name
@@ -49,7 +53,9 @@ __all__ = [
     "oid_text",
     "reset_mibs",
     "resolve",
+    "resolve_strict",
     "type_of",
+    "unknown_detail",
     "user_modules",
 ]
 
@@ -78,15 +84,28 @@ _resolved_get = _resolved.get
 
 
 def resolve(text: str) -> Oid:
-    """The OID of a name or numeric OID string, in any SNMP.pm form (memoised).
+    """The OID of a name or numeric OID string, in any SNMP.pm form (memoised). A numeric
+    OID is taken as it is (no MIBs loaded).
 
     Raises:
-        UnknownObjectError: it does not parse, names nothing the MIBs know, or comes to
-            more than 128 sub-identifiers.
+        UnknownObjectError: it does not parse, names nothing the MIBs know, has an index
+            its row's INDEX refuses, or comes to more than 128 sub-identifiers;
+            :func:`unknown_detail` gives what net-snmp's tools would say about it.
     """
     found = _resolved_get(text)
     if found is None:
         found = _resolved.put(text, _resolve(text))
+    return found
+
+
+def resolve_strict(text: str) -> Oid:
+    """:func:`resolve`, with a numeric OID checked as net-snmp's tools check it, like a
+    name (``.1.3.6.1.2.1.2.2.1.3.0`` is ifType.0, out of ifIndex's range; this loads the
+    MIBs). Raises as :func:`resolve` does."""
+    found = resolve(text)
+    stripped = text.strip()
+    if stripped[:1].isdigit() or stripped[:1] == ".":
+        parse_name(stripped, mib_index(), full=True)  # raises
     return found
 
 

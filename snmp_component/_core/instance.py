@@ -7,6 +7,14 @@ net-snmp's ``_get_realloc_symbol`` does (RFC 2578 section 7.7), and two renderer
   (``ipv4."10.0.0.1"``, ``"public"``, ``'....V.'``, ``up``);
 * :func:`instance_key` -- a row key for ``get_table`` (``(1, "10.0.0.1")``, ``"public"``).
 
+The reverse, :func:`encode_instance`, reads such text back into arcs as net-snmp's
+``_add_strings_to_oid`` does (names given to the tools, ``ifType.1``,
+``vacmAccessContextMatch."grp"."".0.noAuthNoPriv``), with its range and SIZE checks. What
+it prints and reads back agree except where the printed form lost octets (``.`` for one
+outside ``isprint``, unescaped quotes) -- and for typed ``InetAddress`` indexes, which
+are read as the address net-snmp prints (``ipv4."10.0.0.1"``: 4 octets) where net-snmp
+itself takes the characters.
+
 How each INDEX object takes its arcs (net-snmp 5.9's rules):
 
 * integers (``INTEGER``, ``Integer32``, ``Unsigned32``, ``Gauge32``, ``UInteger32``,
@@ -33,20 +41,26 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .mibindex import MibIndex, MibNode
-from .oid import Oid, format_oid
+from .oid import MAX_OID_LENGTH, MAX_SUBID, Oid, format_oid
 from .sprint import NETWORK_ADDRESS_OBJECTS, hinted_octets
 from .values import octets_to_val
 
 __all__ = [
+    "BadInstance",
     "IndexObject",
+    "IndexStep",
+    "IndexSyntax",
     "Instance",
     "Key",
     "Piece",
     "RowIndex",
     "decode_instance",
+    "encode_instance",
     "index_of",
+    "index_syntax",
     "instance_key",
     "instance_text",
+    "parse_octet_hint",
     "resolve_indexes",
     "row_index",
 ]
@@ -340,3 +354,516 @@ def instance_key(instance: Instance, row: RowIndex) -> Key | None:
             return None
         values.append(value)
     return values[0] if len(values) == 1 else tuple(values)
+
+
+# -- reading instances back: net-snmp's _add_strings_to_oid ---------------------------------------
+
+_SIGNED = frozenset({"INTEGER", "INTEGER32"})
+_TOO_LONG = f"more than {MAX_OID_LENGTH} sub-identifiers"
+# the index types net-snmp's parser reads as one integer arc (parse.h TYPE_*: no Gauge32)
+_PARSED_INTS = frozenset({"INTEGER", "INTEGER32", "UNSIGNED32", "UINTEGER", "TICKS"})
+_ASCII_DIGITS = frozenset("0123456789")
+_NETSNMP_IPV6 = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){15}")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStep:
+    """One INDEX object as net-snmp reads its part of an instance given as text."""
+
+    label: str
+    """Its name in the INDEX clause (net-snmp's ``in_dices->ilabel``)."""
+    obj: IndexObject | None
+    """What is known of it; ``None``: the MIBs do not know it (the rest is read plainly)."""
+    kind: Kind | None
+    """How net-snmp reads it (``None``: as plain numbers and strings, like what follows
+    the INDEX: an OBJECT IDENTIFIER, a Gauge32 or another type its parser has no case for)."""
+    implied: bool
+    """The IMPLIED last object."""
+    ranges: tuple[tuple[int, int], ...]
+    """Integers: the values allowed, compared as net-snmp does (signed for INTEGER and
+    Integer32, else unsigned 32-bit); empty: any."""
+    signed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSyntax:
+    """A row's INDEX clause as net-snmp reads an instance given as text (see
+    :func:`encode_instance`)."""
+
+    steps: tuple[IndexStep, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The INDEX objects' names."""
+        return tuple(step.label for step in self.steps)
+
+
+def _step(label: str, obj: IndexObject | None, implied: bool) -> IndexStep:
+    if obj is None:
+        return IndexStep(label, None, None, implied, (), False)
+    node = obj.node
+    kind = obj.kind if node.type in _PARSED_INTS or obj.kind != "int" else None
+    if kind == "oid":
+        kind = None
+    signed = node.type in _SIGNED
+    ranges = tuple(node.ranges or ()) if kind == "int" else ()
+    if not signed:
+        ranges = tuple((low & MAX_SUBID, high & MAX_SUBID) for low, high in ranges)
+    return IndexStep(label, obj, kind, implied, ranges, signed)
+
+
+def index_syntax(index: MibIndex, row: MibNode) -> IndexSyntax | None:
+    """The INDEX net-snmp reads the instance of a column of ``row`` by: the row's own, or
+    for an AUGMENTS row the augmented row's (one step, as net-snmp's ``in_dices``);
+    ``None`` when there is none."""
+    source = row
+    if row.augments:
+        for module in (row.module, None):
+            try:
+                source = index.resolve_name(row.augments, module)
+                break
+            except KeyError:
+                continue
+    if not source.indexes:
+        return None
+    nodes = resolve_indexes(index, source)
+    assert nodes is not None
+    objects = index_of(nodes, source.implied, index).objects
+    last = len(objects) - 1
+    return IndexSyntax(
+        tuple(
+            _step(label, obj, i == last and source.implied)
+            for i, (label, obj) in enumerate(zip(source.indexes, objects, strict=True))
+        )
+    )
+
+
+class BadInstance(ValueError):
+    """An instance text net-snmp refuses: the message says why; ``detail`` is what
+    net-snmp's tools print in parentheses after ``Unknown Object Identifier``
+    (``Index out of range: 0 (ifIndex)``)."""
+
+    def __init__(self, detail: str, why: str = "") -> None:
+        super().__init__(why or detail)
+        self.detail = detail
+
+
+class _Bad(Exception):
+    """net-snmp's ``goto bad_id`` at the text ``fcp`` (its detail depends on where), and
+    why in words."""
+
+    def __init__(self, fcp: str, why: str = "") -> None:
+        super().__init__(fcp)
+        self.fcp = fcp
+        self.why = why
+
+
+def _ranges_text(ranges: tuple[tuple[int, int], ...] | None) -> str:
+    return " | ".join(f"{low}..{high}" if low != high else str(low) for low, high in ranges or ())
+
+
+def _component(text: str, pos: int) -> tuple[str, int | None]:
+    """The text up to the next dot, and where the one after it starts (``None``: the end)."""
+    end = text.find(".", pos)
+    return (text[pos:], None) if end < 0 else (text[pos:end], end + 1)
+
+
+def _strtoul(part: str) -> int | None:
+    """A component as net-snmp's ``strtoul`` with nothing left over reads it: decimal digits
+    (no text: 0), else ``None``. (net-snmp's base 0 also reads ``0x10`` as 16 and ``010`` as
+    8; that is not copied.)"""
+    if not part:
+        return 0
+    if part.isdigit() and part.isascii():
+        return int(part) if len(part) <= 20 else MAX_SUBID + 1
+    return None
+
+
+def _unescape(text: str, start: int, quote: str) -> tuple[str, int]:
+    """net-snmp's ``_apply_escapes``: the text from ``start`` to the first unescaped
+    ``quote`` with ``\\x`` read as ``x``, and where that quote is (``-1``: none)."""
+    end = text.find(quote, start)
+    if end >= 0 and "\\" not in text[start:end]:
+        return text[start:end], end
+    out: list[str] = []
+    pos, n = start, len(text)
+    while pos < n:
+        char = text[pos]
+        if char == "\\" and pos + 1 < n:
+            out.append(text[pos + 1])
+            pos += 2
+            continue
+        if char == "\\":
+            break
+        if char == quote:
+            return "".join(out), pos
+        out.append(char)
+        pos += 1
+    return "".join(out), -1
+
+
+def _octets(text: str) -> bytes:
+    """The octets of a command-line string (as the C tools get them: UTF-8)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+_STRTOL = {
+    8: re.compile(rb"[ \t\n\v\f\r]*([+-]?)([0-7]+)"),
+    10: re.compile(rb"[ \t\n\v\f\r]*([+-]?)([0-9]+)"),
+    16: re.compile(rb"[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)"),
+}
+
+
+class _HintPart:
+    """One piece of a DISPLAY-HINT being applied (net-snmp's ``struct parse_hints``)."""
+
+    __slots__ = ("fmt", "length", "repeat", "sep", "term")
+
+    def __init__(self) -> None:
+        self.length = 0
+        self.repeat = False
+        self.fmt = ""
+        self.sep = -1
+        self.term = -1
+
+
+_HINT_BASES = {"x": 16, "d": 10, "o": 8}
+
+
+def _hint_part(part: _HintPart, value: bytes, v: int, result: bytearray) -> int | None:
+    """net-snmp's ``parse_hints_parse``: where ``value`` goes on after ``part`` read from
+    ``v`` (octets appended to ``result``), or ``None`` where it fails."""
+    n = len(value)
+    fixup = len(result)
+    if part.repeat:
+        result.append(0)
+    repeats = 0
+    while True:
+        base = _HINT_BASES.get(part.fmt)
+        if base is not None:
+            match = _STRTOL[base].match(value, v)
+            if match is None:
+                return None
+            number = int(match.group(2), base)
+            number = -min(number, 2**63) if match.group(1) == b"-" else min(number, 2**63 - 1)
+            number &= 2**64 - 1
+            v = match.end()
+            for i in range(part.length):
+                shift = 8 * (part.length - 1 - i)
+                result.append((number >> shift) & 0xFF if shift < 64 else 0)
+        elif part.fmt == "a":
+            taken = value[v : v + part.length]
+            result.extend(taken)
+            v += len(taken)
+        repeats += 1
+        if part.sep >= 0 and v < n:
+            if value[v] != part.sep:
+                return None
+            v += 1
+        if part.term >= 0 and v < n and value[v] == part.term:
+            v += 1
+            break
+        if not (part.repeat and v < n):
+            break
+    if part.repeat:
+        result[fixup] = repeats & 0xFF
+    return v
+
+
+def parse_octet_hint(hint: str, value: bytes) -> bytes | None:
+    """net-snmp's ``parse_octet_hint``: ``value`` read by an octet string DISPLAY-HINT
+    (``1x:`` reads ``0:b:86:a9:56:c0``), or ``None`` where net-snmp's parser fails (and
+    then takes the text as it is). Formats ``x``, ``d``, ``o`` and ``a`` only (not ``t``),
+    as in net-snmp."""
+    result = bytearray()
+    part = _HintPart()
+    v: int | None = 0
+    n = len(value)
+    state = 0  # net-snmp's HINT_1_2, HINT_2_3, HINT_1_2_4, HINT_1_2_5
+    for char in hint:
+        if v is None or v >= n:
+            break
+        digit = char in _ASCII_DIGITS
+        if state == 0:
+            if char == "*":
+                part.repeat = True
+            elif digit:
+                part.length = part.length * 10 + int(char)
+            else:
+                return None
+            state = 1
+        elif state == 1:
+            if digit:
+                part.length = part.length * 10 + int(char)
+            elif char in "xdoa":
+                part.fmt = char
+                state = 2
+            else:
+                return None
+        elif char == "*" or digit:
+            v = _hint_part(part, value, v, result)
+            part = _HintPart()
+            if digit:
+                part.length = int(char)
+            else:
+                part.repeat = True
+            state = 1
+        elif state == 2:
+            part.sep = ord(char)
+            state = 3
+        else:
+            part.term = ord(char)
+            v = _hint_part(part, value, v, result)
+            part = _HintPart()
+            state = 0
+    while v is not None and v < n:
+        before = v
+        v = _hint_part(part, value, v, result)
+        if v == before:  # no progress (net-snmp would loop for ever)
+            return None
+    return None if v is None else bytes(result)
+
+
+def _inet_octets(kind: int, text: str) -> bytes | None:
+    """An ``InetAddress`` index's octets from the text net-snmp prints for it (see
+    :func:`_inet_text`), by the InetAddressType arc before it; ``None`` for other text."""
+    if kind not in _INET_SIZES:
+        return None
+    address, zone = text, b""
+    if kind in (3, 4):
+        address, percent, number = text.partition("%")
+        if not percent or not number.isascii() or not number.isdigit() or int(number) > MAX_SUBID:
+            return None
+        zone = int(number).to_bytes(4, "big")
+    try:
+        if kind in (1, 3):
+            if not address.isascii() or address.count(".") != 3:
+                return None
+            return ipaddress.IPv4Address(address).packed + zone
+        if _NETSNMP_IPV6.fullmatch(address):
+            return bytes.fromhex(address.replace(":", "")) + zone
+        if "%" in address or not address.isascii():
+            return None
+        return ipaddress.IPv6Address(address).packed + zone
+    except ValueError:
+        return None
+
+
+def _in_ranges(value: int, ranges: tuple[tuple[int, int], ...] | None) -> bool:
+    return any(low <= value <= high for low, high in ranges or ())
+
+
+def encode_instance(
+    text: str, pos: int | None, syntax: IndexSyntax | None, above: str | None, arcs: list[int]
+) -> None:
+    """Append to ``arcs`` the instance ``text[pos:]`` as net-snmp's ``_add_strings_to_oid``
+    reads it after a name (``pos`` ``None``: no instance), guided by the row's INDEX
+    (``syntax``; ``None`` when the name is no column):
+
+    * integers: a number or an enum label (``noAuthNoPriv``), checked against the INDEX
+      object's range (``ifIndex`` 1..2147483647);
+    * ``IpAddress``: four numbers up to 255;
+    * ``OCTET STRING``: ``"text"`` (a length arc first) for variable size, ``'text'`` (no
+      length) when IMPLIED or of a fixed SIZE -- ``\\`` escapes the next character, the
+      object's octet DISPLAY-HINT reads the text where it can (``'0:b:86:a9:56:c0'``
+      for a MacAddress), the length must fit the SIZE; or numbers: a length first
+      (unless IMPLIED or fixed), then up to that many octets;
+    * an ``InetAddress`` after its ``InetAddressType``: the address as net-snmp prints it,
+      ``ipv4."10.0.0.1"``, ``ipv6."fe:80:...:01"`` (or ``"fe80::1"``), zones
+      ``%N`` (where net-snmp takes the characters of the text, whatever the type);
+    * ``OBJECT IDENTIFIER`` and other types: the rest as below.
+
+    After the INDEX objects (or without any), numbers, ``"text"`` (length and characters)
+    and ``'text'`` (characters). ``above``: the label net-snmp names in ``Sub-id not found``
+    details when no INDEX object was read (``"(top)"``, a node; ``None`` for a leaf).
+
+    Raises:
+        BadInstance: with net-snmp's detail (``Index out of range: 0 (ifIndex)``).
+    """
+    in_label: str | None = None  # net-snmp's in_dices->ilabel while reading INDEX objects
+    tp_label = above
+    try:
+        for step in syntax.steps if syntax is not None else ():
+            if pos is None:
+                break
+            in_label = step.label
+            obj = step.obj
+            if obj is None:  # the MIBs do not know it: the rest is read plainly
+                break
+            tp_label = obj.node.name
+            kind = step.kind
+            if kind == "int":
+                end = text.find(".", pos)
+                if end < 0:
+                    part, pos = text[pos:], None
+                else:
+                    part, pos = text[pos:end], end + 1
+                if part.isdigit() and part.isascii():
+                    value = int(part) if len(part) <= 20 else MAX_SUBID + 1
+                else:
+                    enums = obj.node.enums
+                    found = enums.get(part) if enums else None
+                    if found is None:
+                        labels = ", ".join(enums or ()) or "none"
+                        why = f"{part!r} is no number or label of {step.label} (labels: {labels})"
+                        raise _Bad(part, why)
+                    value = found
+                if not 0 <= value <= MAX_SUBID:
+                    raise _Bad(part, f"{step.label} {part} is no sub-identifier")
+                if step.ranges:
+                    number = value - 2**32 if step.signed and value >= 2**31 else value
+                    for low, high in step.ranges:
+                        if low <= number <= high:
+                            break
+                    else:
+                        allowed = _ranges_text(obj.node.ranges)
+                        raise _Bad(part, f"{step.label} {part} is out of its range {allowed}")
+                arcs.append(value)
+            elif kind == "octets":
+                pos = _read_octets(text, pos, obj, step.implied, arcs)
+            elif kind == "ipaddr":
+                if len(arcs) + 4 > MAX_OID_LENGTH:
+                    raise _Bad(text[pos:], _TOO_LONG)
+                for _ in range(4):
+                    if pos is None:
+                        break
+                    part, pos = _component(text, pos)
+                    _read_octet(part, arcs)
+            elif kind == "netaddr":
+                part, pos = _component(text, pos)
+                address_type = _strtoul(part)
+                if address_type is None or address_type > MAX_SUBID:
+                    raise _Bad(part, f"{step.label}: {part!r} is no address type number")
+                if len(arcs) + 1 >= MAX_OID_LENGTH:
+                    raise _Bad(part, _TOO_LONG)
+                arcs.append(address_type)
+                if address_type != 1:
+                    in_label = None
+                    break
+                for _ in range(4):
+                    if pos is None:
+                        break
+                    part, pos = _component(text, pos)
+                    _read_octet(part, arcs)
+            else:  # OBJECT IDENTIFIER, or a type net-snmp reads no index of
+                in_label = None
+                break
+        else:
+            in_label = None
+        n = len(text)
+        while pos is not None:  # whatever is left: numbers and quoted strings
+            if len(arcs) > MAX_OID_LENGTH:
+                raise _Bad(text[pos:], _TOO_LONG)
+            char = text[pos : pos + 1]
+            if char and char in _ASCII_DIGITS:
+                part, after = _component(text, pos)
+                arc = _strtoul(part)
+                if arc is None:
+                    raise _Bad(part, f"{part!r} is no sub-identifier")
+                if arc > MAX_SUBID:
+                    raise _Bad(part, f"sub-identifier {part} exceeds {MAX_SUBID}")
+                arcs.append(arc)
+                pos = after
+            elif char in ('"', "'") and char:
+                end = text.find(char, pos + 1)
+                if pos + 1 >= n or end < 0:
+                    raise _Bad(text[pos:], f"no closing {char} in {text[pos:]!r}")
+                raw = _octets(text[pos + 1 : end])
+                if char == '"':
+                    arcs.append(len(raw))
+                arcs.extend(raw)
+                if end + 1 >= n:
+                    pos = None
+                elif text[end + 1] == ".":
+                    pos = end + 2
+                else:
+                    raise _Bad(text[pos:], f"a dot must follow {text[pos : end + 1]}")
+            elif not char or char == ".":
+                raise _Bad(text[pos:], "empty component")
+            else:
+                part = _component(text, pos)[0]
+                raise _Bad(text[pos:], f"no object {part!r} under {format_oid(tuple(arcs))}")
+    except _Bad as bad:
+        if in_label is not None:
+            detail = f"Index out of range: {bad.fcp} ({in_label})"
+        elif tp_label is not None:
+            detail = f"Sub-id not found: {tp_label} -> {bad.fcp}"
+        else:
+            detail = bad.fcp
+        raise BadInstance(detail, bad.why) from None
+
+
+def _read_octet(part: str, arcs: list[int]) -> None:
+    value = _strtoul(part)
+    if value is None or value > 255:
+        raise _Bad(part, f"{part!r} is no octet (0..255)")
+    arcs.append(value)
+
+
+def _read_octets(
+    text: str, pos: int, obj: IndexObject, implied: bool, arcs: list[int]
+) -> int | None:
+    """One OCTET STRING INDEX object (see :func:`encode_instance`); where the rest starts."""
+    fixed = obj.fixed
+    quote = text[pos : pos + 1]
+    if quote not in ('"', "'") or not quote:
+        count = -1 if fixed is None else fixed
+        next_pos: int | None = pos
+        if not implied and fixed is None:
+            part, next_pos = _component(text, pos)
+            length = _strtoul(part)
+            if length is None:
+                raise _Bad(part, f"{obj.node.name}: {part!r} is no length")
+            if len(arcs) + length + 1 >= MAX_OID_LENGTH:
+                raise _Bad(part, _TOO_LONG)
+            arcs.append(length)
+            count = length
+        while count and next_pos is not None:
+            part, next_pos = _component(text, next_pos)
+            _read_octet(part, arcs)
+            count -= 1
+            if len(arcs) > MAX_OID_LENGTH:
+                raise _Bad(part, _TOO_LONG)
+        return next_pos
+    slot = -1
+    if not implied and fixed is None:
+        if quote == "'":
+            raise BadInstance("'-quote is for fixed length strings")
+        slot = len(arcs)
+        arcs.append(0)
+    elif quote == '"':
+        raise BadInstance('"-quote is for variable length strings')
+    content, close = _unescape(text, pos + 1, quote)
+    if close < 0:
+        raise _Bad(quote + content, f"no closing {quote} in {text[pos:]!r}")
+    raw: bytes | None = None
+    if obj.typed_inet and slot > 0:
+        raw = _inet_octets(arcs[slot - 1], content)
+    if raw is None and obj.node.hint:
+        raw = parse_octet_hint(obj.node.hint, _octets(content))
+    if raw is None:
+        raw = _octets(content)
+    if len(arcs) + len(raw) > MAX_OID_LENGTH:
+        raise _Bad(quote + content, _TOO_LONG)
+    arcs.extend(raw)
+    after: int | None = close + 1
+    if after is not None and after >= len(text):
+        after = None
+    elif text[close + 1] != ".":
+        raise _Bad(quote + content, f"a dot must follow {text[pos : close + 1]}")
+    else:
+        after = close + 2
+    if fixed is None:
+        if not _in_ranges(len(raw), obj.node.sizes):
+            sizes = _ranges_text(obj.node.sizes) or "none given"
+            why = f"{obj.node.name} {text[pos : close + 1]} has {len(raw)} octets, SIZE {sizes}"
+            raise _Bad(quote + content, why)
+        if slot >= 0:
+            arcs[slot] = len(raw)
+    elif len(raw) != fixed:
+        why = f"{obj.node.name} {text[pos : close + 1]} has {len(raw)} octets, not {fixed}"
+        raise _Bad(quote + content, why)
+    return after

@@ -15,24 +15,44 @@ Name forms accepted by :func:`parse_name` (those of net-snmp's ``SNMP::Session``
 * module-qualified: ``SNMPv2-MIB::sysDescr``, ``SNMPv2-MIB::sysUpTime.0``;
 * a dotted path whose first component is a name or number and whose later components are
   names of children or numbers: ``iso.3.6.1.2.1.1.1.0``,
-  ``iso.org.dod.internet.mgmt.mib-2.system.sysDescr.0``, ``.1.3.6.1.2.1.1.sysDescr.0``.
+  ``iso.org.dod.internet.mgmt.mib-2.system.sysDescr.0``, ``.1.3.6.1.2.1.1.sysDescr.0``;
+* after a table column, the instance as net-snmp's tools print it, read by the row's INDEX
+  (:func:`~snmp_component._core.instance.encode_instance`): enum labels, quoted strings,
+  typed addresses -- ``vacmAccessContextMatch."grp"."".0.noAuthNoPriv``,
+  ``ipAddressIfIndex.ipv4."127.0.0.1"``, ``snmpNotifyRowStatus.'TrapHost'``.
 
-Not supported (yet): net-snmp's quoted string indexes (``vacmGroupName."public"``).
+Names are read as net-snmp's ``snmp_parse_oid`` reads them (``read_objid`` from the top for
+a numeric or ``iso...`` path, else ``get_node`` from the first name), with its checks: an
+index outside the INDEX object's range or SIZE does not resolve (``ifType.0``:
+``Index out of range: 0 (ifIndex)``, the error's :func:`unknown_detail`).
+Purely numeric text is taken as it is (no MIB lookup) unless ``full=True``.
 
 This module is pure: no I/O, no pysnmp/pyasn1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from ..errors import UnknownObjectError
 from .cache import ByteCache, oid_size, text_size, tuple_size
 from .oid import MAX_OID_LENGTH, MAX_SUBID, Oid, format_oid, parse_oid
 
-__all__ = ["NETSNMP_MIB_TYPES", "MibIndex", "MibNode", "parse_name", "split_oid"]
+if TYPE_CHECKING:
+    from .instance import IndexSyntax
+
+__all__ = [
+    "NETSNMP_MIB_TYPES",
+    "MibIndex",
+    "MibNode",
+    "parse_name",
+    "split_oid",
+    "unknown_detail",
+]
 
 NETSNMP_MIB_TYPES = frozenset(
     {
@@ -66,6 +86,22 @@ _ROOTS: Mapping[str, int] = MappingProxyType(
 )
 
 _CACHE_SIZE = 8192  # entries in each result cache, on top of its byte budget (cache.py)
+_MODULE_PREFIX = re.compile(r"[0-9A-Za-z-]*:")  # net-snmp's get_node: "MODULE:" or "MODULE::"
+
+
+def unknown_detail(error: BaseException) -> str | None:
+    """What net-snmp's tools print in parentheses after ``Unknown Object Identifier`` for
+    the name an :class:`~snmp_component.errors.UnknownObjectError` from here is about
+    (``Index out of range: 0 (ifIndex)``, ``Sub-id not found: (top) -> nosuch``);
+    ``None``: nothing (an unknown module or name after ``MODULE::``, a sub-identifier
+    net-snmp would truncate, an error not about a name)."""
+    detail = getattr(error, "detail", None)
+    return detail if isinstance(detail, str) else None
+
+
+def _with_detail(error: UnknownObjectError, detail: str | None) -> UnknownObjectError:
+    object.__setattr__(error, "detail", detail)  # read by unknown_detail()
+    return error
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +175,16 @@ class MibIndex:
         "_by_oid",
         "_by_qualified",
         "_children",
+        "_leaves",
         "_max_len",
         "_modules",
         "_names",
         "_nodes",
+        "_parents",
         "_parse_cache",
         "_split_cache",
+        "_syntax",
+        "_tree",
     )
 
     def __init__(self, nodes: Iterable[MibNode]) -> None:
@@ -165,6 +205,12 @@ class MibIndex:
         self._by_oid = by_oid
         self._children = children
         self._modules = frozenset(modules)
+        self._parents = frozenset(oid[:-1] for oid in by_oid)  # the OIDs with a child node
+        # every node of net-snmp's tree (the roots too): whether it has children
+        self._tree: dict[Oid, bool] = dict.fromkeys([(0,), (1,), (2,), *by_oid], False)
+        self._tree.update(dict.fromkeys(self._parents, True))
+        self._syntax: dict[Oid, IndexSyntax | None] = {}
+        self._leaves: dict[str, tuple[bool, IndexSyntax | None]] = {}
         self._names = sorted(by_name)
         self._max_len = max((len(oid) for oid in by_oid), default=0)
         self._parse_cache: ByteCache[str, Oid] = ByteCache(
@@ -243,10 +289,10 @@ class MibIndex:
 
     # -- net-snmp forms -----------------------------------------------------------------------
 
-    def parse(self, text: str) -> Oid:
-        """:func:`parse_name` with this index (cached)."""
-        if not isinstance(text, str):
-            return _parse_name(text, self)  # raises
+    def parse(self, text: str, *, full: bool = False) -> Oid:
+        """:func:`parse_name` with this index (cached; ``full``: not cached)."""
+        if not isinstance(text, str) or full:
+            return _parse_name(text, self, full)  # raises
         oid = self._parse_cache.get(text)
         if oid is None:
             oid = self._parse_cache.put(text, _parse_name(text, self))
@@ -282,16 +328,44 @@ class MibIndex:
     def _child(self, parent: Oid, name: str) -> MibNode | None:
         return self._children.get((parent, name))
 
+    def _leaf(self, node: MibNode) -> tuple[bool, IndexSyntax | None]:
+        """Whether ``node`` (found by its bare name) is a leaf, and the INDEX its instances
+        are read by (cached by name: ``ifDescr.1`` costs one lookup)."""
+        found = self._leaves.get(node.name)
+        if found is None:
+            syntax = None
+            leaf = node.oid not in self._parents
+            if leaf:
+                row = self._by_oid.get(node.oid[:-1])
+                if row is not None and (row.indexes or row.augments):
+                    syntax = self._index_syntax(row)
+            found = self._leaves[node.name] = (leaf, syntax)
+        return found
 
-def parse_name(text: str, index: MibIndex | None) -> Oid:
+    def _index_syntax(self, row: MibNode) -> IndexSyntax | None:
+        """The INDEX net-snmp reads a column's instance of ``row`` by (cached)."""
+        try:
+            return self._syntax[row.oid]
+        except KeyError:
+            from .instance import index_syntax
+
+            found = self._syntax[row.oid] = index_syntax(self, row)
+            return found
+
+
+def parse_name(text: str, index: MibIndex | None, *, full: bool = False) -> Oid:
     """The OID that *text* names, in any of net-snmp's forms (see the module docstring).
 
-    Purely numeric text needs no *index*. Raises :class:`~snmp_component.errors.UnknownObjectError`
-    (a :class:`ValueError`) naming *text*, with the closest known names for unknown symbols.
+    Purely numeric text needs no *index*, and is not checked against the MIBs unless
+    ``full`` (then it is read like a name: ``.1.3.6.1.2.1.2.2.1.3.0`` is ``ifType.0``,
+    out of ``ifIndex``'s range, as net-snmp's tools find). Raises
+    :class:`~snmp_component.errors.UnknownObjectError` (a :class:`ValueError`) naming
+    *text*, with the closest known names for unknown symbols, and net-snmp's detail
+    (:func:`unknown_detail`).
     """
     if index is not None:
-        return index.parse(text)
-    return _parse_name(text, None)
+        return index.parse(text, full=full)
+    return _parse_name(text, None, full)
 
 
 def split_oid(
@@ -340,9 +414,9 @@ def _suggest(names: list[str]) -> str:
     return f"; did you mean {', '.join(names)}?" if names else ""
 
 
-def _unknown(text: str, why: str) -> UnknownObjectError:
+def _unknown(text: str, why: str, detail: str | None = None) -> UnknownObjectError:
     shown = repr(text) if len(text) <= 120 else f"{text[:80]!r}... ({len(text)} characters)"
-    return UnknownObjectError(f"Unknown Object Identifier {shown}: {why}")
+    return _with_detail(UnknownObjectError(f"Unknown Object Identifier {shown}: {why}"), detail)
 
 
 def _too_long(text: str, count: int, unit: str = "sub-identifiers") -> UnknownObjectError:
@@ -362,20 +436,172 @@ def _number(text: str, part: str) -> int:
     return value
 
 
-def _parse_name(text: str, index: MibIndex | None) -> Oid:
+def _parse_name(text: str, index: MibIndex | None, full: bool = False) -> Oid:
     if not isinstance(text, str):
         raise UnknownObjectError(
             f"a name or OID must be a str, not {type(text).__name__}: {text!r}"
         )
     if not text:
-        raise _unknown(text, "empty name")
+        raise _unknown(text, "empty name", "")
+    if index is None:
+        return _parse_plain(text)
+    if not full and (text[0] == "." or text[0] in _DIGITS):
+        if _DIGITS.issuperset(text.replace(".", "")):
+            try:
+                return parse_oid(text)
+            except ValueError as exc:
+                raise UnknownObjectError(str(exc)) from None
+    if text.count(".") >= 4 * MAX_OID_LENGTH:  # a component is at least a quarter of an arc
+        raise _too_long(text, text.count(".") + 1, "components")
+    if ":" in text:
+        match = _MODULE_PREFIX.match(text)
+        if match is not None:
+            return _parse_qualified(text, match.end(), index)
+    body = text[1:] if text[0] == "." else text
+    first, dot, rest = body.partition(".")
+    if ":" not in text and (first[:1] in _DIGITS or first in _ROOTS):
+        return _walk(text, index, (), body)  # read_objid: from the top
+    node = index._by_name.get(first)  # get_node: from a node of that name
+    if node is not None:
+        return _from_node(text, index, node, rest if dot else None)
+    root = _ROOTS.get(first)
+    if root is not None:
+        return _walk(text, index, (root,), rest) if dot else (root,)
+    missing = None if ":" in text else f"Sub-id not found: (top) -> {first}"
+    try:
+        _resolve_bare(text, first, index)
+    except UnknownObjectError as exc:
+        raise _with_detail(exc, missing) from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
-    module: str | None = None
+
+def _from_node(text: str, index: MibIndex, node: MibNode, rest: str | None) -> Oid:
+    """net-snmp's ``get_module_node``: ``rest`` read from ``node`` on."""
+    if rest is None:
+        return node.oid
+    leaf, syntax = index._leaf(node)
+    if not leaf:
+        return _walk(text, index, node.oid, rest)
+    arcs = list(node.oid)
+    try:
+        (_ENCODER or _load_encoder())(rest, 0, syntax, None, arcs)
+    except ValueError as exc:
+        raise _unknown(text, str(exc), getattr(exc, "detail", None)) from None
+    if len(arcs) > MAX_OID_LENGTH:
+        raise _too_long(text, len(arcs))
+    return tuple(arcs)
+
+
+def _parse_qualified(text: str, end: int, index: MibIndex) -> Oid:
+    """``MODULE::name.instance`` (or net-snmp's ``MODULE:name``), ``end`` past the colon."""
+    module = text[: end - 1]
+    rest = text[end + 1 :] if text[end : end + 1] == ":" else text[end:]
+    first, dot, tail = rest.partition(".")
+    if not module or not first or "::" in first:
+        raise _unknown(text, "expected MODULE::name")
+    if first[0] in _DIGITS:
+        raise _unknown(text, "expected a name after '::'")
+    node = index._by_qualified.get((module, first))
+    if node is None:
+        _resolve_qualified(text, module, first, index)  # raises
+        raise AssertionError("unreachable")  # pragma: no cover
+    return _from_node(text, index, node, tail if dot else None)
+
+
+def _label(index: MibIndex, oid: Oid) -> str:
+    """net-snmp's label of the tree node at ``oid`` (``(top)`` above the roots)."""
+    if not oid:
+        return "(top)"
+    node = index._by_oid.get(oid)
+    if node is not None:
+        return node.name
+    for name, arc in _ROOTS.items():
+        if (arc,) == oid:
+            return name
+    return str(oid[-1])
+
+
+def _walk(text: str, index: MibIndex, start: Oid, rest: str) -> Oid:
+    """net-snmp's ``_add_strings_to_oid`` from the node at ``start`` (``()``: the top):
+    children by name or number down to a leaf, then the instance after it."""
+    arcs = list(start)
+    here = start
+    tree = index._tree
+    leaf = not tree.get(here, not here)
+    pos: int | None = 0
+    while pos is not None and not leaf:
+        end = rest.find(".", pos)
+        part = rest[pos:] if end < 0 else rest[pos:end]
+        pos = None if end < 0 else end + 1
+        if part[:1] in _DIGITS:
+            if not _DIGITS.issuperset(part):
+                why = f"{part!r} is no sub-identifier"
+                raise _unknown(text, why, f"Sub-id not found: {_label(index, here)} -> {part}")
+            arc = int(part) if len(part) < 10 else _number(text, part)
+        else:
+            if here:
+                node = index._children.get((here, part))
+                arc = -1 if node is None else node.oid[-1]
+            else:
+                arc = _ROOTS.get(part, -1)
+            if arc < 0:
+                detail = f"Sub-id not found: {_label(index, here)} -> {part}"
+                if part in index._by_name:
+                    known = index._by_name[part]
+                    why = f"{part!r} ({format_oid(known.oid)}) is not a child of {format_oid(here)}"
+                else:
+                    why = f"no object {part!r} under {format_oid(here) if here else '(top)'}"
+                raise _unknown(text, why, detail)
+        arcs.append(arc)
+        child = (*here, arc)
+        below = tree.get(child)
+        if below is None:  # no such node: the rest are plain arcs
+            break
+        here = child
+        leaf = not below
+    if pos is None:
+        if len(arcs) > MAX_OID_LENGTH:
+            raise _too_long(text, len(arcs))
+        return tuple(arcs)
+    syntax: IndexSyntax | None = None
+    above: str | None = None
+    if leaf:  # its row's INDEX
+        row = index._by_oid.get(here[:-1])
+        if row is not None and (row.indexes or row.augments):
+            syntax = index._index_syntax(row)
+    else:
+        above = _label(index, here)
+    try:
+        (_ENCODER or _load_encoder())(rest, pos, syntax, above, arcs)
+    except ValueError as exc:
+        raise _unknown(text, str(exc), getattr(exc, "detail", None)) from None
+    if len(arcs) > MAX_OID_LENGTH:
+        raise _too_long(text, len(arcs))
+    return tuple(arcs)
+
+
+_ENCODER: Callable[[str, int | None, IndexSyntax | None, str | None, list[int]], None] | None
+_ENCODER = None
+
+
+def _load_encoder() -> Callable[[str, int | None, IndexSyntax | None, str | None, list[int]], None]:
+    """:func:`~snmp_component._core.instance.encode_instance` (imported on first use: that
+    module imports this one)."""
+    global _ENCODER
+    from .instance import encode_instance
+
+    _ENCODER = encode_instance
+    return encode_instance
+
+
+def _parse_plain(text: str) -> Oid:
+    """Without MIBs: numeric OIDs, and paths from the roots' names (``iso.3.6.1``)."""
     body = text
     if "::" in text:
         module, _, body = text.partition("::")
         if not module or not body or "::" in body:
             raise _unknown(text, "expected MODULE::name")
+        _resolve_qualified(text, module, body.partition(".")[0], None)  # raises
     elif text[0] == "." or text[0] in _DIGITS:
         if _DIGITS.issuperset(text.replace(".", "")):
             try:
@@ -392,30 +618,11 @@ def _parse_name(text: str, index: MibIndex | None) -> Oid:
         raise _unknown(text, "empty component")
 
     first = parts[0]
-    if module is not None:
-        if _is_number(first):
-            raise _unknown(text, "expected a name after '::'")
-        oid = _resolve_qualified(text, module, first, index)
-    elif _is_number(first):
-        oid = (_number(text, first),)
-    else:
-        oid = _resolve_bare(text, first, index)
-
+    oid = (_number(text, first),) if _is_number(first) else _resolve_bare(text, first, None)
     for part in parts[1:]:
-        if _DIGITS.issuperset(part):
-            oid += (_number(text, part),)
-            continue
-        child = index._child(oid, part) if index is not None else None
-        if child is None:
-            if index is not None and part in index._by_name:
-                known = index._by_name[part]
-                why = f"{part!r} ({format_oid(known.oid)}) is not a child of {format_oid(oid)}"
-            else:
-                why = f"no object {part!r} under {format_oid(oid)}"
-                if index is None:
-                    why += " (no MIBs loaded)"
-            raise _unknown(text, why)
-        oid = child.oid
+        if not _DIGITS.issuperset(part):
+            raise _unknown(text, f"no object {part!r} under {format_oid(oid)} (no MIBs loaded)")
+        oid += (_number(text, part),)
     if len(oid) > MAX_OID_LENGTH:
         raise _too_long(text, len(oid))
     return oid
