@@ -261,7 +261,7 @@ def add_var(
             # net-snmp sends this as a 5-octet INTEGER, outside SNMP's Integer32
             raise out_of_range(value)
         return Varbind(target, "", number, "INTEGER")
-    if letter in "u3ct":
+    if letter in {"u", "3", "c", "t"}:
         number, rest = _strtoul(raw, 10)
         if not value or rest:
             raise bad_value()
@@ -290,7 +290,7 @@ def add_var(
             text = str(exc)
             detail = text[len(value) + 2 :] if text.startswith(value + ": ") else text
             raise SetError(f"{label}: {detail}") from None
-    if letter in "sxd":
+    if letter in {"s", "x", "d"}:
         sizes = node.sizes if node is not None else None
         if letter == "s" and node is not None and node.hint:
             octets = _parse_octet_hint(node.hint.encode(), raw)
@@ -311,12 +311,12 @@ def add_var(
         return Varbind(target, "", None, "NULL")
     if letter == "b":
         return Varbind(target, "", _bits(raw, node, label), "OCTETSTR")
-    if letter in "IU":
+    if letter in {"I", "U"}:
         found = _read64(raw)
         if found is None:
             raise bad_value()
         return Varbind(target, "", _opaque_int64(found, signed=letter == "I"), "OPAQUE")
-    if letter in "FD":
+    if letter in {"F", "D"}:
         real = _scan_float(raw)
         if real is None:
             raise bad_value()
