@@ -27,7 +27,7 @@ from ._core.pdu import Oid
 from .varbind import Varbind
 from .varformat import tool_names
 
-__all__ = ["SetError", "add_var", "set_varbinds", "trap_varbinds"]
+__all__ = ["SetError", "add_var", "set_varbinds"]
 
 MAX_CMDLINE_OIDS = 128
 """net-snmp's ``SNMP_MAX_CMDLINE_OIDS``: the most triples one snmpset takes."""
@@ -151,32 +151,6 @@ def set_varbinds(
         raise SetError("\n".join(lines))
     for line in lines:
         (warn or _stderr)(line)
-    return varbinds
-
-
-def trap_varbinds(
-    words: Sequence[str],
-    resolve: Callable[[str], str],
-    warn: Callable[[str], None] | None = None,
-) -> list[Varbind]:
-    """snmptrap's (and snmpinform's) ``OID TYPE VALUE`` triples: as :func:`set_varbinds`,
-    but as ``apps/snmptrap.c`` reads them: no letter check of its own (snmp_add_var's
-    ``Bad variable type ("q")``), and the first wrong triple ends it.
-
-    Raises:
-        SetError: that triple's line (net-snmp's).
-    """
-    state = _Log()
-    varbinds = []
-    for k in range(0, len(words), 3):
-        oid = words[k]
-        if k + 3 > len(words):
-            raise SetError(f"{oid}: Missing type/value for variable")
-        letter, value = words[k + 1], words[k + 2]
-        target = _resolved(resolve, oid)
-        varbinds.append(
-            add_var(oid, target, letter[:1] or chr(0), value, resolve, state, warn or _stderr)
-        )
     return varbinds
 
 
