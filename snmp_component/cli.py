@@ -277,6 +277,35 @@ def _app_options(command: str, values: list[str]) -> AppOptions:
     return AppOptions(**found)
 
 
+_WITH_VALUE = frozenset("vcuaAxXltrnEeCOmM")  # the options that take the next word
+_VALUE_MARK = "\0"  # before a set value that starts with "-" (undone by _values)
+
+
+def _mark_set_values(argv: list[str]) -> list[str]:
+    """``set``'s VALUE words that start with ``-`` (``s -1:2``), marked so that they are not
+    read as options: words after the agent come in OID TYPE VALUE triples."""
+    if argv[:1] != ["set"]:
+        return argv
+    marked, positional, k = argv[:1], 0, 1
+    while k < len(argv):
+        word = argv[k]
+        k += 1
+        if word.startswith("-") and not (positional and positional % 3 == 0):
+            marked.append(word)
+            takes_next = len(word) == 2 and word[1] in _WITH_VALUE
+            if (takes_next or word == "--clientaddr") and k < len(argv):
+                marked.append(argv[k])
+                k += 1
+            continue
+        marked.append(_VALUE_MARK + word if word.startswith("-") else word)
+        positional += 1
+    return marked
+
+
+def _values(words: list[str]) -> list[str]:
+    return [word.removeprefix(_VALUE_MARK) for word in words]
+
+
 def _join_option_values(argv: list[str]) -> list[str]:
     """net-snmp's ``-C`` letters that take the next argument, joined to it: walk's ``E``
     (``-CE OID``, ``-CiE OID``) and, as snmpc also reads them, ``-Cr 5``/``-Cn 1``."""
@@ -335,7 +364,7 @@ def _varbinds(words: list[str]) -> list[Varbind]:
     from .cli_set import SetError, set_varbinds  # (loaded for these commands only)
 
     try:
-        return set_varbinds(words, _request_oid)
+        return set_varbinds(_values(words), _request_oid)
     except SetError as exc:
         raise UsageError(str(exc)) from None
 
@@ -685,7 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(str(exc), file=sys.stderr)
             return 1
     parser = _parser()
-    args = parser.parse_intermixed_args(_join_option_values(argv))
+    args = parser.parse_intermixed_args(_join_option_values(_mark_set_values(argv)))
     _raw_text_output(sys.stdout)
     try:
         runner = Runner(args, sys.stdout, sys.stderr, table)

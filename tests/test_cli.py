@@ -437,6 +437,14 @@ def test_options_and_ends_as_net_snmp_reads_them(snmpd: SnmpdAgent, words: tuple
 
 
 @needs_net_snmp
+def test_set_values_that_start_with_a_dash(snmpd: SnmpdAgent) -> None:
+    """``s -1:2``, ``i -5``: values, not options (the words after the agent are triples)."""
+    for triple in (["sysContact.0", "s", "-1:2"], ["nsCacheDefaultTimeout.0", "i", "-5"],
+                   ["sysContact.0", "s", "-x", "sysLocation.0", "s", "-c"]):  # fmt: skip
+        compare("set", *v2c(snmpd, "private"), *triple)
+
+
+@needs_net_snmp
 def test_v3_without_a_user_is_one_line(snmpd: SnmpdAgent) -> None:
     compare("get", "-v3", "-l", "noAuthNoPriv", agent_of(snmpd), ".1.3.6.1.2.1.1.5.0")
 
