@@ -335,7 +335,39 @@ def add_var(
         return oid, ber.NULL, None
     if letter == "b":
         return oid, ber.OCTET_STRING, _bits(name, node, value)
+    if letter in ("F", "D", "I", "U"):
+        return oid, ber.OPAQUE, _opaque(name, letter, value)
     raise _fail(name, "type", f'"{letter}' + ('"' if letter else ""))
+
+
+_FLOAT = re.compile(
+    r"[ \t\n\v\f\r]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE
+)
+
+
+def _opaque(name: str, letter: str, value: str) -> bytes:
+    """net-snmp's Opaque-wrapped special types (``F`` float, ``D`` double, ``I`` Int64,
+    ``U`` UInt64): the Opaque's content, ``9f 78``..``9f 7b``, a length, the value."""
+    if letter in ("F", "D"):
+        match = _FLOAT.match(value)  # sscanf("%f"): the leading number
+        if match is None:
+            raise _fail(name, "value", value)
+        number = float(match[0])
+        packed = struct.pack(">f" if letter == "F" else ">d", number)
+        kind = ber.OPAQUE_FLOAT if letter == "F" else ber.OPAQUE_DOUBLE
+    else:
+        big = _read64(value)
+        if big is None:
+            raise _fail(name, "value", value)
+        if letter == "I":
+            signed = big - 2**64 if big >= 2**63 else big
+            size = ((signed if signed >= 0 else ~signed).bit_length() + 8) // 8  # minimal
+            packed = signed.to_bytes(size, "big", signed=True)
+            kind = ber.OPAQUE_I64
+        else:
+            packed = big.to_bytes(max(1, (big.bit_length() + 8) // 8), "big")
+            kind = ber.OPAQUE_U64
+    return bytes([0x9F, kind, len(packed)]) + packed
 
 
 def _integer(name: str, node: MibNode | None, value: str) -> int:

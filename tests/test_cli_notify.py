@@ -235,6 +235,11 @@ NOTIFICATIONS: list[tuple[str, str]] = [
              "'41 42' sysLocation.0 x 0x4142 sysContact.0 d '65.66 67' sysObjectID.0 o .1.3.6 "
              "ifSpeed.1 u 5 ifSpeed.1 u -1 ipAdEntAddr.1.2.3.4 a 127.1 ifInOctets.1 c 9 "
              "ifHCInOctets.1 C 10 ifHCInOctets.1 C -1 ifHCInOctets.1 C 12abc"),
+    ("trap", "-v2c -c public {A} 5 .1.3.6.1.4.1.8072.9999 .1.3.6.1.4.1.8072.9999.1 F ' 2.5e1x' "
+             ".1.3.6.1.4.1.8072.9999.2 D -2.25 .1.3.6.1.4.1.8072.9999.3 I 9223372036854775808 "
+             ".1.3.6.1.4.1.8072.9999.3 I -129 .1.3.6.1.4.1.8072.9999.4 U -1 "
+             ".1.3.6.1.4.1.8072.9999.4 U 128 .1.3.6.1.4.1.8072.9999.5 b '1 3 0x10' "
+             ".1.3.6.1.4.1.8072.9999.6 i 4294967297 .1.3.6.1.4.1.8072.9999.7 u 4294967298"),
     ("trap", "-v2c -c public {A} 4294967296 .1.3.6.1.4.1.8072.9999 ifAdminStatus.1 i up "
              "ifAdminStatus.1 i 7 ifAdminStatus.1 = down ifIndex.1 = 3 sysName.0 = hello "
              "ifPhysAddress.1 s 00:11:22:aa:bb:cc ifPhysAddress.1 s zz ifAdminStatus.1 i ' 2' "
@@ -367,7 +372,10 @@ TO_RECEIVERS: list[tuple[str, str]] = [
              "snmpTrapEnterprise.0 o .1.3.6.1.4.1.9"),
     ("trap", f"-v1 -c public {{A}} {V1_AGENT} 2 0 8640001 snmpTrapEnterprise.0 o .1.3.6.1.4.1.9"),
     ("trap", "-v1 -c public {A} .1.3.6.1.4.1.8072.0 127.0.0.1 6 0 5"),
-    ("trap", "-v1 -c public {A} 1.2.3 192.0.2.7 7 1 5"),
+    ("trap", "-v1 -c public {A} 1.2.3 192.0.2.7 5 1 5"),
+    ("trap", "-v2c -c public {A} 5 .1.3.6.1.4.1.8072.9999 .1.3.6.1.4.1.8072.9999.1 F 1.5 "
+             ".1.3.6.1.4.1.8072.9999.2 D -2.25 .1.3.6.1.4.1.8072.9999.3 I -5 "
+             ".1.3.6.1.4.1.8072.9999.4 U 7 .1.3.6.1.4.1.8072.9999.5 b '1 3 0x10'"),
     ("inform", "-v2c -c public {A} 5 IF-MIB::linkUp"),
     ("inform", f"{' '.join(_user_args(PRIV))} {{A}} 125 IF-MIB::linkUp ifIndex.1 i 1"),
     ("trap", f"{' '.join(_user_args(PRIV))} -e {ENGINE} {{A}} 123 IF-MIB::linkDown"),
