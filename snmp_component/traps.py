@@ -44,7 +44,9 @@ Receiving (:class:`SNMPTrapListener`, a kernel session with its own UDP socket):
 * Every subscriber gets exactly one ``on_trap`` event per notification received:
   ``(source, version, varlist, info)`` with ``version`` ``"1"``, ``"2c"`` or ``"3"`` and
   ``varlist`` in the SNMPv2 form (SNMPv1 traps converted as RFC 3584 3.1 says, followed
-  by ``snmpTrapAddress.0`` and ``snmpTrapEnterprise.0``); ``info`` is a :class:`TrapInfo`.
+  by ``snmpTrapAddress.0`` and ``snmpTrapEnterprise.0``); ``info`` is a :class:`TrapInfo`
+  (for an SNMPv1 trap also its own fields, and how many varbinds the conversion added;
+  for every notification the address it was sent to).
 * Informs are acknowledged with a Response before the subscribers are told.
 * SNMPv3 (RFC 3414): for traps the sender is authoritative (``Users`` with an
   ``EngineId``, or any engine without one); an authentic trap from an earlier boot of its
