@@ -281,9 +281,23 @@ def _field_names(root: Oid, fmt: ToolFormat) -> _Columns | str:
 
 
 def _children(parent: Oid) -> list[Oid]:
-    """The OIDs the MIBs name just below ``parent``, in order."""
+    """The OIDs the MIBs name just below ``parent``, in the order snmptable lists them:
+    as the module defines them -- in the order of their OIDs, but where
+    :data:`_DEFINITION_ORDER` says otherwise."""
     found = {node.oid for node in names.mib_index().nodes if node.oid[:-1] == parent}
-    return sorted(found)
+    first = _DEFINITION_ORDER.get(parent, ())
+    return sorted(
+        found, key=lambda oid: (first.index(oid[-1]) if oid[-1] in first else len(first), oid)
+    )
+
+
+_DEFINITION_ORDER: dict[Oid, tuple[int, ...]] = {
+    # MTA-MIB defines mtaGroupLastOutboundAssociationAttempt (34) after column 18
+    (1, 3, 6, 1, 2, 1, 28, 2, 1): (*range(1, 19), 34),
+}
+"""Where a shipped module defines the columns of a row out of their OIDs' order (their
+leading columns, as defined): net-snmp's MIB tree keeps the definition order, and so do
+snmptable's columns."""
 
 
 def _index_of(name: str, title: str, oid_format: str) -> str | None:
@@ -361,7 +375,9 @@ async def print_table(
     extra = False
     for raw in (raw for varlist in walked for raw in varlist):
         oid = raw[0]
-        column = column_of.get(oid[len(entry)]) if len(oid) > len(entry) else None
+        if len(oid) <= len(entry) or oid[len(entry)] < subids[0]:
+            continue  # (snmptable's GETBULKs start after the first column's OID)
+        column = column_of.get(oid[len(entry)])
         if column is None:
             extra = True  # (an agent's column the MIB does not have)
             continue
@@ -406,14 +422,17 @@ class _Table:
 
 async def _getnext_rows(getnext: TableGetNext, table: _Table, out: TextIO) -> int:
     """snmptable's ``get_table_entries`` loop: a GETNEXT of every column after the last
-    row's index, the row's index taken from the first varbind still in its column, the
-    other columns' cells only where they have that same index; ``-Cr`` rows a batch, each
-    printed as read (all in one with ``-Cw`` and no ``-Cc``). SNMPv1's noSuchName ends the
-    table with ``End of MIB``. The exit code."""
+    row's index; ``-Cr`` rows a batch, each printed as read (all in one with ``-Cw`` and
+    no ``-Cc``); SNMPv1's noSuchName ends the table with ``End of MIB``. The exit code.
+
+    The next row is the lowest index the columns answer with, its cells those of that
+    index. (snmptable takes the first column's instead: a row an earlier column lacks
+    hides the later columns' cells of every row before it -- of a sparse table it can
+    print one row of 26. On a table whose columns have the same rows, the same rows.)"""
     opts, entry, subids = table.opts, table.entry, table.subids
     depth = len(entry)
     every = bool(opts.max_width and not opts.column_width)
-    name, length = [*entry, subids[0]], depth + 1  # the last row's OID; its arcs compared
+    after: Oid = ()  # the last row's index
     seen: list[list[str | None]] = []
     seen_indices: list[str] = []
     end = True  # (snmptable's end_of_table, where no request is made at all)
@@ -421,38 +440,32 @@ async def _getnext_rows(getnext: TableGetNext, table: _Table, out: TextIO) -> in
         rows: list[list[str | None]] = []
         indices: list[str] = []
         while every or len(rows) < opts.max_repetitions:
-            request = [
-                format_oid((*name[:depth], subid, *name[depth + 1 : length])) for subid in subids
-            ]
             try:
-                varbinds = await getnext(*request)
+                varbinds = await getnext(*(format_oid((*entry, sub, *after)) for sub in subids))
             except errors.NoSuchName:
                 print("End of MIB", file=out)
                 end = True
                 break
-            row: list[str | None] = [None] * len(subids)
-            index, end, length = "", True, depth + 1
-            for column, (raw, subid) in enumerate(zip(varbinds, subids, strict=False)):
-                oid = raw[0]
-                name[depth] = subid
-                if (
-                    len(oid) < length
-                    or oid[depth] != subid
-                    or tuple(name[:length]) != oid[:length]
-                    or raw[1] == ber.END_OF_MIB_VIEW
-                ):
-                    continue  # not in this column (or past the row): no cell
-                if end:  # the row's first cell: its index
-                    end, name, length = False, list(oid), len(oid)
-                    if opts.show_index:
-                        printed = table.fmt.name(oid)
-                        options = table.fmt.options
-                        index = _index_of(printed, table.title, options.oid_format) or ""
-                row[column] = table.quick.text(raw).replace("\n", " ")
-            if end:
+            found = [
+                (raw[0][depth + 1 :], column, raw)
+                for column, (raw, subid) in enumerate(zip(varbinds, subids, strict=False))
+                if raw[0][: depth + 1] == (*entry, subid) and raw[1] != ber.END_OF_MIB_VIEW
+            ]  # (the varbinds still in their columns)
+            lowest = min((index for index, _, _ in found), default=None)
+            end = lowest is None or (bool(seen or rows) and lowest <= after)  # (or goes back)
+            if end or lowest is None:
                 break
+            after = lowest
+            row: list[str | None] = [None] * len(subids)
+            for index, column, raw in found:
+                if index == after:
+                    row[column] = table.quick.text(raw).replace("\n", " ")
+            shown = ""
+            if opts.show_index:
+                printed = table.fmt.name((*entry, subids[0], *after))
+                shown = _index_of(printed, table.title, table.fmt.options.oid_format) or ""
             rows.append(row)
-            indices.append(index)
+            indices.append(shown)
         seen += rows
         seen_indices += indices
         if rows:

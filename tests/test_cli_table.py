@@ -150,6 +150,12 @@ def test_brief_labels_where_one_starts_another(snmpd: SnmpdAgent, table: str) ->
     compare("table", "-Ch", "-Cb", *v2c(snmpd), table)
 
 
+def test_columns_in_the_order_the_module_defines_them(snmpd: SnmpdAgent) -> None:
+    """MTA-MIB defines mtaGroupEntry's column 34 after column 18: snmptable's order."""
+    compare("table", "-Ch", *v2c(snmpd), "mtaGroupTable")
+    compare("table", "-Ci", *v2c(snmpd), "mtaGroupTable")  # (a sparse table: GETBULK)
+
+
 # -- GETNEXT a row at a time (print_table handed a GETNEXT), in-process ---------------------
 
 
@@ -207,12 +213,23 @@ def test_getnext_rows_as_snmptable(
 # -- UTF-8 text: widths and -Cc cuts in octets ----------------------------------------------
 
 
+# a sparse dot1dBasePortTable: dot1dBasePortIfIndex in rows 2 and 3, ...DelayExceeded... in 1, 2
+SPARSE = [
+    (2, 2, "integer", 12),
+    (2, 3, "integer", 13),
+    (4, 1, "counter", 41),
+    (4, 2, "counter", 42),
+]
+
+
 @pytest.fixture(scope="module")
 def extend_agent() -> Iterator[SnmpdAgent]:
-    """An snmpd whose NET-SNMP-EXTEND-MIB tables hold UTF-8 names, arguments and output."""
-    agent = SnmpdAgent(
-        extra_config="extend héllo /bin/echo wörld ünïcode\nextend plain /bin/echo a b c\n"
-    )
+    """An snmpd whose NET-SNMP-EXTEND-MIB tables hold UTF-8 names, arguments and output,
+    and whose (otherwise empty) dot1dBasePortTable is sparse (:data:`SPARSE`)."""
+    config = "extend héllo /bin/echo wörld ünïcode\nextend plain /bin/echo a b c\n"
+    for column, row, kind, value in SPARSE:
+        config += f"override .1.3.6.1.2.1.17.1.4.1.{column}.{row} {kind} {value}\n"
+    agent = SnmpdAgent(extra_config=config)
     agent.start()
     try:
         yield agent
@@ -237,3 +254,19 @@ def test_column_width_cuts_inside_a_character(extend_agent: SnmpdAgent) -> None:
                          capture_output=True, timeout=60, check=False)  # fmt: skip
     assert b"w\xc3 " in ref.stdout
     assert (mine.stdout, mine.stderr, mine.returncode) == (ref.stdout, ref.stderr, 0)
+
+
+def test_getnext_rows_of_a_sparse_table_are_all_there(extend_agent: SnmpdAgent) -> None:
+    """snmptable's GETNEXTs take a row's index from its first column that answers: row 1
+    (only in a later column) and row 2's later cell are lost. Read a row at a time here,
+    every cell is there -- as snmptable's GETBULK shows them (in the order it sees them)."""
+    out, err, code = _print_table_with_getnext(
+        extend_agent, "2c", ["-CB", "-Ci"], "dot1dBasePortTable"
+    )
+    bulk = theirs("table", "-Ci", *v2c(extend_agent), "dot1dBasePortTable")
+    lossy = theirs("table", "-Ci", "-CB", *v2c(extend_agent), "dot1dBasePortTable")
+    lines, expected = out.splitlines(), bulk.stdout.splitlines()
+    assert lines[:3] == expected[:3] and sorted(lines[3:]) == sorted(expected[3:])
+    assert [line.split()[0] for line in lines[3:]] == ["1", "2", "3"]
+    assert len(lossy.stdout.splitlines()) == 3 + 2 and "42" not in lossy.stdout
+    assert (err, code) == ("", 0)
