@@ -73,7 +73,7 @@ def table_options(argv: Sequence[str]) -> tuple[list[str], TableOptions]:
         letters = word[2:]
         if not letters:
             if k >= len(words):
-                raise TableError("-C needs application options")
+                raise TableError("snmptable: option requires an argument -- 'C'")
             letters, k = words[k], k + 1
         for letter in letters:
             if letter in "cfrw":

@@ -270,3 +270,14 @@ def test_getnext_rows_of_a_sparse_table_are_all_there(extend_agent: SnmpdAgent) 
     assert [line.split()[0] for line in lines[3:]] == ["1", "2", "3"]
     assert len(lossy.stdout.splitlines()) == 3 + 2 and "42" not in lossy.stdout
     assert (err, code) == ("", 0)
+
+
+def test_application_options_missing(snmpd: SnmpdAgent) -> None:
+    """A last ``-C`` without its letters: getopt's message (then snmptable's usage)."""
+    mine, ref = (
+        ours("table", *v2c(snmpd), "sysORTable", "-C"),
+        theirs("table", *v2c(snmpd), "sysORTable", "-C"),
+    )
+    assert mine.stderr.splitlines() == ref.stderr.splitlines()[:1]
+    assert mine.stderr.splitlines() == ["snmptable: option requires an argument -- 'C'"]
+    assert mine.returncode == ref.returncode == 1
