@@ -86,6 +86,10 @@ async def send(
             print(message, file=err)
 
     try:
+        try:  # the session first, as snmptrap opens it before it reads the arguments
+            await sender.resolve()
+        except errors.TransportError:  # (net-snmp 5.9.3: "snmptrap: " and no reason)
+            raise NotifyError(f"{tool}: Unknown host ({sender.opts.host})") from None
         if version == "1":
             if inform:
                 raise NotifyError("Cannot send INFORM as SNMPv1 PDU")

@@ -413,6 +413,14 @@ class TrapSender:
             raise error
         return self._format.varlist(result.varbinds)
 
+    async def resolve(self) -> None:
+        """Resolve ``DestHost`` now (else the first notification does; once either way).
+
+        Raises:
+            TransportError: the name does not resolve, or the sender was closed.
+        """
+        await self._resolve()
+
     def close(self) -> None:
         """Release the sockets; later calls raise :class:`TransportError`."""
         self._closed = True

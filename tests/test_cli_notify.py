@@ -520,3 +520,15 @@ def test_trap_sender_dedupe_and_raw_varbinds(workdir: Path) -> None:
         "sysName.0 = STRING: x"
     )
     assert lines[5] == f"{head}\tsysUpTimeInstance = Timeticks: (9) 0:00:00.09"
+
+
+def test_unknown_receiver_is_named() -> None:
+    """A receiver that does not resolve: exit 1 before the arguments are read, as snmptrap
+    (whose message is ``snmptrap: `` with no reason: snmpc says which host, in snmpget's
+    words)."""
+    for command in ("trap", "inform"):
+        args = ["-v2c", "-c", "public", "nosuchhost.invalid", "12"]  # (no trap OID either)
+        mine, ref = in_process(command, args), send(False, command, args)
+        assert mine.returncode == ref.returncode == 1
+        assert ref.stderr == "snmptrap: \n"
+        assert mine.stderr == f"snmp{command}: Unknown host (nosuchhost.invalid)\n"
