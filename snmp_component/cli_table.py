@@ -5,7 +5,11 @@
 (``-Cf ,``, ``-Cr 5``); ``b``, ``B``, ``h``, ``H``, ``i`` and ``l`` are flags -- and
 :func:`layout` prints a table as its ``print_table`` does: a title, a header line, right-
 (``-Cl``: left-) aligned columns one space apart, or ``-Cf``-separated fields, the index
-first with ``-Ci``, fixed ``-Cc`` column widths (values cut to fit), ``-Cw`` parts.
+first with ``-Ci``, fixed ``-Cc`` column widths (values cut to fit), ``-Cw`` parts;
+widths count octets, as printf's. :func:`print_table` finds the columns as its
+``get_field_names`` does (``Was that a table?``), reads the rows (GETBULK: one walk;
+GETNEXT: ``-Cr`` rows a batch) and prints the values as snmptable, quick-printed unless
+``-Oq`` toggles that off.
 """
 
 from __future__ import annotations
