@@ -670,7 +670,7 @@ class Runner:
 
         return await print_table(
             walk, self.args.oids, options, self.printer.format, self.args.version, self.out,
-            self.err,
+            self.err, snmp.getnext,
         )  # fmt: skip
 
 
