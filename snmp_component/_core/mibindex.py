@@ -180,7 +180,6 @@ class MibIndex:
         "_modules",
         "_names",
         "_nodes",
-        "_parents",
         "_parse_cache",
         "_split_cache",
         "_syntax",
@@ -205,10 +204,7 @@ class MibIndex:
         self._by_oid = by_oid
         self._children = children
         self._modules = frozenset(modules)
-        self._parents = frozenset(oid[:-1] for oid in by_oid)  # the OIDs with a child node
-        # every node of net-snmp's tree (the roots too): whether it has children
-        self._tree: dict[Oid, bool] = dict.fromkeys([(0,), (1,), (2,), *by_oid], False)
-        self._tree.update(dict.fromkeys(self._parents, True))
+        self._tree: dict[Oid, bool] | None = None  # built by _nodes_below() when first needed
         self._syntax: dict[Oid, IndexSyntax | None] = {}
         self._leaves: dict[str, tuple[bool, IndexSyntax | None]] = {}
         self._names = sorted(by_name)
@@ -328,13 +324,23 @@ class MibIndex:
     def _child(self, parent: Oid, name: str) -> MibNode | None:
         return self._children.get((parent, name))
 
+    def _nodes_below(self) -> dict[Oid, bool]:
+        """Every node of net-snmp's tree (the roots too, and each OID with a node below
+        it): whether it has children. Built on the first name with an instance (~1 ms)."""
+        tree = self._tree
+        if tree is None:
+            tree = dict.fromkeys([(0,), (1,), (2,), *self._by_oid], False)
+            tree.update(dict.fromkeys([oid[:-1] for oid in self._by_oid], True))
+            self._tree = tree
+        return tree
+
     def _leaf(self, node: MibNode) -> tuple[bool, IndexSyntax | None]:
         """Whether ``node`` (found by its bare name) is a leaf, and the INDEX its instances
         are read by (cached by name: ``ifDescr.1`` costs one lookup)."""
         found = self._leaves.get(node.name)
         if found is None:
             syntax = None
-            leaf = node.oid not in self._parents
+            leaf = not self._nodes_below().get(node.oid, False)
             if leaf:
                 row = self._by_oid.get(node.oid[:-1])
                 if row is not None and (row.indexes or row.augments):
@@ -526,7 +532,7 @@ def _walk(text: str, index: MibIndex, start: Oid, rest: str) -> Oid:
     children by name or number down to a leaf, then the instance after it."""
     arcs = list(start)
     here = start
-    tree = index._tree
+    tree = index._nodes_below()
     leaf = not tree.get(here, not here)
     pos: int | None = 0
     while pos is not None and not leaf:
