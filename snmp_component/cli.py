@@ -34,10 +34,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from . import errors, names, transport
-from ._core.oid import format_oid, parse_oid
+from ._core.oid import parse_oid
 from ._core.pdu import Oid, RawVarbind
 from ._core.plans import BulkWalkPlan, Plan, WalkPlan
 from ._version import __version__
+from .cli_usage import UsageError, request_oid
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
@@ -64,10 +65,6 @@ _TOOL = {
     "inform": "snmpinform",
     "trapd": "snmptrapd",
 }
-
-class UsageError(Exception):
-    """Bad command line: printed with the usage, exit code 1."""
-
 
 # -- printing -------------------------------------------------------------------------------------
 
@@ -364,24 +361,9 @@ def _varbinds(words: list[str]) -> list[Varbind]:
     from .cli_set import SetError, set_varbinds  # (loaded for these commands only)
 
     try:
-        return set_varbinds(_values(words), _request_oid)
+        return set_varbinds(_values(words), request_oid)
     except SetError as exc:
         raise UsageError(str(exc)) from None
-
-
-def _request_oid(text: str) -> str:
-    """A requested OID as the component takes it (names resolved here, so errors say which)."""
-    try:
-        return format_oid(names.resolve(text))
-    except errors.UnknownObjectError:
-        detail = ""
-        first = text.split(".")[0]
-        if first and "::" not in text and not first.isdigit():
-            try:
-                names.mib_index().resolve_name(first)
-            except KeyError:
-                detail = f" (Sub-id not found: (top) -> {first})"
-        raise UsageError(f"{text}: Unknown Object Identifier{detail}") from None
 
 
 _DEFAULT_MIB_DIRS = ("~/.snmp/mibs", "/usr/share/snmp/mibs", "/usr/share/snmp/mibs/iana",
@@ -538,7 +520,7 @@ class Runner:
         words = self.args.oids or ([default] if default else [])
         if not words:
             raise UsageError("Missing object name")
-        return [_request_oid(word) for word in words]
+        return [request_oid(word) for word in words]
 
     async def _get(self, snmp: RawSession) -> int:
         return await self._get_fixing(snmp.get)
@@ -589,7 +571,7 @@ class Runner:
         app = self.app
         oids = self._oids(".1.3.6.1.2.1")[:1]  # (as snmpwalk, the first OID; others ignored)
         root = parse_oid(oids[0])
-        end = parse_oid(_request_oid(app.end)) if app.end else None
+        end = parse_oid(request_oid(app.end)) if app.end else None
         started = time.perf_counter()
         printed = 0
         if app.include_root:

@@ -24,6 +24,7 @@ from . import errors, names
 from ._core import ber
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
+from .cli_usage import UsageError, request_oid
 from .toolformat import ToolFormat
 from .varformat import tool_names
 
@@ -341,10 +342,8 @@ async def print_table(
     if len(words) != 1:
         print("Must have exactly one table name", file=err)
         return 1
-    from .cli import UsageError, _request_oid  # (cli imports this module)
-
     try:
-        root = parse_oid(_request_oid(words[0]))
+        root = parse_oid(request_oid(words[0]))
     except UsageError as exc:
         print(str(exc), file=err)
         return 1

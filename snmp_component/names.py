@@ -85,12 +85,14 @@ _resolved_get = _resolved.get
 
 def resolve(text: str) -> Oid:
     """The OID of a name or numeric OID string, in any SNMP.pm form (memoised). A numeric
-    OID is taken as it is (no MIBs loaded).
+    OID is taken as it is (no MIBs loaded). An instance is read as net-snmp reads it
+    (quoted strings, enum labels...); numbers after a name are taken as they are, as
+    SNMP.pm takes them, even where the row's INDEX would refuse them (``ifDescr.0``).
 
     Raises:
-        UnknownObjectError: it does not parse, names nothing the MIBs know, has an index
-            its row's INDEX refuses, or comes to more than 128 sub-identifiers;
-            :func:`unknown_detail` gives what net-snmp's tools would say about it.
+        UnknownObjectError: it does not parse, names nothing the MIBs know, or comes to
+            more than 128 sub-identifiers; :func:`unknown_detail` gives what net-snmp's
+            tools would say about it.
     """
     found = _resolved_get(text)
     if found is None:
@@ -99,26 +101,35 @@ def resolve(text: str) -> Oid:
 
 
 def resolve_strict(text: str) -> Oid:
-    """:func:`resolve`, with a numeric OID checked as net-snmp's tools check it, like a
-    name (``.1.3.6.1.2.1.2.2.1.3.0`` is ifType.0, out of ifIndex's range; this loads the
-    MIBs). Raises as :func:`resolve` does."""
-    found = resolve(text)
-    stripped = text.strip()
-    if stripped[:1].isdigit() or stripped[:1] == ".":
-        parse_name(stripped, mib_index(), full=True)  # raises
-    return found
+    """:func:`resolve` as net-snmp's tools resolve: an index its row's INDEX refuses
+    (``ifType.0``: ifIndex is 1..2147483647) is unknown, also in a numeric OID
+    (``.1.3.6.1.2.1.2.2.1.3.0``; this loads the MIBs). Not memoised. Raises as
+    :func:`resolve` does."""
+    return _resolve(text, strict=True)
 
 
-def _resolve(text: str) -> Oid:
+_NUMBERS_AFTER = re.compile(r"(.*?[^.\d].*?)((?:\.\d+)+)")
+"""A name followed by numbers only: ``IF-MIB::ifDescr.0`` -> ``IF-MIB::ifDescr``, ``.0``."""
+
+
+def _resolve(text: str, strict: bool = False) -> Oid:
     stripped = text.strip()
-    if stripped[:1].isdigit() or stripped[:1] == ".":
+    numeric = stripped[:1].isdigit() or stripped[:1] == "."
+    if numeric and not strict:
         try:
             return parse_oid(stripped)
         except ValueError:
             pass
     try:
-        return parse_name(stripped, mib_index())
+        return parse_name(stripped, mib_index(), full=strict)
     except UnknownObjectError:
+        plain = None if strict else _NUMBERS_AFTER.fullmatch(stripped)
+        if plain is None:
+            raise
+        try:  # as SNMP.pm: the name's OID, then the numbers
+            return (*parse_name(plain[1], mib_index()), *map(int, plain[2][1:].split(".")))
+        except (UnknownObjectError, ValueError):
+            pass
         raise
     except ValueError as exc:
         raise UnknownObjectError(f"Unknown Object Identifier {text!r}: {exc}") from None

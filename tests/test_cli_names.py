@@ -9,26 +9,10 @@ it prints, where net-snmp reads the characters and finds no such instance.
 
 from __future__ import annotations
 
-import inspect
-
 import pytest
 
-from snmp_component import cli
 from snmp_component.testing import SnmpdAgent
 from tests.test_cli import compare, needs_net_snmp, ours, theirs, v2c
-
-
-def _wired(name: str) -> bool:
-    return name in inspect.getsource(cli._request_oid)
-
-
-# cli._request_oid prints names.unknown_detail(exc) and resolves with names.resolve_strict
-needs_detail = pytest.mark.xfail(
-    not _wired("unknown_detail"), reason="cli does not print net-snmp's detail yet", strict=True
-)
-needs_strict = pytest.mark.xfail(
-    not _wired("resolve_strict"), reason="cli does not check numeric OIDs yet", strict=True
-)
 
 
 def _names(snmpd: SnmpdAgent, column: str, count: int) -> list[str]:
@@ -119,7 +103,6 @@ REFUSED = [
 
 
 @needs_net_snmp
-@needs_detail
 @pytest.mark.parametrize("oid", REFUSED)
 def test_refused_with_net_snmps_detail(snmpd: SnmpdAgent, oid: str) -> None:
     result = compare("get", *v2c(snmpd), oid)
@@ -134,7 +117,6 @@ def test_refused_unknown_names(snmpd: SnmpdAgent, oid: str) -> None:
 
 
 @needs_net_snmp
-@needs_detail
 def test_refused_in_walks_and_with_others(snmpd: SnmpdAgent) -> None:
     compare("getnext", *v2c(snmpd), "ifType.0")
     compare("walk", *v2c(snmpd), "ifType.0")
@@ -143,7 +125,6 @@ def test_refused_in_walks_and_with_others(snmpd: SnmpdAgent) -> None:
 
 
 @needs_net_snmp
-@needs_strict
 @pytest.mark.parametrize("oid", [".1.3.6.1.2.1.2.2.1.3.0", "1.3.6.1.2.1.2.2.1.3.0"])
 def test_numeric_oids_are_checked_too(snmpd: SnmpdAgent, oid: str) -> None:
     result = compare("get", *v2c(snmpd), oid)

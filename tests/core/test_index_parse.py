@@ -198,8 +198,10 @@ def test_numeric_oids_are_checked_only_when_asked(index: MibIndex) -> None:
     assert names.resolve_strict(".1.3.6.1.2.1.2.2.1.3.5") == parse_oid(".1.3.6.1.2.1.2.2.1.3.5")
     assert names.resolve_strict("ifType.5") == parse_oid(".1.3.6.1.2.1.2.2.1.3.5")
     with pytest.raises(UnknownObjectError) as caught:
-        names.resolve("ifType.0")
+        names.resolve_strict("ifType.0")
     assert unknown_detail(caught.value) == "Index out of range: 0 (ifIndex)"
+    # the library takes the numbers after a name as they are, as SNMP.pm does
+    assert names.resolve("ifType.0") == names.resolve("IF-MIB::ifType.0") == parse_oid(text)
     assert unknown_detail(ValueError("x")) is None
 
 
