@@ -389,17 +389,31 @@ def load_user_mibs(mibs: str | None, mibdirs: str | None, err: TextIO) -> None:
     dirs = [d for d in (mibdirs or "").split(":") if d]
     if not dirs or dirs[0].startswith("+"):
         dirs = [*_DEFAULT_MIB_DIRS, *(d.lstrip("+") for d in dirs)]
-    found = [d for d in (os.path.expanduser(d) for d in dirs) if os.path.isdir(d)]
+    dirs = [os.path.expanduser(d) for d in dirs]
+    found = [d for d in dirs if os.path.isdir(d)]
     shipped = {node.module for node in names.mib_index().nodes}
     missing = [m for m in wanted if m != "ALL" and m not in shipped]
     if not found or not (missing or (every and mibdirs)):
-        for module in missing:
-            print(f"Cannot find module ({module}): At line 0 in (none)", file=err)
+        _cannot_find(missing, dirs, 0, err)
         return
     try:
         names.add_mibs(found, None if every else missing, cache_dir=_mib_cache())
     except names.MibCompileError as exc:
-        print(str(exc), file=err)
+        if not exc.missing:
+            print(str(exc), file=err)
+            return
+        _cannot_find(exc.missing, dirs, 1, err)  # and the others are loaded still
+        rest = [m for m in missing if m not in exc.missing]
+        if rest:
+            load_user_mibs(":".join(rest), mibdirs, err)
+
+
+def _cannot_find(modules: Sequence[str], dirs: Sequence[str], line: int, err: TextIO) -> None:
+    """net-snmp's lines for MIB modules found in no directory."""
+    if modules:
+        print(f"MIB search path: {':'.join(dirs)}", file=err)
+    for module in modules:
+        print(f"Cannot find module ({module}): At line {line} in (none)", file=err)
 
 
 class Runner:

@@ -31,7 +31,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -244,7 +244,15 @@ def _forget() -> None:
 
 
 class MibCompileError(ConfigurationError):
-    """User MIB modules could not be found or compiled; the message says which and why."""
+    """User MIB modules could not be found or compiled; the message says which and why.
+
+    Attributes:
+        missing: the modules named that are in none of the directories (else empty).
+    """
+
+    def __init__(self, message: str, missing: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.missing = tuple(missing)
 
 
 _MODULE_HEADER = re.compile(
@@ -422,7 +430,8 @@ def _compile(files: list[Path], wanted: list[str] | None) -> bytes:
             where = ", ".join(sorted({str(p.parent) for p in files})) or "(no files)"
             raise MibCompileError(
                 f"MIB module(s) {', '.join(missing)} not found in {where} "
-                f"(modules there: {', '.join(sorted(sources)) or 'none'})"
+                f"(modules there: {', '.join(sorted(sources)) or 'none'})",
+                missing,
             )
         requested = wanted
     if not requested:

@@ -445,6 +445,20 @@ def test_set_values_that_start_with_a_dash(snmpd: SnmpdAgent) -> None:
 
 
 @needs_net_snmp
+@pytest.mark.parametrize("where", ["/nonexistent-mibs", str(MIB_DIR)])
+def test_a_mib_module_found_nowhere(snmpd: SnmpdAgent, where: str) -> None:
+    """net-snmp's two lines for a module in none of the directories; the command goes on
+    (the output differs: net-snmp's -m replaces its modules, snmpc's adds to the shipped)."""
+    words = ["get", "-M", where, "-m", "NOPE-MIB", *v2c(snmpd), ".1.3.6.1.2.1.1.5.0"]
+    mine, ref = ours(*words), theirs(*words)
+    assert mine.stderr.splitlines() == ref.stderr.splitlines() == [
+        f"MIB search path: {where}",
+        f"Cannot find module (NOPE-MIB): At line {int(where == str(MIB_DIR))} in (none)",
+    ]
+    assert mine.returncode == ref.returncode == 0
+
+
+@needs_net_snmp
 def test_v3_without_a_user_is_one_line(snmpd: SnmpdAgent) -> None:
     compare("get", "-v3", "-l", "noAuthNoPriv", agent_of(snmpd), ".1.3.6.1.2.1.1.5.0")
 
