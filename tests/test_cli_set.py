@@ -107,11 +107,13 @@ CASES: list[str] = [
     "mteTriggerTest.1.1 = threshold",
     "mteTriggerTest.1.1 i 1",
     f"{UNKNOWN} b '1 40 010'",
+    f"{UNKNOWN} b 2048",  # beyond net-snmp's first buffer (256 octets)
     f"{UNKNOWN} d '1 2 300'",
     # letters: checked first (only the first character counts); n and the Opaque types
     "sysName.0 q 5",
     "sysName.0 int 5",
     "sysName.0 3 1",
+    "hrStorageIndex.1 s x",  # an Integer32 object: "Type of attribute is Integer32"
     "laLoadFloat.1 = 1.5",
     f"{UNKNOWN} = 5",
     f"{UNKNOWN} i 5",
@@ -119,6 +121,7 @@ CASES: list[str] = [
     f"{UNKNOWN} F ' 2e3junk'",
     f"{UNKNOWN} D -0.1",
     f"{UNKNOWN} D x",
+    f"{UNKNOWN} F 0x1p3",  # sscanf's %f reads hexadecimal too
     f"{UNKNOWN} I -129",
     f"{UNKNOWN} U 18446744073709551616",
     # several triples: the first bad letter alone, else every bad triple, in order
