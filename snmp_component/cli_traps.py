@@ -10,9 +10,10 @@ As snmptrap: an empty ``UPTIME`` is the host's uptime (``/proc/uptime``), an emp
 ``AGENT-ADDR`` the host's first IPv4 address on an interface that is up and not loopback,
 an empty ``ENTERPRISE`` ``.1.3.6.1.4.1.3.1.1``; ``GENERIC``, ``SPECIFIC`` and the SNMPv1
 ``UPTIME`` are read as C's ``atoi``/``atol`` read them; the varbinds are sent as given
-(a ``sysUpTime.0`` among them too) after ``sysUpTime.0`` and ``snmpTrapOID.0``, their
-values read as ``snmp_add_var`` reads them (checked against the MIB's type, enums, ranges
-and DISPLAY-HINT), with its messages.
+(a ``sysUpTime.0`` among them too) after ``sysUpTime.0`` and ``snmpTrapOID.0``; the SNMPv2
+``UPTIME`` and ``TRAP-OID`` and every ``OID TYPE VALUE`` are read by ``snmp_add_var``
+(:func:`~snmp_component.cli_values.add_var`: the MIB's checks, net-snmp's messages); the
+first bad argument ends the command.
 
 ``trapd [ADDRESS]`` listens on ``ADDRESS`` (default ``127.0.0.1:162``) for the command
 line's community (``-c``, default ``public``) or SNMPv3 user (``-u -l -a -A -x -X``) and
@@ -35,21 +36,20 @@ import struct
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
-from . import errors, names
-from ._core import ber
-from ._core.mibindex import MibNode
+from . import errors
 from ._core.oid import Oid
 from ._core.pdu import RawVarbind
 from ._core.sprint import uptime
+from .cli_values import AddVarError, add_var, atoi, log_once, read_oid, strtol
 from .kernel import Event, Kernel, Session
 from .toolformat import ToolFormat
 from .traps import SNMPTrapListener, TrapInfo, TrapSender
 from .varbind import Varbind
 from .varformat import KEEP_RAW
 
-__all__ = ["GENERIC_TRAPS", "add_var", "host_address", "host_uptime", "listen", "send"]
+__all__ = ["GENERIC_TRAPS", "host_address", "host_uptime", "listen", "send"]
 
 GENERIC_TRAPS = ("Cold Start", "Warm Start", "Link Down", "Link Up",
                  "Authentication Failure", "EGP Neighbor Loss", "Enterprise Specific")  # fmt: skip
@@ -57,6 +57,7 @@ GENERIC_TRAPS = ("Cold Start", "Warm Start", "Link Down", "Link Up",
 
 _DEFAULT_ENTERPRISE: Oid = (1, 3, 6, 1, 4, 1, 3, 1, 1)  # snmptrap's objid_enterprise
 _SYS_UP_TIME: Oid = (1, 3, 6, 1, 2, 1, 1, 3, 0)
+_SNMP_TRAP_OID: Oid = (1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0)
 
 
 class NotifyError(Exception):
@@ -73,17 +74,12 @@ async def send(
 ) -> int:
     """Send one trap (``command`` ``trap``) or inform as snmptrap / snmpinform do; the
     exit code (0: sent, or for an inform answered). ``varbinds`` is not used (snmptrap
-    reads its ``OID TYPE VALUE`` triples as :func:`add_var` does, not as snmpset)."""
+    reads its ``OID TYPE VALUE`` triples one by one, stopping at the first bad one)."""
     version = str(options.get("Version", "2c"))
     sender = TrapSender(None, **options)
     inform = command == "inform"
     tool = "snmpinform" if inform else "snmptrap"
-    warned: list[str] = []
-
-    def warn(message: str) -> None:  # NETSNMP_LOGONCE: once a process
-        if message not in warned:
-            warned.append(message)
-            print(message, file=err)
+    warn = log_once(lambda message: print(message, file=err))
 
     try:
         try:  # the session first, as snmptrap opens it before it reads the arguments
@@ -104,7 +100,7 @@ async def send(
         else:
             await sender.send_trap(trap_oid, rest, ticks, dedupe=False)
         return 0
-    except NotifyError as exc:
+    except (NotifyError, AddVarError) as exc:
         print(str(exc), file=err)
         return 1
     except errors.ErrorStatusError:
@@ -123,36 +119,33 @@ async def _v1_header(words: list[str]) -> tuple[Oid, bytes, int, int, int]:
     """snmptrap's SNMPv1 arguments: enterprise, agent address, generic, specific, uptime."""
     if not words:
         raise NotifyError("No enterprise oid")
-    enterprise = _oid(words[0]) if words[0] else _DEFAULT_ENTERPRISE
+    enterprise = read_oid(words[0]) if words[0] else _DEFAULT_ENTERPRISE
     if len(words) < 2:
         raise NotifyError("Missing agent parameter")
     agent = await _agent_address(words[1]) if words[1] else host_address()
     if len(words) < 3:
         raise NotifyError("Missing generic-trap parameter")
-    generic = _atoi(words[2])
+    generic = atoi(words[2])
     if len(words) < 4:
         raise NotifyError("Missing specific-trap parameter")
-    specific = _atoi(words[3])
+    specific = atoi(words[3])
     if len(words) < 5:
         raise NotifyError("Missing uptime parameter")
-    ticks = host_uptime() if not words[4] else _atol(words[4]) & 0xFFFFFFFF
+    ticks = host_uptime() if not words[4] else strtol(words[4])[0] & 0xFFFFFFFF  # atol
     return enterprise, agent, generic, specific, ticks
 
 
 def _v2_header(words: list[str], warn: Callable[[str], None]) -> tuple[int, Oid]:
-    """snmptrap's SNMPv2 arguments: the uptime and the trap OID."""
+    """snmptrap's SNMPv2 arguments: the uptime and the trap OID, each read by snmp_add_var
+    as a value of ``sysUpTime.0`` and of ``snmpTrapOID.0``."""
     if not words:
         raise NotifyError("Missing up-time parameter")
-    if words[0]:
-        ticks = _strtoul(words[0])
-        if ticks is None:  # snmptrap would send the trap without sysUpTime.0 (RFC 3416 wants it)
-            raise NotifyError(f"{words[0]}: Bad value notation ({words[0]})")
-        ticks = _truncated(ticks, warn)
-    else:
-        ticks = host_uptime()
+    ticks = host_uptime()
+    if words[0]:  # (a bad one: snmptrap sends the trap without sysUpTime.0, against RFC 3416)
+        ticks = cast(int, add_var(words[0], _SYS_UP_TIME, "t", words[0], warn)[2])
     if len(words) < 2:
         raise NotifyError("Missing trap-oid parameter")
-    return ticks, _oid(words[1])
+    return ticks, cast(Oid, add_var(words[1], _SNMP_TRAP_OID, "o", words[1], warn)[2])
 
 
 def _triples(words: Sequence[str], warn: Callable[[str], None]) -> list[RawVarbind]:
@@ -162,32 +155,8 @@ def _triples(words: Sequence[str], warn: Callable[[str], None]) -> list[RawVarbi
         if k + 3 > len(words):
             raise NotifyError(f"{words[k]}: Missing type/value for variable")
         name, letter, value = words[k : k + 3]
-        out.append(add_var(name, _oid(name), letter[:1], value, warn))
+        out.append(add_var(name, read_oid(name), letter[:1], value, warn))
     return out
-
-
-def _truncated(number: int, warn: Callable[[str], None] | None) -> int:
-    """``snmp_set_var_value``: a C ``long`` above 32 bits (not a negative one) is cut to
-    32 bits, with a warning; what an unsigned type cannot hold wraps."""
-    if 0xFFFFFFFF < number <= _LONG_MAX and warn is not None:
-        warn("truncating integer value > 32 bits")
-    return number & 0xFFFFFFFF
-
-
-def _oid(text: str, label: str | None = None) -> Oid:
-    """``snmp_parse_oid``, failing with snmp_perror's message (after ``label``: the
-    varbind's name for an OID value; else ``text``)."""
-    try:
-        return names.resolve(text)
-    except errors.UnknownObjectError:
-        detail = ""
-        first = text.split(".")[0]
-        if first and "::" not in text and not first.isdigit():
-            try:
-                names.mib_index().resolve_name(first)
-            except KeyError:
-                detail = f" (Sub-id not found: (top) -> {first})"
-        raise NotifyError(f"{label or text}: Unknown Object Identifier{detail}") from None
 
 
 async def _agent_address(text: str) -> bytes:
@@ -255,390 +224,6 @@ def host_address() -> bytes:
             if bits & up_running == up_running and not bits & loopback and addr != b"\x7f\0\0\1":
                 return addr
     return none
-
-
-# ---------------------------------------------------------------------- snmp_add_var
-_ERRORS = {"range": "Value out of range", "value": "Bad value notation",
-           "type": "Bad variable type"}  # fmt: skip
-# snmp_add_var's '=': the letter the object's MIB type takes
-_LETTER_OF_TYPE = {"INTEGER": "i", "INTEGER32": "i", "GAUGE": "u", "UNSIGNED32": "u",
-                   "COUNTER": "c", "COUNTER64": "C", "TICKS": "t", "OCTETSTR": "s",
-                   "BITS": "b", "IPADDR": "a", "OBJECTID": "o"}  # fmt: skip
-# the MIB types each letter fits, and the name snmp_add_var gives the letter's type
-_FITS: dict[str, tuple[frozenset[str], str]] = {
-    "i": (frozenset({"INTEGER", "INTEGER32"}), "INTEGER"),
-    "u": (frozenset({"GAUGE", "UNSIGNED32"}), "Unsigned32"),
-    "c": (frozenset({"COUNTER"}), "Counter32"),
-    "C": (frozenset({"COUNTER64"}), "Counter64"),
-    "t": (frozenset({"TICKS"}), "Timeticks"),
-    "a": (frozenset({"IPADDR"}), "IpAddress"),
-    "o": (frozenset({"OBJECTID"}), "OBJECT IDENTIFIER"),
-    "s": (frozenset({"OCTETSTR", "BITS"}), "OCTET STRING"),
-    "x": (frozenset({"OCTETSTR", "BITS"}), "OCTET STRING"),
-    "d": (frozenset({"OCTETSTR", "BITS"}), "OCTET STRING"),
-    "b": (frozenset({"BITS"}), "BITS"),
-}
-# net-snmp's names of the MIB types (type_error's "Type of attribute is ...")
-_TYPE_NAMES = {"OBJECTID": "OBJECT IDENTIFIER", "OCTETSTR": "OCTET STRING",
-               "INTEGER": "INTEGER", "IPADDR": "IpAddress", "COUNTER": "Counter32",
-               "GAUGE": "Gauge32", "TICKS": "Timeticks", "OPAQUE": "Opaque",
-               "COUNTER64": "Counter64", "BITS": "BITS", "UNSIGNED32": "Unsigned32",
-               "INTEGER32": "Integer32"}  # fmt: skip
-
-
-def _fail(name: str, kind: str, detail: str | None) -> NotifyError:
-    """snmp_perror(name) after snmp_add_var failed: ``name: message (detail)``."""
-    message = _ERRORS[kind] if detail is None else f"{_ERRORS[kind]} ({detail})"
-    return NotifyError(f"{name}: {message}")
-
-
-def add_var(
-    name: str, oid: Oid, letter: str, value: str, warn: Callable[[str], None] | None = None
-) -> RawVarbind:
-    """net-snmp's ``snmp_add_var``: the varbind for ``OID TYPE VALUE`` (``letter`` the
-    first character of TYPE), its value read and checked as net-snmp does against the
-    MIB node the OID falls under (type, enums, ranges and sizes, DISPLAY-HINT).
-
-    Raises:
-        NotifyError: with snmp_perror's message (``ifIndex.1: Value out of range (x)``).
-
-    ``warn`` is told what net-snmp only logs (an integer cut to 32 bits).
-    """
-    node = names.node_of(oid)
-    mib_type = node.type if node is not None else None
-    if letter == "=" and mib_type in _LETTER_OF_TYPE:
-        letter = _LETTER_OF_TYPE[mib_type]
-    fits = _FITS.get(letter)
-    if fits is not None and mib_type is not None and mib_type not in fits[0]:
-        have = _TYPE_NAMES.get(mib_type, mib_type)
-        raise _fail(name, "type", f"Type of attribute is {have}, not {fits[1]}")
-    if letter == "i":
-        number = _integer(name, node, value)
-        return oid, ber.INTEGER, _truncated(number, warn) if number > 0xFFFFFFFF else number
-    if letter in ("u", "c", "t"):
-        unsigned = _strtoul(value)
-        if unsigned is None:
-            raise _fail(name, "value", value)
-        tag = {"u": ber.GAUGE32, "c": ber.COUNTER32, "t": ber.TIMETICKS}[letter]
-        return oid, tag, _truncated(unsigned, warn)
-    if letter == "C":
-        big = _read64(value)
-        if big is None:
-            raise _fail(name, "value", value)
-        return oid, ber.COUNTER64, big
-    if letter == "a":
-        try:
-            return oid, ber.IPADDRESS, socket.inet_aton(value)
-        except OSError:
-            raise _fail(name, "value", value) from None
-    if letter == "o":
-        return oid, ber.OBJECT_IDENTIFIER, _oid(value, label=name)
-    if letter in ("s", "x", "d"):
-        return oid, ber.OCTET_STRING, _octets(name, node, letter, value)
-    if letter == "n":
-        return oid, ber.NULL, None
-    if letter == "b":
-        return oid, ber.OCTET_STRING, _bits(name, node, value)
-    if letter in ("F", "D", "I", "U"):
-        return oid, ber.OPAQUE, _opaque(name, letter, value)
-    raise _fail(name, "type", f'"{letter}' + ('"' if letter else ""))
-
-
-_FLOAT = re.compile(
-    r"[ \t\n\v\f\r]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE
-)
-
-
-def _opaque(name: str, letter: str, value: str) -> bytes:
-    """net-snmp's Opaque-wrapped special types (``F`` float, ``D`` double, ``I`` Int64,
-    ``U`` UInt64): the Opaque's content, ``9f 78``..``9f 7b``, a length, the value."""
-    if letter in ("F", "D"):
-        match = _FLOAT.match(value)  # sscanf("%f"): the leading number
-        if match is None:
-            raise _fail(name, "value", value)
-        number = float(match[0])
-        packed = struct.pack(">f" if letter == "F" else ">d", number)
-        kind = ber.OPAQUE_FLOAT if letter == "F" else ber.OPAQUE_DOUBLE
-    else:
-        big = _read64(value)
-        if big is None:
-            raise _fail(name, "value", value)
-        if letter == "I":
-            signed = big - 2**64 if big >= 2**63 else big
-            size = ((signed if signed >= 0 else ~signed).bit_length() + 8) // 8  # minimal
-            packed = signed.to_bytes(size, "big", signed=True)
-            kind = ber.OPAQUE_I64
-        else:
-            packed = big.to_bytes(max(1, (big.bit_length() + 8) // 8), "big")
-            kind = ber.OPAQUE_U64
-    return bytes([0x9F, kind, len(packed)]) + packed
-
-
-def _integer(name: str, node: MibNode | None, value: str) -> int:
-    if not value:
-        raise _fail(name, "value", value)
-    number, rest = _strtol(value, 10)
-    if rest != len(value):
-        enums = node.enums if node is not None and node.enums else {}
-        if value not in enums:
-            raise _fail(name, "range", value)
-        number = enums[value]
-    _check_range(name, node.ranges if node is not None else None, number, value)
-    return number
-
-
-def _check_range(
-    name: str, ranges: tuple[tuple[int, int], ...] | None, number: int, message: str
-) -> None:
-    """``_check_range``: outside the MIB's ranges is ``Value out of range (message ::
-    {(lo..hi), ...})``."""
-    if not ranges or any(lo <= number <= hi for lo, hi in ranges):
-        return
-    shown = ", ".join(f"({lo}..{hi})" if lo != hi else f"({lo})" for lo, hi in ranges)
-    raise _fail(name, "range", f"{message} :: {{{shown}}}")
-
-
-def _octets(name: str, node: MibNode | None, letter: str, value: str) -> bytes:
-    sizes = node.sizes if node is not None else None
-    hint = node.hint if node is not None else None
-    if letter == "s" and hint:
-        hinted = parse_octet_hint(hint, value.encode("utf-8", "surrogateescape"))
-        if hinted is not None:
-            _check_range(name, sizes, len(hinted), "Value does not match DISPLAY-HINT")
-            return hinted
-    if letter == "d":
-        octets = _decimal_octets(value)
-    elif letter == "x":
-        octets = _hex_octets(value)
-    else:
-        octets = value.encode("utf-8", "surrogateescape")
-    if octets is None:
-        raise _fail(name, "value", value)
-    _check_range(name, sizes, len(octets), "Bad string length")
-    return octets
-
-
-def _bits(name: str, node: MibNode | None, value: str) -> bytes:
-    enums = node.enums if node is not None and node.enums else {}
-    size = max((bit // 8 + 1 for bit in enums.values()), default=0)
-    octets = bytearray(256)
-    for word in re.split(r"[ ,\t]+", value):
-        if not word:
-            continue
-        number, rest = _strtol(word, 0, unsigned=True)
-        if rest != len(word):
-            if word not in enums:
-                raise _fail(name, "range", word)
-            number = enums[word]
-        if number >= 8 * 65535:  # more than an OCTET STRING holds
-            raise _fail(name, "range", word)
-        index = number // 8
-        if index >= len(octets):
-            octets.extend(bytes(index + 1 - len(octets)))
-        size = max(size, index + 1)
-        octets[index] |= 0x80 >> (number % 8)
-    return bytes(octets[:size])
-
-
-def _decimal_octets(text: str) -> bytes | None:
-    """``snmp_decimal_to_binary``: numbers 0..255 apart by spaces or dots."""
-    out = bytearray()
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char in _C_SPACE or char == ".":
-            i += 1
-            continue
-        if not "0" <= char <= "9":
-            return None
-        digits = re.match(r"\d+", text[i:])
-        assert digits is not None
-        if int(digits[0]) > 255:
-            return None
-        out.append(int(digits[0]))
-        i += len(digits[0])
-    return bytes(out)
-
-
-def _hex_octets(text: str) -> bytes | None:
-    """``snmp_hex_to_binary``: pairs of hex digits (after an optional ``0x``), spaces
-    between them."""
-    if text[:2] in ("0x", "0X"):
-        text = text[2:]
-    out = bytearray()
-    i = 0
-    hexdigits = "0123456789abcdefABCDEF"
-    while i < len(text):
-        if text[i] not in hexdigits or i + 1 >= len(text) or text[i + 1] not in hexdigits:
-            if text[i] == " ":
-                i += 1
-                continue
-            return None
-        out.append(int(text[i : i + 2], 16))
-        i += 2
-    return bytes(out)
-
-
-def parse_octet_hint(hint: str, octets: bytes) -> bytes | None:
-    """net-snmp's ``parse_octet_hint``: the octets of a command-line value read by a
-    DISPLAY-HINT (RFC 2579 3.1); ``None`` when they do not fit it (snmp_add_var then
-    takes the value as it is)."""
-    value = octets.decode("latin-1")  # one character an octet, as C reads it
-    state = 0  # 0: HINT_1_2, 1: HINT_2_3, 2: HINT_1_2_4, 3: HINT_1_2_5
-    spec = _HintSpec()
-    out = bytearray()
-    at = [0]
-    ok = True
-    for char in hint:
-        if at[0] >= len(value) or not ok:
-            break
-        if state == 0:
-            if char == "*":
-                spec.repeat, state = True, 1
-            elif char.isdigit():
-                spec.length, state = spec.length * 10 + int(char), 1
-            else:
-                return None
-        elif state == 1:
-            if char.isdigit():
-                spec.length = spec.length * 10 + int(char)
-            elif char in "xdoa":
-                spec.format, state = char, 2
-            else:
-                return None
-        elif char == "*" or char.isdigit():  # states 2, 3: a new part
-            ok = spec.parse(value, at, out)
-            spec = _HintSpec()
-            if char == "*":
-                spec.repeat = True
-            else:
-                spec.length = int(char)
-            state = 1
-        elif state == 2:
-            spec.separator, state = char, 3
-        else:
-            spec.terminator = char
-            ok = spec.parse(value, at, out)
-            spec, state = _HintSpec(), 0
-    while at[0] < len(value) and ok:
-        before = at[0]
-        ok = spec.parse(value, at, out)
-        if at[0] == before:  # a hint that reads nothing more (net-snmp loops forever)
-            return None
-    return bytes(out) if ok else None
-
-
-class _HintSpec:
-    """One part of a DISPLAY-HINT being read (``parse_hints``)."""
-
-    def __init__(self) -> None:
-        self.length = 0
-        self.repeat = False
-        self.format = ""
-        self.separator = ""
-        self.terminator = ""
-
-    def parse(self, value: str, at: list[int], out: bytearray) -> bool:
-        """``parse_hints_parse``: read this part at ``value[at[0]:]`` into ``out``."""
-        v = at[0]
-        fixup = len(out)
-        if self.repeat:
-            out.append(0)
-        repeats = 0
-        while True:
-            if self.format in ("x", "d", "o"):
-                base = {"x": 16, "d": 10, "o": 8}[self.format]
-                number, end = _strtol(value[v:], base)
-                if end == 0:
-                    return False
-                v += end
-                number &= 0xFFFFFFFFFFFFFFFF
-                for i in range(self.length):
-                    out.append((number >> (8 * (self.length - 1 - i))) & 0xFF)
-            elif self.format == "a":
-                for _ in range(self.length):
-                    if v >= len(value):
-                        break
-                    out.append(ord(value[v]))
-                    v += 1
-            repeats += 1
-            if self.separator and v < len(value):
-                if value[v] != self.separator:
-                    return False
-                v += 1
-            if self.terminator and v < len(value) and value[v] == self.terminator:
-                v += 1
-                break
-            if not (self.repeat and v < len(value)):
-                break
-        if self.repeat:
-            out[fixup] = repeats & 0xFF
-        at[0] = v
-        return True
-
-
-# ---------------------------------------------------------------------- C's number parsing
-_C_SPACE = " \t\n\v\f\r"
-_LONG_MAX = 2**63 - 1
-_LONG_MIN = -(2**63)
-_ULONG_MAX = 2**64 - 1
-
-
-def _strtol(text: str, base: int, unsigned: bool = False) -> tuple[int, int]:
-    """C's ``strtol``/``strtoul``: ``(value, characters used)``, 0 used when there is no
-    number; clamped as C clamps (``strtoul`` wraps a negative number)."""
-    match = re.match(r"[ \t\n\v\f\r]*([+-]?)", text)
-    assert match is not None
-    i = match.end()
-    if base in (0, 16) and text[i : i + 2].lower() == "0x" and _digits(text[i + 2 :], 16):
-        i, base = i + 2, 16
-    elif base == 0:
-        base = 8 if text[i : i + 1] == "0" else 10
-    digits = _digits(text[i:], base)
-    if not digits:
-        return 0, 0
-    number = int(digits, base)
-    used = i + len(digits)
-    if unsigned:
-        if number > _ULONG_MAX:
-            return _ULONG_MAX, used
-        return (-number if match[1] == "-" else number) & _ULONG_MAX, used
-    number = -number if match[1] == "-" else number
-    return min(max(number, _LONG_MIN), _LONG_MAX), used
-
-
-def _digits(text: str, base: int) -> str:
-    allowed = "0123456789abcdef"[:base]
-    n = 0
-    while n < len(text) and text[n].lower() in allowed:
-        n += 1
-    return text[:n]
-
-
-def _strtoul(text: str) -> int | None:
-    """``strtoul(text, &end, 10)`` that must use every character (``snmp_add_var``)."""
-    number, used = _strtol(text, 10, unsigned=True)
-    return number if text and used == len(text) else None
-
-
-def _atoi(text: str) -> int:
-    """C's ``atoi``: the leading number, 0 if none (as an ``int``: 32 bits, wrapped)."""
-    number = _strtol(text, 10)[0] & 0xFFFFFFFF
-    return number - 2**32 if number >= 2**31 else number
-
-
-def _atol(text: str) -> int:
-    return _strtol(text, 10)[0]
-
-
-def _read64(text: str) -> int | None:
-    """net-snmp's ``read64``: an optional ``-`` and the leading digits (at least one)."""
-    negative = text.startswith("-")
-    digits = _digits(text[1:] if negative else text, 10)
-    if not digits:
-        return None
-    number = int(digits) & _ULONG_MAX
-    return (-number if negative else number) & _ULONG_MAX
 
 
 # ====================================================================== receiving

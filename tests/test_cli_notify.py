@@ -261,6 +261,13 @@ NOTIFICATIONS: list[tuple[str, str]] = [
     ("trap", f"{' '.join(_user_args(AUTH, 'noAuthNoPriv'))} -e {ENGINE} {{A}} 1 IF-MIB::linkUp"),
     ("inform", f"{' '.join(_user_args(PRIV))} {{A}} '' {HOST_UPTIME_OID}"),
     ("inform", f"{' '.join(_user_args(AUTH))} -n ctx {{A}} 126 IF-MIB::linkUp ifIndex.1 i 1"),
+    # snmp_add_var's corners: the node net-snmp keeps (RFC1213-MIB's ipDefaultTTL: no range),
+    # a float too large, a hexadecimal one, atoi's 32 bits, CHECK_OVERFLOW_S, a grown buffer
+    ("trap", "-v2c -c public {A} 5 .1.3.6.1.4.1.8072.9999 ipDefaultTTL.0 i 0 "
+             ".1.3.6.1.4.1.8072.9999.1 F 1e39 .1.3.6.1.4.1.8072.9999.1 F 0x1p3 "
+             ".1.3.6.1.4.1.8072.9999.2 d '4294967296 99999999999999999999' "
+             ".1.3.6.1.4.1.8072.9999.3 i -3000000000 .1.3.6.1.4.1.8072.9999.5 b 2048 "
+             "mteTriggerTest.1.1 = '' .1.3.6.1.4.1.8072.9999.6 a 255.255.255.255"),
 ]  # fmt: skip
 
 
@@ -325,6 +332,12 @@ ERRORS: list[tuple[str, str]] = [
     ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp ifAdminStatus.1 i ''"),
     ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp hrSystemDate.0 s 2024"),
     ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp ifType.1 i 6x"),
+    ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp ifIndex.0 i 1"),
+    ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp sysObjectID.0 o ifIndex.0"),
+    ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp ipAdEntAddr.1.2.3.4 a 4294967295"),
+    ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp sysName.0 3 5"),
+    ("trap", "-v2c -c public {A} 12 IF-MIB::linkUp hrStorageIndex.1 s x"),
+    ("trap", "-v2c -c public {A} 12 ifIndex.0"),
     ("trap", "-v1 -c public {A}"),
     ("trap", "-v1 -c public {A} .1.3.6.1.4.1.8072"),
     ("trap", "-v1 -c public {A} .1.3.6.1.4.1.8072 192.0.2.7"),
