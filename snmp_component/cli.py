@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import io
 import os
-import re
 import signal
 import sys
 import time
@@ -39,6 +38,7 @@ from ._core.pdu import Oid, RawVarbind
 from ._core.plans import BulkWalkPlan, Plan, WalkPlan
 from ._version import __version__
 from .cli_usage import UsageError, request_oid
+from .cli_values import strtol
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .options import split_local
@@ -236,8 +236,6 @@ class AppOptions:
 _APP_LETTERS = {"walk": "piIctET", "bulkwalk": "cinpr", "get": "f", "getnext": "f"}
 _FLAGS = {"p": "count", "i": "include_root", "I": "never_root", "c": "no_check", "t": "timing",
           "f": "no_fix"}  # fmt: skip
-_C_NUMBER = re.compile(r"\s*[-+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
-"""A number as C's ``strtol(text, &end, 0)`` reads it: decimal, 0x hex or 0 octal."""
 _NEXT_ARG = "\0"  # joins -C letters to the argument that E takes (see _join_option_values)
 
 
@@ -254,14 +252,11 @@ def _app_options(command: str, values: list[str]) -> AppOptions:
             if letter not in letters:
                 raise UsageError(f"Unknown flag passed to -C: {letter}")
             if letter in "rn":
-                number = _C_NUMBER.match(text)
-                if number is None:
+                number, used = strtol(text, 0)  # as snmpbulkwalk reads it
+                if not used:
                     raise UsageError(f"No number given for -C{letter}")
-                text = text[number.end() :]
-                digits = number.group(1)
-                base = 16 if digits[1:2] in ("x", "X") else 8 if digits[:1] == "0" else 10
-                amount = int(digits, base) * (-1 if "-" in number.group(0) else 1)
-                found["max_repetitions" if letter == "r" else "non_repeaters"] = amount
+                text = text[used:]
+                found["max_repetitions" if letter == "r" else "non_repeaters"] = number
             elif letter == "E":
                 if not following:
                     raise UsageError("Missing OID for -CE")
@@ -279,15 +274,21 @@ _VALUE_MARK = "\0"  # before a set value that starts with "-" (undone by _values
 
 
 def _mark_set_values(argv: list[str]) -> list[str]:
-    """``set``'s VALUE words that start with ``-`` (``s -1:2``), marked so that they are not
-    read as options: words after the agent come in OID TYPE VALUE triples."""
-    if argv[:1] != ["set"]:
+    """The VALUE words of ``set``'s (and ``trap``'s, ``inform``'s) OID TYPE VALUE triples
+    that start with ``-`` (``s -1:2``, ``F -inf``), marked so that they are not read as
+    options: after the agent (and a notification's header words) the words are triples."""
+    if argv[:1] == ["set"]:
+        first = 3  # AGENT, then OID TYPE VALUE ...
+    elif argv[:1] in (["trap"], ["inform"]):
+        # AGENT [ENTERPRISE AGENT-ADDR GENERIC SPECIFIC] UPTIME TRAP-OID, then triples
+        first = 8 if _version_word(argv) == "1" else 5
+    else:
         return argv
     marked, positional, k = argv[:1], 0, 1
     while k < len(argv):
         word = argv[k]
         k += 1
-        if word.startswith("-") and not (positional and positional % 3 == 0):
+        if word.startswith("-") and not (positional >= first and (positional - first) % 3 == 0):
             marked.append(word)
             takes_next = len(word) == 2 and word[1] in _WITH_VALUE
             if (takes_next or word == "--clientaddr") and k < len(argv):
@@ -297,6 +298,17 @@ def _mark_set_values(argv: list[str]) -> list[str]:
         marked.append(_VALUE_MARK + word if word.startswith("-") else word)
         positional += 1
     return marked
+
+
+def _version_word(argv: list[str]) -> str:
+    """The ``-v`` of a command line, before it is parsed (last one wins, as getopt)."""
+    version = "2c"
+    for k, word in enumerate(argv):
+        if word == "-v" and k + 1 < len(argv):
+            version = argv[k + 1]
+        elif word.startswith("-v") and len(word) > 2:
+            version = word[2:]
+    return version
 
 
 def _values(words: list[str]) -> list[str]:
@@ -498,7 +510,7 @@ class Runner:
         from .cli_traps import send  # (the trap modules load only for these commands)
 
         try:
-            return await send(args.command, options, args.oids, _varbinds, self.err)
+            return await send(args.command, options, _values(args.oids), self.err)
         except errors.ConfigurationError as exc:
             print(f"{self.tool}: {exc.error_str}", file=self.err)
             return 1

@@ -15,7 +15,6 @@ GETNEXT: ``-Cr`` rows a batch) and prints the values as snmptable, quick-printed
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO
@@ -25,6 +24,7 @@ from ._core import ber
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from .cli_usage import UsageError, request_oid
+from .cli_values import atoi
 from .toolformat import ToolFormat
 from .varformat import tool_names
 
@@ -88,7 +88,7 @@ def table_options(argv: Sequence[str]) -> tuple[list[str], TableOptions]:
                 if letter == "f":
                     found["separator"] = value
                     continue
-                number = _atoi(value)
+                number = atoi(value)
                 if letter == "c":
                     if number <= 2:
                         raise TableError(f"Bad -Cc option: {value}")
@@ -112,16 +112,6 @@ _FLAGS = {
     "i": ("show_index", True),
     "l": ("left", True),
 }
-
-
-def _atoi(text: str) -> int:
-    """glibc's ``atoi``: ``(int) strtol(text)`` -- the leading (signed) digits, 0 when none,
-    saturated to a 64-bit long, then cut to a 32-bit int (``2147483648`` is negative)."""
-    found = re.match(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
-    if found is None:
-        return 0
-    number = max(-(2**63), min(int(found.group(1)), 2**63 - 1))
-    return (number + 2**31) % 2**32 - 2**31
 
 
 def brief_labels(labels: list[str]) -> list[str]:

@@ -46,7 +46,6 @@ from .cli_values import AddVarError, add_var, atoi, log_once, read_oid, strtol
 from .kernel import Event, Kernel, Session
 from .toolformat import ToolFormat
 from .traps import SNMPTrapListener, TrapInfo, TrapSender
-from .varbind import Varbind
 from .varformat import KEEP_RAW
 
 __all__ = ["GENERIC_TRAPS", "host_address", "host_uptime", "listen", "send"]
@@ -69,12 +68,11 @@ async def send(
     command: str,
     options: dict[str, Any],
     words: list[str],
-    varbinds: Callable[[list[str]], list[Varbind]],
     err: TextIO,
 ) -> int:
     """Send one trap (``command`` ``trap``) or inform as snmptrap / snmpinform do; the
-    exit code (0: sent, or for an inform answered). ``varbinds`` is not used (snmptrap
-    reads its ``OID TYPE VALUE`` triples one by one, stopping at the first bad one)."""
+    exit code (0: sent, or for an inform answered). The ``OID TYPE VALUE`` triples in
+    ``words`` are read one by one, as snmptrap reads them, stopping at the first bad one."""
     version = str(options.get("Version", "2c"))
     sender = TrapSender(None, **options)
     inform = command == "inform"

@@ -38,7 +38,7 @@ from typing import Any
 from ._core.cache import ByteCache, oid_size, text_size, tuple_size
 from ._core.mibdata import default_index, load_index
 from ._core.mibindex import MibIndex, MibNode, parse_name, split_oid, unknown_detail
-from ._core.oid import format_oid, parse_oid
+from ._core.oid import MAX_OID_LENGTH, MAX_SUBID, format_oid, parse_oid
 from ._core.pdu import Oid
 from ._core.sprint import OidStyle, oid_name
 from .errors import ConfigurationError, UnknownObjectError
@@ -122,15 +122,17 @@ def _resolve(text: str, strict: bool = False) -> Oid:
             pass
     try:
         return parse_name(stripped, mib_index(), full=strict)
-    except UnknownObjectError:
+    except UnknownObjectError as exc:
         plain = None if strict else _NUMBERS_AFTER.fullmatch(stripped)
         if plain is None:
             raise
         try:  # as SNMP.pm: the name's OID, then the numbers
-            return (*parse_name(plain[1], mib_index()), *map(int, plain[2][1:].split(".")))
+            oid = (*parse_name(plain[1], mib_index()), *map(int, plain[2][1:].split(".")))
         except (UnknownObjectError, ValueError):
-            pass
-        raise
+            raise exc from None
+        if len(oid) > MAX_OID_LENGTH or max(oid) > MAX_SUBID:
+            raise  # (too long, or a number too big: the parser's error says so)
+        return oid
     except ValueError as exc:
         raise UnknownObjectError(f"Unknown Object Identifier {text!r}: {exc}") from None
 

@@ -248,6 +248,11 @@ NOTIFICATIONS: list[tuple[str, str]] = [
              "snmpTargetAddrTAddress.1 x '7f000001 00a1' sysName.0 s ''"),
     ("trap", f"-v2c -c public {{A}} '' {HOST_UPTIME_OID} ifIndex.1 i 1"),
     ("trap", "-v2c -c public {A} -1 IF-MIB::linkDown"),
+    # values that start with "-" are values, not options
+    ("trap", "-v2c -c public {A} 5 .1.3.6.1.4.1.8072.9999 .1.3.6.1.4.1.8072.9999.1 s -x "
+             ".1.3.6.1.4.1.8072.9999.2 F -inf sysName.0 s -v"),
+    ("trap", "-v1 -c public {A} .1.3.6.1.4.1.8072.9999 127.0.0.1 6 1 55 sysName.0 s -c "
+             "sysLocation.0 s --x"),
     ("inform", "-v2c -c public {A} 777 IF-MIB::linkUp ifIndex.1 i 1 sysUpTime.0 t 5"),
     # SNMPv1: several varbinds, C's atoi/atol, the defaults of empty arguments
     ("trap", f"-v1 -c public {{A}} {V1_AGENT} 6 17 55 ifIndex.1 i 1 ifDescr.1 s lo "
