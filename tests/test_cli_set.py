@@ -11,11 +11,8 @@ objects they change are put back afterwards (other tests read ``snmpEnableAuthen
 
 from __future__ import annotations
 
-import contextlib
 import shlex
-import socket
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ import pytest
 from snmp_component.cli_set import SetError, set_varbinds
 from snmp_component.testing import SnmpdAgent
 from snmp_component.testing.snmpd import AUTH_PASS, PRIV_PASS
+from tests.relay import Relay
 from tests.test_cli import agent_of, needs_net_snmp, ours, theirs
 
 V2C = "-v2c -c private"
@@ -147,42 +145,6 @@ RESTORED = ["nsCacheDefaultTimeout.0", "nsCacheEnabled.0", "nlmConfigGlobalEntry
 """The writable objects the cases change (and usmUserPublic), put back afterwards."""
 
 
-class _Recorder:
-    """A loopback UDP forwarder to ``snmpd`` that keeps every request it forwards."""
-
-    def __init__(self, agent_port: int) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.05)
-        self.port: int = self.sock.getsockname()[1]
-        self.agent = ("127.0.0.1", agent_port)
-        self.requests: list[bytes] = []
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as upstream:
-            upstream.settimeout(5.0)
-            while not self.stopped.is_set():
-                try:
-                    data, client = self.sock.recvfrom(65535)
-                except TimeoutError:
-                    continue
-                self.requests.append(data)
-                upstream.sendto(data, self.agent)
-                with contextlib.suppress(TimeoutError):
-                    self.sock.sendto(upstream.recv(65535), client)
-
-    def __enter__(self) -> _Recorder:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopped.set()
-        self.thread.join()
-        self.sock.close()
-
-
 def _tlv(data: bytes, pos: int) -> tuple[int, int]:
     """(start of the value, end of the value) of the BER TLV at ``pos``."""
     length, pos = data[pos + 1], pos + 2
@@ -222,7 +184,7 @@ def _run(
     tool: Callable[..., subprocess.CompletedProcess[str]], snmpd: SnmpdAgent, case: str, public: str
 ) -> Outcome:
     options, triples = _words(case, public)
-    with _Recorder(snmpd.port) as recorder:
+    with Relay(snmpd.port) as recorder:
         result = tool("set", *options, f"127.0.0.1:{recorder.port}", *triples)
     sent = None if "-v3" in options else [_varbind_list(m) for m in recorder.requests]
     return Outcome(result.stdout, result.stderr.splitlines(), result.returncode, sent)
@@ -300,7 +262,7 @@ def test_an_integer_snmp_cannot_carry_is_refused(snmpd: SnmpdAgent) -> None:
     """The one value snmpset sends and snmpc does not: an ``i`` whose 64-bit ``long``
     stays outside -2**31..2**31-1 after net-snmp's cuts goes out from snmpset as a 5-octet
     INTEGER (``3000000000``), which SNMP's INTEGER (Integer32) cannot be."""
-    with _Recorder(snmpd.port) as recorder:
+    with Relay(snmpd.port) as recorder:
         result = ours("set", "-v2c", "-c", "private", f"127.0.0.1:{recorder.port}",
                       "nsCacheDefaultTimeout.0", "i", "3000000000")  # fmt: skip
     assert result.stderr == "nsCacheDefaultTimeout.0: Value out of range (3000000000)\n"

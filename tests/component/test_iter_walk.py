@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import pytest
 
-from snmp_component import Kernel, SNMPComponent, SNMPSession, VarList, errors
+from snmp_component import SNMPSession, VarList, errors
 
-from .test_walk_pathologies import ALL, WalkAgent
+from .test_walk_pathologies import ALL, WalkAgent, run
 
 ROOT = ".1.3.6.1.4.1.99999.1"
-
-
-def run(agent: WalkAgent, body: Callable[[SNMPSession], Awaitable[Any]], **create: Any) -> Any:
-    """``body(snmp)`` against ``agent`` on a fresh kernel; its result."""
-
-    async def main() -> Any:
-        loop = asyncio.get_running_loop()
-        endpoint, _ = await loop.create_datagram_endpoint(
-            lambda: agent, local_addr=("127.0.0.1", 0)
-        )
-        options = {"Version": 2, "Timeout": 200_000, "Retries": 0, **create}
-        snmp = SNMPComponent.create(
-            Kernel(), DestHost="127.0.0.1", RemotePort=endpoint.get_extra_info("sockname")[1],
-            **options,
-        )  # fmt: skip
-        try:
-            return await body(snmp)
-        finally:
-            snmp.finish()
-            endpoint.close()
-
-    return asyncio.run(asyncio.wait_for(main(), 20))
 
 
 def stream(snmp: SNMPSession, cmd: str) -> AsyncGenerator[list[VarList], None]:

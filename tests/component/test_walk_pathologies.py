@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import bisect
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from snmp_component import Event, Kernel, Session, SNMPComponent, errors
+from snmp_component import Event, Kernel, Session, SNMPComponent, SNMPSession, errors
 from snmp_component._core import ber
 
 ROOT = (1, 3, 6, 1, 4, 1, 99999, 1)
@@ -73,10 +73,11 @@ class WalkAgent(asyncio.DatagramProtocol):
         self.transport.sendto(reply, addr)
 
 
-def walk(agent: WalkAgent, cmd: str = "bulkwalk", times: int = 1, **create: Any) -> list[Any]:
-    """Run ``times`` walks of ROOT one after the other; each result or error."""
+def run(agent: WalkAgent, body: Callable[[SNMPSession], Awaitable[Any]], **create: Any) -> Any:
+    """``body(snmp)`` against ``agent`` on a fresh kernel (a v2c component, 0.2 s, no
+    retries, unless ``create`` says otherwise); its result."""
 
-    async def main() -> list[Any]:
+    async def main() -> Any:
         loop = asyncio.get_running_loop()
         endpoint, _ = await loop.create_datagram_endpoint(
             lambda: agent, local_addr=("127.0.0.1", 0)
@@ -86,23 +87,33 @@ def walk(agent: WalkAgent, cmd: str = "bulkwalk", times: int = 1, **create: Any)
             Kernel(), DestHost="127.0.0.1", RemotePort=endpoint.get_extra_info("sockname")[1],
             **options,
         )  # fmt: skip
-        results: list[Any] = []
         try:
-            for _ in range(times):
-                try:
-                    if cmd == "bulkwalk":
-                        (rows,) = await snmp.bulkwalk(0, 10, ".1.3.6.1.4.1.99999.1")
-                    else:
-                        (rows,) = await snmp.walk(".1.3.6.1.4.1.99999.1")
-                    results.append([vb.val for vb in rows])
-                except errors.SNMPError as exc:
-                    results.append(exc)
-            snmp.finish()
-            return results
+            return await body(snmp)
         finally:
+            snmp.finish()
             endpoint.close()
 
     return asyncio.run(asyncio.wait_for(main(), 20))
+
+
+def walk(agent: WalkAgent, cmd: str = "bulkwalk", times: int = 1, **create: Any) -> list[Any]:
+    """Run ``times`` walks of ROOT one after the other; each result or error."""
+
+    async def body(snmp: SNMPSession) -> list[Any]:
+        results: list[Any] = []
+        for _ in range(times):
+            try:
+                if cmd == "bulkwalk":
+                    (rows,) = await snmp.bulkwalk(0, 10, ".1.3.6.1.4.1.99999.1")
+                else:
+                    (rows,) = await snmp.walk(".1.3.6.1.4.1.99999.1")
+                results.append([vb.val for vb in rows])
+            except errors.SNMPError as exc:
+                results.append(exc)
+        return results
+
+    result: list[Any] = run(agent, body, **create)
+    return result
 
 
 ALL = list(range(1, 41))
