@@ -25,8 +25,10 @@ def on_resp(ev: Event) -> None:
         hint = ""
         if isinstance(ev.arg1.error, errors.SNMPTimeoutError):
             hint = " -- no agent there? (python -m snmp_component agent)"
-        print(f"{host}: {cmd} failed: {ev.arg1.error} (ErrorNum {session.ErrorNum}){hint}",
-              file=sys.stderr)
+        print(
+            f"{host}: {cmd} failed: {ev.arg1.error} (ErrorNum {session.ErrorNum}){hint}",
+            file=sys.stderr,
+        )
         ev.heap["failed"] = True
     else:
         for vb in varlist:

@@ -451,10 +451,14 @@ def test_a_mib_module_found_nowhere(snmpd: SnmpdAgent, where: str) -> None:
     (the output differs: net-snmp's -m replaces its modules, snmpc's adds to the shipped)."""
     words = ["get", "-M", where, "-m", "NOPE-MIB", *v2c(snmpd), ".1.3.6.1.2.1.1.5.0"]
     mine, ref = ours(*words), theirs(*words)
-    assert mine.stderr.splitlines() == ref.stderr.splitlines() == [
-        f"MIB search path: {where}",
-        f"Cannot find module (NOPE-MIB): At line {int(where == str(MIB_DIR))} in (none)",
-    ]
+    assert (
+        mine.stderr.splitlines()
+        == ref.stderr.splitlines()
+        == [
+            f"MIB search path: {where}",
+            f"Cannot find module (NOPE-MIB): At line {int(where == str(MIB_DIR))} in (none)",
+        ]
+    )
     assert mine.returncode == ref.returncode == 0
 
 

@@ -298,6 +298,7 @@ acmeWidgets OBJECT-TYPE SYNTAX Integer32 (0..100) UNITS "widgets" MAX-ACCESS rea
 END
 """
 
+
 def build_cache(tmp_path: Path) -> tuple[str, Path]:
     """Compile ACME-MIB into a cache in a subprocess that has pysmi: (the add_mibs call,
     the cache file)."""

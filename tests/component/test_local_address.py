@@ -84,12 +84,8 @@ def test_local_port_and_address_are_used_and_shared(listener4: Listener, version
         b = SNMPComponent.create(kernel, Alias="b", LocalAddr="127.0.0.3", LocalPort=port,
                                  Timeout=100_000, Retries=0, **common, **v3)  # fmt: skip
         c = SNMPComponent.create(kernel, Alias="c", Timeout=100_000, Retries=0, **common, **v3)
-        results = await asyncio.gather(
-            *(s.get(SYSNAME) for s in (a, b, c)), return_exceptions=True
-        )
-        sockets = {
-            key: t for key, t in transport._registry[kernel].items() if not t.closed
-        }
+        results = await asyncio.gather(*(s.get(SYSNAME) for s in (a, b, c)), return_exceptions=True)
+        sockets = {key: t for key, t in transport._registry[kernel].items() if not t.closed}
         for s in (a, b, c):
             s.finish()
         return [results, sockets]
