@@ -241,21 +241,29 @@ async def listen(
     )
     listener.use_format(KEEP_RAW)
     printed = 0
+    loop = asyncio.get_running_loop()
+    previous: asyncio.Future[None] | None = None  # the last notification's printing
 
     async def on_trap(ev: Event) -> None:
-        nonlocal printed
+        nonlocal printed, previous
         source, _version, raws, info = ev.args
-        name = await _host_name(source[0])
-        print(_lines(fmt, source, raws, info, name, listener.port), file=out, flush=True)
-        printed += 1
-        if stop_after is not None and printed >= stop_after:
-            kernel.stop()
+        before = previous
+        previous = mine = loop.create_future()
+        try:
+            name = await _host_name(source[0])
+            if before is not None:  # in arrival order, however long each name lookup takes
+                await before
+            print(_lines(fmt, source, raws, info, name, listener.port), file=out, flush=True)
+            printed += 1
+            if stop_after is not None and printed >= stop_after:
+                kernel.stop()
+        finally:
+            mine.set_result(None)
 
     def start(ev: Event) -> None:
         ev.kernel.post("trapd", "subscribe", "trap")
 
     Session.create(kernel, {"_start": start, "trap": on_trap})
-    loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, kernel.stop)

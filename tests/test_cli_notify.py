@@ -39,6 +39,7 @@ from snmp_component import cli, cli_traps
 from snmp_component._core import ber
 from snmp_component.kernel import Event, Kernel, Session
 from snmp_component.testing import V3_USERS, V3User
+from snmp_component.toolformat import ToolFormat
 from snmp_component.traps import SNMPTrapListener, TrapInfo, TrapSender
 from snmp_component.varbind import VarList
 from tests.test_cli import MIB_DIR, REPO
@@ -465,6 +466,40 @@ def test_trapd_bare_values_keep_every_value(workdir: Path) -> None:
     assert lines[1] == "Timeticks: (5) 0:00:00.05\tOID: IF-MIB::linkUp\tINTEGER: 1"
     assert lines[3] == "\tNET-SNMP-MIB::netSnmp Enterprise Specific Trap (17) Uptime: 0:00:00.55"
     assert lines[4] == "\tINTEGER: 1\tSTRING: lo"
+
+
+def test_trapd_prints_in_arrival_order_however_long_names_take(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sender whose reverse lookup is slow (127.0.0.5: no name, a DNS query where there
+    is a resolver) is printed before the notification that arrived after it."""
+    real = cli_traps._host_name
+
+    async def host_name(ip: str) -> str:
+        if ip == "127.0.0.5":
+            await asyncio.sleep(0.5)
+        return await real(ip)
+
+    monkeypatch.setattr(cli_traps, "_host_name", host_name)
+    port, out = _free_port(), io.StringIO()
+
+    async def run() -> None:
+        receiving = asyncio.create_task(
+            cli_traps.listen(
+                f"127.0.0.1:{port}", {"Communities": ["public"]}, ToolFormat(), out, stop_after=2
+            )
+        )
+        await asyncio.sleep(0)  # it binds and says so before its first await
+        assert "listening" in out.getvalue()
+        for uptime, source in (("1", ["--clientaddr=127.0.0.5"]), ("2", [])):
+            args = ["-v2c", "-c", "public", *source, f"127.0.0.1:{port}", uptime, ".1.3.6"]
+            done = await asyncio.to_thread(send, False, "trap", args)
+            assert done.returncode == 0, done.stderr
+        await asyncio.wait_for(receiving, 10)  # fmt: skip
+
+    asyncio.run(run())
+    times = [line for line in out.getvalue().splitlines() if _HEADER.match(line)]
+    assert [line.split("UDP: [")[1][:9] for line in times] == ["127.0.0.5", "127.0.0.1"]
 
 
 def test_trapd_listen_addresses() -> None:
