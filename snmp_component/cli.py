@@ -1,20 +1,20 @@
-"""``snmpc``: net-snmp style command-line tools on the awaitable API.
+"""``snmpc``: net-snmp's command-line tools on the awaitable API.
 
-``python -m snmp_component get|getnext|walk|bulkwalk|set|table [options] host[:port] OID...``
-(also installed as ``snmpc``) takes net-snmp's common options (``-v -c -u -l -a -A -x -X -t
--r``, ``-Cr<N>`` for ``bulkwalk``/``table``, ``-On``) and prints what ``snmpget`` and
-friends print with their default output options and ``-m ALL`` over the MIBs the package
-ships: ``SNMPv2-MIB::sysName.0 = STRING: anchor-agent``, exceptions and errors in
-net-snmp's words, net-snmp's exit codes (0 success, 1 timeouts and local errors, 2 an
-error-status from the agent).
+``python -m snmp_component get|getnext|walk|bulkwalk|set|table|trap|inform|trapd [options]
+AGENT ...`` (also installed as ``snmpc``) takes the options of ``snmpget`` and friends
+(:mod:`~snmp_component.cli_args`: ``-v -c -u -l -a -A -x -X -n -e -E -t -r -C -O -m -M -d
+-V --clientaddr``) and prints their lines: what the agent sent, exceptions and errors in
+net-snmp's words, net-snmp's exit codes (0 success, 1 timeouts, usage and local errors, 2
+an error-status from the agent). Walks print each reply's rows as it arrives.
 
 Every line is printed from the raw varbinds the agent sent, by the package's one formatter
-(:class:`~snmp_component.varformat.VarbindFormat`, its net-snmp tools' face): names
-(``MODULE::label.index``) follow net-snmp's choices -- where several modules define the
-same OID, the module net-snmp loads first with ``-m ALL`` wins, and table indexes are
-broken down by the row's INDEX clause (``ipv4."10.0.0.1"``, ``"public"``, ``'....V.'``);
-values are net-snmp's ``snprint_value`` without quick-print, formatted by the same MIB
-node that names the object.
+(:class:`~snmp_component.toolformat.ToolFormat`, net-snmp's ``-O`` options over
+:class:`~snmp_component.varformat.VarbindFormat`): names follow net-snmp's choices with
+``-m ALL`` over the MIBs the package ships (and the user's, :mod:`~snmp_component.cli_mibs`),
+table indexes are broken down by the row's INDEX clause (``ipv4."10.0.0.1"``,
+``"public"``), values are net-snmp's ``snprint_value``. ``set``'s values are read by
+:mod:`~snmp_component.cli_set`, ``table`` is :mod:`~snmp_component.cli_table`, the
+notifications :mod:`~snmp_component.cli_traps`.
 """
 
 from __future__ import annotations
@@ -23,25 +23,22 @@ import argparse
 import asyncio
 import contextlib
 import io
-import os
 import signal
 import sys
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from . import errors, names, transport
+from . import errors, transport
 from ._core.oid import parse_oid
 from ._core.pdu import Oid, RawVarbind
 from ._core.plans import BulkWalkPlan, Plan, WalkPlan
 from ._version import __version__
+from .cli_args import TOOL, app_options, component_options, parse, values
+from .cli_mibs import load_user_mibs
 from .cli_usage import UsageError, request_oid
-from .cli_values import strtol
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
-from .options import split_local
 from .toolformat import OutputOptions, ToolFormat, output_options, packet_dump
 from .varbind import Varbind, VarList
 from .varformat import KEEP_RAW
@@ -50,21 +47,6 @@ if TYPE_CHECKING:
     from .cli_table import TableOptions
 
 __all__ = ["main"]
-
-COMMANDS = ("get", "getnext", "walk", "bulkwalk", "set", "table", "trap", "inform", "trapd")
-
-# net-snmp's tool names, for messages prefixed with the program name.
-_TOOL = {
-    "get": "snmpget",
-    "getnext": "snmpgetnext",
-    "walk": "snmpwalk",
-    "bulkwalk": "snmpbulkwalk",
-    "set": "snmpset",
-    "table": "snmptable",
-    "trap": "snmptrap",
-    "inform": "snmpinform",
-    "trapd": "snmptrapd",
-}
 
 # -- printing -------------------------------------------------------------------------------------
 
@@ -140,292 +122,14 @@ class Printer:
 # -- command line ---------------------------------------------------------------------------------
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with net-snmp's exit code for a bad command line (1, not 2), in one line."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(1, f"{self.prog}: {message}\n")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="snmpc",
-        description="net-snmp style SNMP tools on snmp_component.",
-        epilog="set takes OID TYPE VALUE triples; TYPE is one of: i u t a o s x d n c C b =",
-    )
-    parser.add_argument("command", choices=COMMANDS)
-    parser.add_argument(
-        "-v",
-        dest="version",
-        default="2c",
-        choices=("1", "2c", "3"),
-        help="SNMP version (default 2c)",
-    )
-    parser.add_argument("-c", dest="community", default="public", help="community string")
-    parser.add_argument("-u", dest="secname", help="SNMPv3 security name")
-    parser.add_argument(
-        "-l",
-        dest="seclevel",
-        choices=("noAuthNoPriv", "authNoPriv", "authPriv"),
-        help="SNMPv3 security level",
-    )
-    parser.add_argument("-a", dest="authproto", help="MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512")
-    parser.add_argument("-A", dest="authpass", help="authentication pass phrase")
-    parser.add_argument("-x", dest="privproto", help="DES|AES|AES-192|AES-256|AES-192-C|...")
-    parser.add_argument("-X", dest="privpass", help="privacy pass phrase")
-    parser.add_argument(
-        "-t", dest="timeout", type=float, default=1.0, help="timeout in seconds (default 1)"
-    )
-    parser.add_argument("-r", dest="retries", type=int, default=5, help="retries (default 5)")
-    parser.add_argument(
-        "-C",
-        dest="appopts",
-        action="append",
-        default=[],
-        help="application options: r<N> max-repetitions, n<N> non-repeaters",
-    )
-    parser.add_argument(
-        "-O",
-        dest="outopts",
-        action="append",
-        default=[],
-        help="output options, as net-snmp's: q Q v s S f n u b e E t T U a x",
-    )
-    parser.add_argument("-n", dest="context", help="SNMPv3 context name")
-    parser.add_argument("-e", dest="sec_engine_id", help="SNMPv3 security engine ID (hex)")
-    parser.add_argument("-E", dest="context_engine_id", help="SNMPv3 context engine ID (hex)")
-    parser.add_argument(
-        "-m", dest="mibs", help="MIB modules to load, colon-separated (ALL: every one found)"
-    )
-    parser.add_argument("-M", dest="mibdirs", help="directories to load MIBs from, colon-separated")
-    parser.add_argument(
-        "-d", dest="dump", action="store_true", help="dump the packets sent and received in hex"
-    )
-    parser.add_argument(
-        "-V", dest="show_version", action="store_true", help="print the version and exit"
-    )
-    parser.add_argument(
-        "--clientaddr",
-        metavar="ADDR[:PORT]",
-        help="source address (and port) of requests, as net-snmp's clientaddr: "
-        "127.0.0.2, 127.0.0.2:5000, udp:127.0.0.2:5000, [::1]:5000",
-    )
-    parser.add_argument(
-        "agent", nargs="?", help="host, host:port, udp:host:port, [v6]:port (trapd: where)"
-    )
-    parser.add_argument("oids", nargs="*", help="OIDs (set: OID TYPE VALUE triples)")
-    return parser
-
-
-@dataclass(frozen=True, slots=True)
-class AppOptions:
-    """The ``-C`` application options of one command (net-snmp's letters)."""
-
-    count: bool = False  # p: print "Variables found: N"
-    include_root: bool = False  # i: GET the given OID first
-    never_root: bool = False  # I: never GET the given OID, even if nothing is found
-    no_check: bool = False  # c: do not check that OIDs increase
-    no_fix: bool = False  # f (get, getnext): do not ask again without a failed object
-    timing: bool = False  # t: print the traversal time
-    end: str | None = None  # E OID: end the walk before this OID
-    non_repeaters: int = 0  # n<NUM>
-    max_repetitions: int = 10  # r<NUM>
-
-
-# the -C letters each command takes (bulkwalk's and table's r/n take a number)
-_APP_LETTERS = {"walk": "piIctET", "bulkwalk": "cinpr", "get": "f", "getnext": "f"}
-_FLAGS = {"p": "count", "i": "include_root", "I": "never_root", "c": "no_check", "t": "timing",
-          "f": "no_fix"}  # fmt: skip
-_NEXT_ARG = "\0"  # joins -C letters to the argument that E takes (see _join_option_values)
-
-
-def _app_options(command: str, values: list[str]) -> AppOptions:
-    """``-C`` values as net-snmp reads them: flags toggle (``-Cii`` is off again), ``n``/``r``
-    take the number that follows (as ``strtol``), walk's ``E`` the next argument; an
-    unknown letter is a usage error."""
-    letters = _APP_LETTERS.get(command, "")
-    found: dict[str, Any] = {}
-    for value in values:
-        text, _, following = value.partition(_NEXT_ARG)
-        while text:
-            letter, text = text[0], text[1:]
-            if letter not in letters:
-                raise UsageError(f"Unknown flag passed to -C: {letter}")
-            if letter in "rn":
-                number, used = strtol(text, 0)  # as snmpbulkwalk reads it
-                if not used:
-                    raise UsageError(f"No number given for -C{letter}")
-                text = text[used:]
-                found["max_repetitions" if letter == "r" else "non_repeaters"] = number
-            elif letter == "E":
-                if not following:
-                    raise UsageError("Missing OID for -CE")
-                found["end"], following = following, ""
-            elif letter == "T":
-                raise UsageError("-CT (the time of each request) is not supported")
-            else:
-                name = _FLAGS[letter]
-                found[name] = not found.get(name, False)
-    return AppOptions(**found)
-
-
-_WITH_VALUE = frozenset("vcuaAxXltrnEeCOmM")  # the options that take the next word
-_VALUE_MARK = "\0"  # before a set value that starts with "-" (undone by _values)
-
-
-def _mark_set_values(argv: list[str]) -> list[str]:
-    """The VALUE words of ``set``'s (and ``trap``'s, ``inform``'s) OID TYPE VALUE triples
-    that start with ``-`` (``s -1:2``, ``F -inf``), marked so that they are not read as
-    options: after the agent (and a notification's header words) the words are triples."""
-    if argv[:1] == ["set"]:
-        first = 3  # AGENT, then OID TYPE VALUE ...
-    elif argv[:1] in (["trap"], ["inform"]):
-        # AGENT [ENTERPRISE AGENT-ADDR GENERIC SPECIFIC] UPTIME TRAP-OID, then triples
-        first = 8 if _version_word(argv) == "1" else 5
-    else:
-        return argv
-    marked, positional, k = argv[:1], 0, 1
-    while k < len(argv):
-        word = argv[k]
-        k += 1
-        if word.startswith("-") and not (positional >= first and (positional - first) % 3 == 0):
-            marked.append(word)
-            takes_next = len(word) == 2 and word[1] in _WITH_VALUE
-            if (takes_next or word == "--clientaddr") and k < len(argv):
-                marked.append(argv[k])
-                k += 1
-            continue
-        marked.append(_VALUE_MARK + word if word.startswith("-") else word)
-        positional += 1
-    return marked
-
-
-def _version_word(argv: list[str]) -> str:
-    """The ``-v`` of a command line, before it is parsed (last one wins, as getopt)."""
-    version = "2c"
-    for k, word in enumerate(argv):
-        if word == "-v" and k + 1 < len(argv):
-            version = argv[k + 1]
-        elif word.startswith("-v") and len(word) > 2:
-            version = word[2:]
-    return version
-
-
-def _values(words: list[str]) -> list[str]:
-    return [word.removeprefix(_VALUE_MARK) for word in words]
-
-
-def _join_option_values(argv: list[str]) -> list[str]:
-    """net-snmp's ``-C`` letters that take the next argument, joined to it: walk's ``E``
-    (``-CE OID``, ``-CiE OID``) and, as snmpc also reads them, ``-Cr 5``/``-Cn 1``."""
-    joined: list[str] = []
-    words = iter(argv)
-    for word in words:
-        if word.startswith("-C") and "E" in word:
-            following = next(words, None)
-            if following is not None:
-                word += _NEXT_ARG + following
-        elif word in ("-Cr", "-Cn"):
-            following = next(words, None)
-            if following is not None and following.isdigit():
-                word += following
-            elif following is not None:
-                joined.append(word)
-                word = following
-        joined.append(word)
-    return joined
-
-
-def _component_options(args: argparse.Namespace) -> dict[str, Any]:
-    if args.timeout <= 0:
-        raise UsageError(f"Invalid timeout -t {args.timeout}")
-    opts: dict[str, Any] = {
-        "DestHost": args.agent,
-        "Version": args.version,
-        "Timeout": round(args.timeout * 1_000_000),
-        "Retries": args.retries,
-        "UseNumeric": 1,
-    }
-    if args.version == "3":
-        if not args.secname:
-            raise UsageError(f"{_TOOL[args.command]}: No securityName specified")
-        opts["SecName"] = args.secname
-        given = {"Context": args.context, "SecEngineId": args.sec_engine_id,
-                 "ContextEngineId": args.context_engine_id}  # fmt: skip
-        opts.update({key: value for key, value in given.items() if value is not None})
-        level = args.seclevel or "noAuthNoPriv"
-        opts["SecLevel"] = level
-        if level != "noAuthNoPriv":
-            opts["AuthProto"] = args.authproto or "MD5"
-            opts["AuthPass"] = args.authpass or ""
-        if level == "authPriv":
-            opts["PrivProto"] = args.privproto or "DES"
-            opts["PrivPass"] = args.privpass or ""
-    else:
-        opts["Community"] = args.community
-    if args.clientaddr:
-        opts["LocalAddr"], opts["LocalPort"] = split_local(args.clientaddr)
-    return opts
-
-
 def _varbinds(words: list[str]) -> list[Varbind]:
     """snmpset's (and snmptrap's) ``OID TYPE VALUE`` triples (:mod:`~snmp_component.cli_set`)."""
     from .cli_set import SetError, set_varbinds  # (loaded for these commands only)
 
     try:
-        return set_varbinds(_values(words), request_oid)
+        return set_varbinds(values(words), request_oid)
     except SetError as exc:
         raise UsageError(str(exc)) from None
-
-
-_DEFAULT_MIB_DIRS = ("~/.snmp/mibs", "/usr/share/snmp/mibs", "/usr/share/snmp/mibs/iana",
-                     "/usr/share/snmp/mibs/ietf")  # fmt: skip
-"""net-snmp's default MIB search path (what ``-M`` adds to with a leading ``+``)."""
-
-
-def _mib_cache() -> Path:
-    """Where compiled user MIBs are kept between runs: the user's cache directory."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "snmp_component" / "mibs"
-
-
-def load_user_mibs(mibs: str | None, mibdirs: str | None, err: TextIO) -> None:
-    """``-m``/``-M``: compile (once; later runs load the cache) the modules the package does
-    not ship and add them to the names. ``-m ALL`` (or ``-M`` alone): every module found
-    in the directories; a module that cannot be loaded is reported, as net-snmp reports
-    it, and the command goes on."""
-    if not mibs and not mibdirs:
-        return
-    wanted = [m.lstrip("+") for m in (mibs or "").split(":") if m.lstrip("+")]
-    every = not wanted or "ALL" in wanted
-    dirs = [d for d in (mibdirs or "").split(":") if d]
-    if not dirs or dirs[0].startswith("+"):
-        dirs = [*_DEFAULT_MIB_DIRS, *(d.lstrip("+") for d in dirs)]
-    dirs = [os.path.expanduser(d) for d in dirs]
-    found = [d for d in dirs if os.path.isdir(d)]
-    shipped = {node.module for node in names.mib_index().nodes}
-    missing = [m for m in wanted if m != "ALL" and m not in shipped]
-    if not found or not (missing or (every and mibdirs)):
-        _cannot_find(missing, dirs, 0, err)
-        return
-    try:
-        names.add_mibs(found, None if every else missing, cache_dir=_mib_cache())
-    except names.MibCompileError as exc:
-        if not exc.missing:
-            print(str(exc), file=err)
-            return
-        _cannot_find(exc.missing, dirs, 1, err)  # and the others are loaded still
-        rest = [m for m in missing if m not in exc.missing]
-        if rest:
-            load_user_mibs(":".join(rest), mibdirs, err)
-
-
-def _cannot_find(modules: Sequence[str], dirs: Sequence[str], line: int, err: TextIO) -> None:
-    """net-snmp's lines for MIB modules found in no directory."""
-    if modules:
-        print(f"MIB search path: {':'.join(dirs)}", file=err)
-    for module in modules:
-        print(f"Cannot find module ({module}): At line {line} in (none)", file=err)
 
 
 class Runner:
@@ -447,8 +151,8 @@ class Runner:
             raise UsageError(str(exc)) from None
         self.printer = Printer(options, out)
         self.table = table  # snmptable's -C options (None: its defaults)
-        self.app = _app_options(args.command, args.appopts)
-        self.tool = _TOOL[args.command]
+        self.app = app_options(args.command, args.appopts)
+        self.tool = TOOL[args.command]
 
     async def run(self) -> int:
         args = self.args
@@ -470,7 +174,7 @@ class Runner:
         if args.command in ("trap", "inform"):
             return await self._notify()
         kernel = Kernel()
-        options = _component_options(args)
+        options = component_options(args)
         if self.app.no_check:
             options["NonIncreasing"] = 1
         try:
@@ -501,7 +205,7 @@ class Runner:
     async def _notify(self) -> int:
         """snmptrap / snmpinform (:mod:`~snmp_component.cli_traps`)."""
         args = self.args
-        options = _component_options(args)
+        options = component_options(args)
         options.pop("UseNumeric", None)
         engine = options.pop("SecEngineId", None)
         if engine is not None:  # snmptrap's -e: the sender's own (authoritative) engine
@@ -510,7 +214,7 @@ class Runner:
         from .cli_traps import send  # (the trap modules load only for these commands)
 
         try:
-            return await send(args.command, options, _values(args.oids), self.err)
+            return await send(args.command, options, values(args.oids), self.err)
         except errors.ConfigurationError as exc:
             print(f"{self.tool}: {exc.error_str}", file=self.err)
             return 1
@@ -721,8 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except TableError as exc:
             print(str(exc), file=sys.stderr)
             return 1
-    parser = _parser()
-    args = parser.parse_intermixed_args(_join_option_values(_mark_set_values(argv)))
+    args = parse(argv)
     _raw_text_output(sys.stdout)
     try:
         runner = Runner(args, sys.stdout, sys.stderr, table)
