@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="outopts",
         action="append",
         default=[],
-        help="output options, as net-snmp's: q Q v s S f n u b e E t T U a x",
+        help="output options, as net-snmp's: q Q v s S f n u b e E t T U a x X",
     )
     parser.add_argument("-n", dest="context", help="SNMPv3 context name")
     parser.add_argument("-e", dest="sec_engine_id", help="SNMPv3 security engine ID (hex)")

@@ -25,7 +25,7 @@ from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
 from .cli_usage import UsageError, request_oid
 from .cli_values import atoi
-from .toolformat import ToolFormat
+from .toolformat import OutputOptions, ToolFormat
 from .varformat import tool_names
 
 __all__ = ["TableError", "TableOptions", "layout", "print_table", "table_options"]
@@ -295,11 +295,16 @@ leading columns, as defined): net-snmp's MIB tree keeps the definition order, an
 snmptable's columns."""
 
 
-def _index_of(name: str, title: str, oid_format: str) -> str | None:
+def _index_of(name: str, title: str, options: OutputOptions) -> str | None:
     """snmptable's index of a cell: what follows the column's label in its printed
     ``name`` -- found after the ``::`` (``-OS``, the default), from the start (``-Os``),
     or after the table's printed name (``title``) and the entry's label (``-Of``, ``-Ou``);
-    ``None`` when nothing follows (snmptable then stops reading the table)."""
+    with ``-OX`` from the first ``[`` on; ``None`` when nothing follows (snmptable then
+    stops reading the table)."""
+    oid_format = options.oid_format
+    if options.extended_index:
+        bracket = name.find("[")
+        return None if bracket < 0 else name[bracket:]
     if oid_format == "module":
         rest = name[name.find(":") + 1 :]
     elif oid_format == "suffix":
@@ -374,8 +379,8 @@ async def print_table(
         if column is None:
             extra = True  # (an agent's column the MIB does not have)
             continue
-        name = fmt.name(oid)
-        index = _index_of(name, title, fmt.options.oid_format)
+        name = quick.name(oid)  # (quick-print shows in -OX's hinted indexes too)
+        index = _index_of(name, title, fmt.options)
         if index is None:
             break
         row = rows.setdefault(index, [None] * len(subids))
@@ -455,8 +460,8 @@ async def _getnext_rows(getnext: TableGetNext, table: _Table, out: TextIO) -> in
                     row[column] = table.quick.text(raw).replace("\n", " ")
             shown = ""
             if opts.show_index:
-                printed = table.fmt.name((*entry, subids[0], *after))
-                shown = _index_of(printed, table.title, table.fmt.options.oid_format) or ""
+                printed = table.quick.name((*entry, subids[0], *after))
+                shown = _index_of(printed, table.title, table.fmt.options) or ""
             rows.append(row)
             indices.append(shown)
         seen += rows

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ._core.instance import Instance, NameOverflow, RowIndex, bracketed_text
 from ._core.oid import format_oid
 from ._core.pdu import Oid, RawVarbind
 from ._core.sprint import DEFAULT_STYLE, SprintStyle, sprint_value
@@ -31,7 +32,6 @@ UNSUPPORTED = {
     "0": "leading zeros in hex output",
     "F": "full and numeric OIDs",
     "p": "floating-point precision",
-    "X": "the extended index format",
 }
 """net-snmp ``-O`` letters this command line refuses (with a one-line message)."""
 
@@ -57,6 +57,7 @@ class OutputOptions:
         bare_value: the value only (``-Ov``).
         break_down: table indexes broken down by INDEX (``-Ob`` turns it off).
         escape_quotes: ``\\"`` around string indexes (``-OE``).
+        extended_index: table indexes in brackets, ``ifDescr[1]`` (``-OX``).
         style: the value switches (``-Oe -Ot -Oa -Ox -OT -OU``).
     """
 
@@ -66,6 +67,7 @@ class OutputOptions:
     bare_value: bool = False
     break_down: bool = True
     escape_quotes: bool = False
+    extended_index: bool = False
     style: SprintStyle = DEFAULT_STYLE
 
 
@@ -102,6 +104,8 @@ def output_options(letters: str, base: OutputOptions | None = None) -> OutputOpt
             out = replace(out, break_down=not out.break_down)
         elif letter == "E":
             out = replace(out, escape_quotes=not out.escape_quotes)
+        elif letter == "X":
+            out = replace(out, extended_index=not out.extended_index)
         elif letter == "e":
             style = replace(style, numeric_enums=not style.numeric_enums)
         elif letter == "t":
@@ -131,14 +135,31 @@ class ToolFormat:
 
     def name(self, oid: Oid) -> str:
         """``oid`` as the tools print it (``IF-MIB::ifDescr.1``, ``ifDescr.1``, ...)."""
+        text, truncated = self._name(oid)
+        return f"{text} [TRUNCATED]" if truncated else text
+
+    def _name(self, oid: Oid) -> tuple[str, bool]:
+        """The name, and whether net-snmp gave up on it (``-OX``: :class:`NameOverflow`)."""
+        try:
+            return self._full_name(oid), False
+        except NameOverflow as exc:
+            # net-snmp prints what its buffer held: the labels from the root, the index so
+            # far, less the last character (its _oid_finish_printing drops a "dot")
+            tools = tool_names()
+            node = tools.node(oid)
+            assert node is not None
+            return ("." + ".".join(tools.path(node)) + exc.text)[:-1], True
+
+    def _full_name(self, oid: Oid) -> str:
         opts = self.options
         if opts.oid_format == "numeric":
             return format_oid(oid)
         tools = tool_names()
-        node, instance = tools.split(oid, opts.break_down, opts.escape_quotes)
+        extended = self._bracketed if opts.extended_index else None
+        node, instance = tools.split(oid, opts.break_down, opts.escape_quotes, extended)
         if node is None:
             return format_oid(oid)
-        tail = f".{instance}" if instance else ""
+        tail = f".{instance}" if instance and instance[0] != "[" else instance
         if opts.oid_format == "module":
             label = node.name if len(node.oid) == 1 else f"{node.module}::{node.name}"
             return label + tail
@@ -150,6 +171,13 @@ class ToolFormat:
                 if len(full) > len(prefix) and full.startswith(prefix):
                     return full[len(prefix) + 1 :]
         return full
+
+    def _bracketed(self, instance: Instance, row: RowIndex) -> str:
+        opts = self.options
+        return bracketed_text(
+            instance, row, oid_text=self.name, quick=opts.quick, style=opts.style,
+            escape_quotes=opts.escape_quotes,
+        )  # fmt: skip
 
     def text(self, raw: RawVarbind) -> str:
         """The value as ``snprint_value`` prints it; OID values named as :meth:`name`."""
@@ -163,11 +191,14 @@ class ToolFormat:
     def line(self, raw: RawVarbind) -> str:
         """``print_variable``: ``NAME = TYPE: value`` (or as ``-Oq``/``-OQ``/``-Ov`` say)."""
         opts = self.options
+        name, truncated = self._name(raw[0])
+        if truncated:  # (even with -Ov: net-snmp prints the name first, then gives up)
+            return f"{name} [TRUNCATED]"
         value = self.text(raw)
         if opts.bare_value:
             return value
         separator = " " if opts.quick and not opts.quick_equals else " = "
-        return f"{self.name(raw[0])}{separator}{value}"
+        return f"{name}{separator}{value}"
 
 
 def packet_dump(

@@ -317,7 +317,8 @@ def test_set_success_prints_the_response(snmpd: SnmpdAgent) -> None:
 
 OUTPUT_OPTIONS = ["-Oq", "-OQ", "-Ov", "-Oqv", "-Os", "-OS", "-Of", "-On", "-Ou", "-Ob",
                   "-OE", "-Oe", "-Ot", "-OU", "-Oa", "-Ox", "-OT", "-OxT", "-Oqs", "-Oeqv",
-                  "-OsQ", "-Obn"]  # fmt: skip
+                  "-OsQ", "-Obn", "-OX", "-OXq", "-OXs", "-OXf", "-OXt", "-OXE", "-OXb",
+                  "-OXn", "-OXqv"]  # fmt: skip
 STABLE_SUBTREES = ["sysORTable", "vacmAccessTable", "ipAddressTable", "hrStorageDescr",
                    "ifType", "ifPhysAddress", "usmUserSecurityName", "nsModuleTable"]  # fmt: skip
 
@@ -346,7 +347,7 @@ def test_output_options_on_moving_values(snmpd: SnmpdAgent) -> None:
     ("options", "message"),
     [
         ("-Oz", "Unknown output option passed to -O: z."),
-        ("-OX", "-OX (the extended index format) is not supported"),
+        ("-OF", "-OF (full and numeric OIDs) is not supported"),
     ],
 )
 def test_bad_output_options_are_refused_in_one_line(
@@ -515,7 +516,8 @@ def test_set_on_v1_and_v3(snmpd: SnmpdAgent, version: str) -> None:
 
 
 OUTPUT_OPTIONS = ["-Oq", "-Ov", "-Oqv", "-Os", "-OS", "-Of", "-On", "-Oe", "-Ot", "-OU",
-                  "-Oa", "-Ox", "-OT", "-OQ", "-Ob", "-Ou", "-OE", "-Osq", "-OnQ"]  # fmt: skip
+                  "-Oa", "-Ox", "-OT", "-OQ", "-Ob", "-Ou", "-OE", "-Osq", "-OnQ", "-OX",
+                  "-OXq"]  # fmt: skip
 
 
 @needs_net_snmp

@@ -413,7 +413,9 @@ def _received(ours: bool, workdir: Path, options: list[str], listen: str) -> lis
         return masked(receiver.stop())
 
 
-@pytest.mark.parametrize("options", [[], ["-Oq", "-Of"], ["-Ot", "-On"], ["-OQ", "-Os", "-Oe"]])
+@pytest.mark.parametrize(
+    "options", [[], ["-Oq", "-Of"], ["-Ot", "-On"], ["-OQ", "-Os", "-Oe"], ["-OX", "-Oq"]]
+)
 def test_trapd_prints_what_snmptrapd_prints(workdir: Path, options: list[str]) -> None:
     """SNMPv1/v2c/v3 traps and informs from net-snmp's senders, received on a wildcard
     address (the transport shows each datagram's destination) with -O options."""

@@ -65,15 +65,19 @@ def test_quick_print_toggled_off_by_oq(snmpd: SnmpdAgent, quick: str) -> None:
 # -- the -Ci index for every -O naming ------------------------------------------------------
 
 
-@pytest.mark.parametrize("naming", ["-Of", "-Ou", "-Os", "-OS", "-Ob", "-OE", "-Ofb"])
+@pytest.mark.parametrize(
+    "naming", ["-Of", "-Ou", "-Os", "-OS", "-Ob", "-OE", "-Ofb", "-OX", "-OXq", "-OXf", "-OXn"]
+)
 def test_index_column_for_each_oid_format(snmpd: SnmpdAgent, naming: str) -> None:
-    """The index is what follows the column's label, however the name is printed."""
-    for table in ("usmUserTable", "ipAddressTable"):
+    """The index is what follows the column's label, however the name is printed (-OX:
+    from the first bracket on, hinted strings quick-printed as snmptable's cells)."""
+    for table in ("usmUserTable", "ipAddressTable", "vacmAccessTable"):
         compare("table", "-Ci", naming, *v2c(snmpd), table)
 
 
-def test_index_column_full_names_on_getnext(snmpd: SnmpdAgent) -> None:
-    compare("table", "-Ci", "-Ou", "-Cb", *v1(snmpd), "vacmAccessTable")
+@pytest.mark.parametrize("naming", ["-Ou", "-OX", "-OXq"])
+def test_index_column_full_names_on_getnext(snmpd: SnmpdAgent, naming: str) -> None:
+    compare("table", "-Ci", naming, "-Cb", *v1(snmpd), "vacmAccessTable")
 
 
 # -- -Cw parts with GETNEXT: every row in each part -----------------------------------------

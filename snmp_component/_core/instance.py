@@ -36,13 +36,19 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from .mibindex import MibIndex, MibNode
 from .oid import MAX_OID_LENGTH, MAX_SUBID, Oid, format_oid
-from .sprint import NETWORK_ADDRESS_OBJECTS, hinted_octets
+from .sprint import (
+    NETWORK_ADDRESS_OBJECTS,
+    SprintStyle,
+    hinted_octets,
+    sprint_hinted_index,
+    uptime,
+)
 from .values import octets_to_val
 
 __all__ = [
@@ -52,8 +58,10 @@ __all__ = [
     "IndexSyntax",
     "Instance",
     "Key",
+    "NameOverflow",
     "Piece",
     "RowIndex",
+    "bracketed_text",
     "decode_instance",
     "encode_instance",
     "index_of",
@@ -303,6 +311,70 @@ def instance_text(instance: Instance, escape_quotes: bool = False) -> str:
     parts = [_piece_text(piece, escape_quotes) for piece in instance.pieces]
     parts.extend(map(str, instance.rest))
     return ".".join(parts)
+
+
+class NameOverflow(Exception):
+    """-OX: where net-snmp gives up on a name (and prints it ``[TRUNCATED]``): an OBJECT
+    IDENTIFIER index whose first arc is no top-level node (``ccitt``, ``iso``,
+    ``joint-iso-ccitt``) -- ``netsnmp_sprint_realloc_objid_tree`` finds no node for it,
+    which its caller takes for a full buffer."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+        """The instance as far as net-snmp had printed it (the offending OID included)."""
+
+
+def bracketed_text(
+    instance: Instance,
+    row: RowIndex,
+    *,
+    oid_text: Callable[[Oid], str],
+    quick: bool,
+    style: SprintStyle,
+    escape_quotes: bool = False,
+) -> str:
+    """The instance as net-snmp prints it with ``-OX`` (its extended index): each decoded
+    INDEX component in brackets, ``[1]``, ``["10.0.0.1"]``. Components print as without
+    ``-OX`` except three, as net-snmp's ``_get_realloc_symbol``: an OCTET STRING whose
+    object has a DISPLAY-HINT by that hint (``[STRING: 0:1a:2b:3c:4d:5e]``), an OBJECT
+    IDENTIFIER as a name by ``oid_text`` (``[SNMPv2-MIB::sysDescr]``) and TimeTicks as a
+    time (``[0:00:01.00]``; ``quick`` and ``style`` as for values). The arcs no INDEX
+    object took follow as numbers (``[1].7``, no leading dot when nothing was decoded);
+    where a known INDEX object could not take its arcs, net-snmp leaves its bracket open
+    (``[.5.1``).
+
+    Raises:
+        NameOverflow: an OBJECT IDENTIFIER component net-snmp cannot name.
+    """
+    text = ""
+    for k, piece in enumerate(instance.pieces):
+        obj, arcs = piece.obj, piece.value_arcs
+        if obj.kind == "octets" and obj.node.hint:
+            octets = bytes(a & 0xFF for a in arcs)  # (net-snmp's u_char buffer)
+            shown = sprint_hinted_index(octets, obj.node.hint, quick=quick, style=style)
+        elif obj.kind == "oid":
+            if not arcs:  # net-snmp looks at the arc after it: iso for an ipv4 that follows
+                # (after the last arc it reads whatever its buffer holds; here: gives up)
+                after = [*(p.arcs[0] for p in instance.pieces[k + 1 :]), *instance.rest][:1]
+                if not after or after[0] > 2:
+                    raise NameOverflow(f"{text}[")
+                arcs = (after[0],)
+            elif arcs[0] > 2:
+                raise NameOverflow(f"{text}[.{'.'.join(map(str, arcs))}")
+            shown = oid_text(arcs)
+        elif obj.node.type == "TICKS":
+            shown = str(arcs[0]) if style.numeric_timeticks else uptime(arcs[0], quick)
+        else:
+            shown = _piece_text(piece, escape_quotes)
+        text += f"[{shown}]"
+    if not instance.rest:
+        return text
+    stopped = len(instance.pieces)
+    if stopped < len(row.objects) and row.objects[stopped] is not None:
+        text += "["  # (net-snmp opened it before finding that the arcs do not fit)
+    numbers = ".".join(map(str, instance.rest))
+    return f"{text}.{numbers}" if text else numbers
 
 
 # -- row keys -------------------------------------------------------------------------------------

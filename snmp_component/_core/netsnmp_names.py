@@ -15,9 +15,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from .instance import RowIndex, decode_instance, instance_text, row_index
+from .instance import (
+    Instance,
+    NameOverflow,
+    RowIndex,
+    decode_instance,
+    instance_text,
+    row_index,
+)
 from .mibindex import MibIndex, MibNode
 from .oid import Oid, format_oid
 
@@ -111,12 +118,23 @@ class ToolNames:
         return f"{label}.{instance}" if instance else label
 
     def split(
-        self, oid: Oid, break_down: bool = True, escape_quotes: bool = False
+        self,
+        oid: Oid,
+        break_down: bool = True,
+        escape_quotes: bool = False,
+        extended: Callable[[Instance, RowIndex], str] | None = None,
     ) -> tuple[MibNode | None, str]:
         """The node ``oid`` is named after and the instance after it as net-snmp prints it
         (no leading dot; ``""`` for the node itself): broken down by the row's INDEX
         (string indexes' quotes escaped with ``escape_quotes``, ``-OE``), or numeric with
-        ``break_down=False`` (``-Ob``)."""
+        ``break_down=False`` (``-Ob``). ``extended`` renders a table's instance instead
+        (``-OX``: :func:`~snmp_component._core.instance.bracketed_text`); an instance so
+        rendered that starts with ``[`` follows the name without a dot.
+
+        Raises:
+            NameOverflow: from ``extended``, its text led by the arc before the instance
+                (if any).
+        """
         node = self.node(oid)
         if node is None:
             return None, ""
@@ -132,7 +150,14 @@ class ToolNames:
                 return node, lead[:-1]
         else:
             lead = ""
-        return node, f"{lead}{instance_text(decode_instance(rest, row), escape_quotes)}"
+        instance = decode_instance(rest, row)
+        if extended is None:
+            return node, f"{lead}{instance_text(instance, escape_quotes)}"
+        try:
+            text = extended(instance, row)
+        except NameOverflow as exc:  # (with the lead: "ifEntry.99[...")
+            raise NameOverflow(lead[:-1] + exc.text) from None
+        return node, (lead[:-1] if text.startswith("[") else lead) + text
 
     def path(self, node: MibNode) -> list[str]:
         """The labels from the root down to ``node`` (``-Of``: iso, org, dod, ...)."""

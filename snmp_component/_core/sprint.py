@@ -52,6 +52,7 @@ __all__ = [
     "hinted_integer",
     "hinted_octets",
     "oid_name",
+    "sprint_hinted_index",
     "sprint_value",
     "uptime",
 ]
@@ -568,6 +569,13 @@ def sprint_value(
         printer = _network_address
     units = node.units if style.units else None
     return printer(tag, raw, node.enums, node.hint, units, opts)
+
+
+def sprint_hinted_index(raw: bytes, hint: str, *, quick: bool, style: SprintStyle) -> str:
+    """An OCTET STRING index component as net-snmp prints it with ``-OX`` when its object
+    has a DISPLAY-HINT: ``sprint_realloc_octet_string`` with that hint and no enums or
+    units (``STRING: 0:1a:2b:3c:4d:5e``; no ``STRING:`` with quick-print)."""
+    return _octet_string(ber.OCTET_STRING, raw, None, hint, None, _Opts(quick, format_oid, style))
 
 
 def oid_name(oid: Oid, index: MibIndex | None, style: OidStyle = "suffix") -> str:

@@ -17,11 +17,13 @@ from typing import Any
 import pytest
 
 from snmp_component import names
+from snmp_component._core import ber
 from snmp_component._core.instance import decode_instance, instance_key, instance_text, row_index
 from snmp_component._core.mibindex import MibIndex
 from snmp_component._core.netsnmp_names import ToolNames
 from snmp_component._core.oid import parse_oid
 from snmp_component._core.table import table_spec
+from snmp_component.toolformat import ToolFormat, output_options
 
 MIB_DIR = Path(__file__).resolve().parents[3] / "shared" / "mibs"
 SNMPTRANSLATE = shutil.which("snmptranslate")
@@ -102,6 +104,80 @@ def test_names_are_snmptranslates() -> None:
     )  # fmt: skip
     printed = [line for line in done.stdout.splitlines() if line]  # blank lines between
     assert printed == [name for _, name in NAMES]
+
+
+# -OX (net-snmp's extended index): [..] per INDEX object; hinted strings by their hint, OIDs
+# as names, an OID index naming no top-level node ends the name ([TRUNCATED], no value)
+EXTENDED = [
+    ("X", ".1.3.6.1.2.1.4.34.1.3.1.4.10.0.0.1", 'IP-MIB::ipAddressIfIndex[ipv4]["10.0.0.1"]'),
+    ("X", ".1.3.6.1.2.1.4.34.1.3.1.10.1.2", "IP-MIB::ipAddressIfIndex[ipv4][.10.1.2"),
+    ("XE", ".1.3.6.1.2.1.4.34.1.3.2.4.10.0.0.1", 'IP-MIB::ipAddressIfIndex[ipv6][\\"....\\"]'),
+    ("X", ".1.3.6.1.2.1.17.4.3.1.2.0.26.43.60.77.94",
+     "BRIDGE-MIB::dot1dTpFdbPort[STRING: 0:1a:2b:3c:4d:5e]"),
+    ("Xq", ".1.3.6.1.2.1.17.4.3.1.2.0.26.43.60.77.94",
+     "BRIDGE-MIB::dot1dTpFdbPort[0:1a:2b:3c:4d:5e]"),
+    ("Xu", ".1.3.6.1.2.1.17.4.3.1.2.0.26.43.60.77.94",
+     "dot1dBridge.dot1dTp.dot1dTpFdbTable.dot1dTpFdbEntry.dot1dTpFdbPort"
+     "[STRING: 0:1a:2b:3c:4d:5e]"),
+    ("X", ".1.3.6.1.2.1.2.2.1.99.1", "IF-MIB::ifEntry.99[1]"),
+    ("X", ".1.3.6.1.2.1.2.2.1.2.1.7", "IF-MIB::ifDescr[1].7"),
+    ("X", ".1.3.6.1.6.3.16.1.4.1.4.8.103.114.112.99.111.109.109.49.0.0.1",
+     "SNMP-VIEW-BASED-ACM-MIB::vacmAccessContextMatch[STRING: grpcomm1][STRING: ][0]"
+     "[noAuthNoPriv]"),
+    ("X", ".1.3.6.1.6.3.18.1.1.1.2.112.117.98.108.105.99",
+     "SNMP-COMMUNITY-MIB::snmpCommunityName[STRING: public]"),
+    ("X", ".1.3.6.1.2.1.92.1.3.1.1.2.3.102.111.111.200",
+     "NOTIFICATION-LOG-MIB::nlmLogTime[STRING: foo][200]"),
+    ("X", ".1.3.6.1.4.1.8072.1.2.1.1.4.0.6.1.3.6.1.2.1.4.127",
+     "NET-SNMP-AGENT-MIB::nsModuleName[STRING: ][SNMPv2-SMI::mib-2][4].127"),
+    ("X", ".1.3.6.1.2.1.4.24.7.1.7.1.4.10.0.0.0.8.2.0.0.1.4.10.0.0.1",
+     'IP-FORWARD-MIB::inetCidrRouteIfIndex[ipv4]["10.0.0.0"][8][SNMPv2-SMI::zeroDotZero]'
+     '[ipv4]["10.0.0.1"]'),
+    ("Xs", ".1.3.6.1.2.1.4.24.7.1.7.1.4.10.0.0.0.8.2.0.0.1.4.10.0.0.1",
+     'inetCidrRouteIfIndex[ipv4]["10.0.0.0"][8][zeroDotZero][ipv4]["10.0.0.1"]'),
+    ("Xf", ".1.3.6.1.2.1.4.24.7.1.7.1.4.10.0.0.0.8.2.0.0.1.4.10.0.0.1",
+     ".iso.org.dod.internet.mgmt.mib-2.ip.ipForward.inetCidrRouteTable.inetCidrRouteEntry"
+     '.inetCidrRouteIfIndex[ipv4]["10.0.0.0"][8][.ccitt.zeroDotZero][ipv4]["10.0.0.1"]'),
+    # an empty OID index: net-snmp names the arc after it (ipv4's 1: iso)
+    ("X", ".1.3.6.1.2.1.4.24.7.1.7.1.4.10.0.0.0.8.0.1.4.10.0.0.1",
+     'IP-FORWARD-MIB::inetCidrRouteIfIndex[ipv4]["10.0.0.0"][8][iso][ipv4]["10.0.0.1"]'),
+    # a Linux agent's IPv6 routes (policy {5}): every -O naming gives up the same way
+    ("Xs", ".1.3.6.1.2.1.4.24.7.1.7.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.0.64.1.5.2.16.0.0."
+           "0.0.0.0.0.0.0.0.0.0.0.0.0.0",
+     ".iso.org.dod.internet.mgmt.mib-2.ip.ipForward.inetCidrRouteTable.inetCidrRouteEntry"
+     '.inetCidrRouteIfIndex[ipv6]["fe:80:00:00:00:00:00:00:00:00:00:00:00:00:00:00"][64][. '
+     "[TRUNCATED]"),
+    ("X", ".1.3.6.1.2.1.4.24.7.1.7.1.4.10.0.0.0.8.2.7.1.4.10.0.0.1",
+     ".iso.org.dod.internet.mgmt.mib-2.ip.ipForward.inetCidrRouteTable.inetCidrRouteEntry"
+     '.inetCidrRouteIfIndex[ipv4]["10.0.0.0"][8][.7. [TRUNCATED]'),
+    ("Xb", ".1.3.6.1.2.1.4.34.1.3.1.4.10.0.0.1", "IP-MIB::ipAddressIfIndex.1.4.10.0.0.1"),
+    ("Xn", ".1.3.6.1.2.1.4.34.1.3.1.4.10.0.0.1", ".1.3.6.1.2.1.4.34.1.3.1.4.10.0.0.1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("letters", "oid", "name"), EXTENDED)
+def test_extended_index_names_are_net_snmps(letters: str, oid: str, name: str) -> None:
+    assert ToolFormat(output_options(letters)).name(parse_oid(oid)) == name
+
+
+def test_a_name_net_snmp_gives_up_on_has_no_value() -> None:
+    """Even with -Ov: net-snmp prints the name first, and stops there."""
+    oid, name = next((oid, name) for _, oid, name in EXTENDED if name.endswith("[TRUNCATED]"))
+    for letters in ("X", "Xv", "Xq"):
+        assert ToolFormat(output_options(letters)).line((parse_oid(oid), ber.INTEGER, 2)) == name
+
+
+@pytest.mark.skipif(SNMPTRANSLATE is None or not MIB_DIR.is_dir(), reason="no snmptranslate")
+@pytest.mark.parametrize("letters", sorted({letters for letters, _, _ in EXTENDED}))
+def test_extended_index_names_are_snmptranslates(letters: str) -> None:
+    assert SNMPTRANSLATE is not None
+    cases = [(oid, name) for each, oid, name in EXTENDED if each == letters]
+    done = subprocess.run(
+        [SNMPTRANSLATE, "-m", "ALL", "-M", str(MIB_DIR), f"-O{letters}", *(o for o, _ in cases)],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    printed = [line for line in done.stdout.splitlines() if line]
+    assert printed == [name for _, name in cases]
 
 
 @pytest.mark.parametrize(
