@@ -146,7 +146,9 @@ class Runner:
         self.out = out
         self.err = err
         try:
-            options = output_options("".join(args.outopts))
+            options = OutputOptions()
+            for letters in args.outopts:  # (one at a time: -Op takes the rest of its own)
+                options = output_options(letters, options)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         self.printer = Printer(options, out)

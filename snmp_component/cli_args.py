@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="outopts",
         action="append",
         default=[],
-        help="output options, as net-snmp's: q Q v s S f n u b e E t T U a x X",
+        help="output options, as net-snmp's: q Q v s S f n u b e E t T U a x X 0 p",
     )
     parser.add_argument("-n", dest="context", help="SNMPv3 context name")
     parser.add_argument("-e", dest="sec_engine_id", help="SNMPv3 security engine ID (hex)")
@@ -210,8 +210,9 @@ def values(words: list[str]) -> list[str]:
 
 
 def _join_option_values(argv: list[str]) -> list[str]:
-    """net-snmp's ``-C`` letters that take the next argument, joined to it: walk's ``E``
-    (``-CE OID``, ``-CiE OID``) and, as snmpc also reads them, ``-Cr 5``/``-Cn 1``."""
+    """net-snmp's option letters that take the next argument, joined to it: walk's ``-CE``
+    (``-CE OID``, ``-CiE OID``), ``-Op`` (``-Op 5.2``) and, as snmpc also reads them,
+    ``-Cr 5``/``-Cn 1``."""
     joined: list[str] = []
     words = iter(argv)
     for word in words:
@@ -219,6 +220,13 @@ def _join_option_values(argv: list[str]) -> list[str]:
             following = next(words, None)
             if following is not None:
                 word += _NEXT_ARG + following
+        elif word.startswith("-O"):
+            letters = word[2:]
+            if not letters:  # -O LETTERS
+                joined.append(word)
+                word = letters = next(words, "")
+            if letters.find("p") == len(letters) - 1 >= 0:  # -Op PRECISION, -Oqp PRECISION
+                word += next(words, "")
         elif word in ("-Cr", "-Cn"):
             following = next(words, None)
             if following is not None and following.isdigit():

@@ -21,19 +21,12 @@ from typing import Literal
 from ._core.instance import Instance, NameOverflow, RowIndex, bracketed_text
 from ._core.oid import format_oid
 from ._core.pdu import Oid, RawVarbind
-from ._core.sprint import DEFAULT_STYLE, SprintStyle, sprint_value
+from ._core.sprint import DEFAULT_STYLE, SprintStyle, float_text, sprint_value
 from .varformat import tool_names
 
-__all__ = ["UNSUPPORTED", "OutputOptions", "ToolFormat", "output_options"]
+__all__ = ["OutputOptions", "ToolFormat", "output_options"]
 
 OidFormat = Literal["module", "suffix", "full", "numeric", "ucd"]
-
-UNSUPPORTED = {
-    "0": "leading zeros in hex output",
-    "F": "full and numeric OIDs",
-    "p": "floating-point precision",
-}
-"""net-snmp ``-O`` letters this command line refuses (with a one-line message)."""
 
 # net-snmp's mib_prefixes, stripped from full names with -Ou
 _UCD_PREFIXES = (
@@ -85,12 +78,11 @@ def output_options(letters: str, base: OutputOptions | None = None) -> OutputOpt
 
     Raises:
         ValueError: a letter net-snmp does not know (``Unknown output option passed to
-            -O: z.``), or one this command line does not support (named in
-            :data:`UNSUPPORTED`).
+            -O: z.``), or a ``-Op`` precision that is no printf width and precision.
     """
     out = base or OutputOptions()
     style = out.style
-    for letter in letters:
+    for k, letter in enumerate(letters):
         if letter in _FORMATS:
             out = replace(out, oid_format=_FORMATS[letter])
         elif letter == "q":
@@ -118,8 +110,13 @@ def output_options(letters: str, base: OutputOptions | None = None) -> OutputOpt
             style = replace(style, strings="ascii")
         elif letter == "x":
             style = replace(style, strings="hex")
-        elif letter in UNSUPPORTED:
-            raise ValueError(f"-O{letter} ({UNSUPPORTED[letter]}) is not supported")
+        elif letter == "0":
+            style = replace(style, two_digit_hex=not style.two_digit_hex)
+        elif letter == "p":  # the rest of the letters (or the next argument) is the precision
+            precision = letters[k + 1 :]
+            float_text(0.0, precision)  # (a precision printf does not take: ValueError)
+            style = replace(style, precision=precision)
+            break
         else:
             raise ValueError(f"Unknown output option passed to -O: {letter}.")
     return replace(out, style=style)

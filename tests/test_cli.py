@@ -318,7 +318,7 @@ def test_set_success_prints_the_response(snmpd: SnmpdAgent) -> None:
 OUTPUT_OPTIONS = ["-Oq", "-OQ", "-Ov", "-Oqv", "-Os", "-OS", "-Of", "-On", "-Ou", "-Ob",
                   "-OE", "-Oe", "-Ot", "-OU", "-Oa", "-Ox", "-OT", "-OxT", "-Oqs", "-Oeqv",
                   "-OsQ", "-Obn", "-OX", "-OXq", "-OXs", "-OXf", "-OXt", "-OXE", "-OXb",
-                  "-OXn", "-OXqv"]  # fmt: skip
+                  "-OXn", "-OXqv", "-O0", "-O0q", "-Ox0"]  # fmt: skip
 STABLE_SUBTREES = ["sysORTable", "vacmAccessTable", "ipAddressTable", "hrStorageDescr",
                    "ifType", "ifPhysAddress", "usmUserSecurityName", "nsModuleTable"]  # fmt: skip
 
@@ -343,11 +343,24 @@ def test_output_options_on_moving_values(snmpd: SnmpdAgent) -> None:
         assert re.sub(r"\d+", "#", mine) == re.sub(r"\d+", "#", ref), options
 
 
+@needs_net_snmp
+def test_float_precision_as_net_snmp(snmpd: SnmpdAgent) -> None:
+    """-Op: printf's flags, width and precision for Opaque floats (UCD's laLoadFloat),
+    attached or in the next argument; the load moves, so digits are masked."""
+    for options in (["-Op5.2"], ["-Op", ".1"], ["-O", "p", "-3.1"], ["-Oqp", "+010.3"],
+                    ["-Op3", "-Oq"], ["-Op", "5.2", "-Op", "2.1"], ["-Opl"]):  # fmt: skip
+        mine = ours("walk", *options, *v2c(snmpd), "laLoadFloat")
+        ref = theirs("walk", *options, *v2c(snmpd), "laLoadFloat")
+        assert re.sub(r"\d", "#", mine.stdout) == re.sub(r"\d", "#", ref.stdout), options
+        assert mine.stderr == ref.stderr == "" and mine.stdout
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
         ("-Oz", "Unknown output option passed to -O: z."),
-        ("-OF", "-OF (full and numeric OIDs) is not supported"),
+        ("-OF", "Unknown output option passed to -O: F."),  # (not in net-snmp 5.9)
+        ("-Opabc", "-Opabc: not a printf width and precision (such as 5.2)"),
     ],
 )
 def test_bad_output_options_are_refused_in_one_line(

@@ -31,6 +31,7 @@ at all (kept as raw octets by the decoder) is ``Variable has bad type``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,7 @@ __all__ = [
     "OidStyle",
     "SprintStyle",
     "StringOutput",
+    "float_text",
     "hexstring",
     "hinted_integer",
     "hinted_octets",
@@ -95,6 +97,10 @@ class SprintStyle:
         hex_text: hex strings followed by their text, ``  [....]`` (``-OT``).
         units: append the object's UNITS (``-OU`` turns them off).
         quick_equals: ``-OQ``: no "Wrong Type" prefix before a mismatched value.
+        two_digit_hex: ``x`` in a DISPLAY-HINT prints every octet with two digits
+            (``-O0``: ``00:1a:2b``).
+        precision: what ``-Op`` puts into ``%f`` for Opaque floats and doubles
+            (``"5.2"``: ``%5.2f``), checked by :func:`float_text`.
     """
 
     numeric_enums: bool = False
@@ -103,6 +109,8 @@ class SprintStyle:
     hex_text: bool = False
     units: bool = True
     quick_equals: bool = False
+    two_digit_hex: bool = False
+    precision: str = ""
 
 
 DEFAULT_STYLE = SprintStyle()
@@ -267,6 +275,22 @@ def _atoi(text: str) -> int:
     return int(digits) if digits else 0
 
 
+_PRECISION = re.compile(r"[-+ #0]*\d{0,9}(?:\.\d{0,9})?l?")
+
+
+def float_text(value: float, precision: str = "") -> str:
+    """``value`` as net-snmp prints a float or double: ``%f``, with ``-Op``'s ``precision``
+    after the ``%`` (flags, width, precision), cut to its 127-character buffer.
+
+    Raises:
+        ValueError: ``precision`` is no printf width and precision (only those are taken).
+    """
+    if not _PRECISION.fullmatch(precision):
+        raise ValueError(f"-Op{precision}: not a printf width and precision (such as 5.2)")
+    spec = "%" + precision.removesuffix("l") + "f"
+    return (spec % value)[:127]
+
+
 def _units(units: str | None) -> str:
     return f" {units}" if units else ""
 
@@ -413,7 +437,8 @@ def _opaque(tag: int, raw: RawValue, enums: Enums, hint: str | None, units: str 
     if special is not None:
         kind, value = special
         if isinstance(value, float):  # sprint_realloc_double says "Float" too
-            return ("" if o.quick else "Opaque: Float: ") + f"{value:f}" + _units(units)
+            text = float_text(value, o.style.precision)
+            return ("" if o.quick else "Opaque: Float: ") + text + _units(units)
         prefix = "" if o.quick else "Opaque: " + _OPAQUE_INTS[kind]
         return prefix + str(value) + _units(units)
     assert isinstance(raw, bytes)
@@ -450,7 +475,7 @@ def _octet_string(tag: int, raw: RawValue, enums: Enums, hint: str | None, units
     if tag != ber.OCTET_STRING or not isinstance(raw, bytes):
         return _wrong("OCTET STRING", tag, raw, o)
     if hint:
-        rendered = hinted_octets(raw, hint, verbatim=True)
+        rendered = hinted_octets(raw, hint, o.style.two_digit_hex, verbatim=True)
         if rendered is None:
             return f"(Bad hint ignored: {hint}) " + _octet_string(tag, raw, enums, None, None, o)
         return ("" if o.quick else "STRING: ") + rendered + _units(units)
