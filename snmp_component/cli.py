@@ -427,10 +427,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except TableError as exc:
             print(str(exc), file=sys.stderr)
             return 1
-    args = parse(argv)
     _raw_text_output(sys.stdout)
     try:
-        runner = Runner(args, sys.stdout, sys.stderr, table)
+        runner = Runner(parse(argv), sys.stdout, sys.stderr, table)
         return asyncio.run(runner.run())
     except UsageError as exc:
         print(str(exc), file=sys.stderr)

@@ -9,11 +9,12 @@ reads a command's ``-C`` letters, :func:`component_options` the component's keyw
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from .cli_usage import UsageError
-from .cli_values import strtol
+from .cli_values import atof, atoi, strtol
 from .options import split_local
 
 __all__ = ["COMMANDS", "TOOL", "AppOptions", "app_options", "component_options", "parse", "values"]
@@ -48,29 +49,16 @@ def _parser() -> argparse.ArgumentParser:
         epilog="set takes OID TYPE VALUE triples; TYPE is one of: i u t a o s x d n c C b =",
     )
     parser.add_argument("command", choices=COMMANDS)
-    parser.add_argument(
-        "-v",
-        dest="version",
-        default="2c",
-        choices=("1", "2c", "3"),
-        help="SNMP version (default 2c)",
-    )
+    parser.add_argument("-v", dest="version", default="2c", help="1|2c|3 (default 2c)")
     parser.add_argument("-c", dest="community", default="public", help="community string")
     parser.add_argument("-u", dest="secname", help="SNMPv3 security name")
-    parser.add_argument(
-        "-l",
-        dest="seclevel",
-        choices=("noAuthNoPriv", "authNoPriv", "authPriv"),
-        help="SNMPv3 security level",
-    )
+    parser.add_argument("-l", dest="seclevel", help="noAuthNoPriv|authNoPriv|authPriv")
     parser.add_argument("-a", dest="authproto", help="MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512")
     parser.add_argument("-A", dest="authpass", help="authentication pass phrase")
     parser.add_argument("-x", dest="privproto", help="DES|AES|AES-192|AES-256|AES-192-C|...")
     parser.add_argument("-X", dest="privpass", help="privacy pass phrase")
-    parser.add_argument(
-        "-t", dest="timeout", type=float, default=1.0, help="timeout in seconds (default 1)"
-    )
-    parser.add_argument("-r", dest="retries", type=int, default=5, help="retries (default 5)")
+    parser.add_argument("-t", dest="timeout", default="1", help="timeout in seconds (default 1)")
+    parser.add_argument("-r", dest="retries", default="5", help="retries (default 5)")
     parser.add_argument(
         "-C",
         dest="appopts",
@@ -238,13 +226,68 @@ def _join_option_values(argv: list[str]) -> list[str]:
     return joined
 
 
+# what net-snmp's snmp_parse_args takes after -v, -l, -a and -x (case aside), and the
+# names the package knows them by; snmpc also takes 3DES after -x
+_VERSIONS = {"1": "1", "2c": "2c", "3": "3"}
+_LEVELS = dict.fromkeys(("noauthnopriv", "1", "noauth", "nanp"), "noAuthNoPriv") | dict.fromkeys(
+    ("authnopriv", "2", "auth", "anp"), "authNoPriv") | dict.fromkeys(
+    ("authpriv", "3", "priv", "ap"), "authPriv")  # fmt: skip
+_AUTH = {"SHA": "SHA", "SHA-1": "SHA", "SHA1": "SHA", "MD5": "MD5"} | {
+    name: f"SHA-{bits}" for bits in (224, 256, 384, 512) for name in (f"SHA-{bits}", f"SHA{bits}")
+}
+_PRIV: dict[str, str | None] = {
+    "NOPRIV": None,
+    "DES": "DES",
+    "3DES": "3DES",
+    "AES": "AES",
+    "AES-128": "AES",
+    "AES128": "AES",
+} | {
+    name: f"AES-{bits}{c}"
+    for bits in (192, 256)
+    for c in ("", "-C")
+    for name in (f"AES-{bits}{c}", f"AES{bits}{c.strip('-')}")
+}
+
+
+def _checked(args: argparse.Namespace) -> argparse.Namespace:
+    """The values of -v -t -r -l -a -x read as snmp_parse_args reads them (``-t`` by
+    ``atof``, ``-r`` by ``atoi``; names of levels and protocols in any case); a bad one
+    is a usage error in net-snmp's words."""
+    version = _VERSIONS.get(args.version.lower())
+    if version is None:
+        raise UsageError(f"Invalid version specified after -v flag: {args.version}")
+    timeout = atof(args.timeout) * 1_000_000
+    if not timeout > 0 or not math.isfinite(timeout) or int(timeout) <= 0:
+        raise UsageError("Invalid timeout in seconds after -t flag.")
+    retries = atoi(args.retries)
+    if retries < 0 or not (args.retries[:1].isascii() and args.retries[:1].isdigit()):
+        raise UsageError("Invalid number of retries after -r flag.")
+    args.version, args.timeout, args.retries = version, int(timeout), retries
+    if args.seclevel is not None:
+        level = _LEVELS.get(args.seclevel.lower())
+        if level is None:
+            raise UsageError(f"Invalid security level specified after -3l flag: {args.seclevel}")
+        args.seclevel = level
+    if args.authproto is not None:
+        if args.authproto.upper() not in _AUTH:
+            raise UsageError(
+                f"Invalid authentication protocol specified after -3a flag: {args.authproto}"
+            )
+        args.authproto = _AUTH[args.authproto.upper()]
+    if args.privproto is not None:
+        if args.privproto.upper() not in _PRIV:
+            raise UsageError(f"Invalid privacy protocol specified after -3x flag: {args.privproto}")
+        args.privproto = _PRIV[args.privproto.upper()]
+    return args
+
+
 def component_options(args: argparse.Namespace) -> dict[str, Any]:
-    if args.timeout <= 0:
-        raise UsageError(f"Invalid timeout -t {args.timeout}")
+    """The component's keywords for a parsed command line (:func:`parse`)."""
     opts: dict[str, Any] = {
         "DestHost": args.agent,
         "Version": args.version,
-        "Timeout": round(args.timeout * 1_000_000),
+        "Timeout": args.timeout,
         "Retries": args.retries,
         "UseNumeric": 1,
     }
@@ -271,6 +314,12 @@ def component_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    """The command line ``argv`` (the command first) as options; a bad one exits 1 with a
-    one-line message."""
-    return _parser().parse_intermixed_args(_join_option_values(_mark_set_values(argv)))
+    """The command line ``argv`` (the command first) as options (``timeout`` in
+    microseconds, ``retries`` a number, levels and protocols by the package's names); an
+    unknown option exits 1 with a one-line message.
+
+    Raises:
+        UsageError: a value net-snmp's tools refuse, in their words.
+    """
+    args = _parser().parse_intermixed_args(_join_option_values(_mark_set_values(argv)))
+    return _checked(args)

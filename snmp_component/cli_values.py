@@ -45,6 +45,7 @@ __all__ = [
     "TRUNCATING",
     "AddVarError",
     "add_var",
+    "atof",
     "atoi",
     "log_once",
     "read_oid",
@@ -338,6 +339,13 @@ def atoi(text: str | bytes) -> int:
     clamped to a 64-bit ``long``, then cut to a 32-bit ``int`` (``2147483648`` is
     negative)."""
     return _as_int(strtol(text)[0])
+
+
+def atof(text: str) -> float:
+    """C's ``atof``: the number ``text`` starts with (decimal, hexadecimal, ``inf``,
+    ``nan``; what follows is ignored), ``0.0`` without one."""
+    number = _scan_float(text.encode(errors="surrogateescape"))
+    return 0.0 if number is None else number
 
 
 def _as_int(number: int) -> int:
