@@ -36,7 +36,7 @@ from ._core.plans import BulkWalkPlan, Plan, WalkPlan
 from ._version import __version__
 from .cli_args import TOOL, app_options, component_options, parse, values
 from .cli_mibs import load_user_mibs
-from .cli_usage import UsageError, request_oid
+from .cli_usage import UsageError, oid_words, request_oid, stale_detail
 from .component import SNMPComponent, SNMPSession
 from .kernel import Kernel
 from .toolformat import OutputOptions, ToolFormat, output_options, packet_dump
@@ -196,13 +196,24 @@ class Runner:
             self._status_error(exc)
             return 2
         except errors.VersionMismatchError:  # (the library's message names the request)
-            print(f"{self.tool}: Cannot send V2 PDU on V1 session", file=self.err)
+            print(f"{self.tool}: Cannot send V2 PDU on V1 session{self._detail()}", file=self.err)
             return 1
         except errors.SNMPError as exc:
-            print(f"{self.tool}: {exc.error_str}", file=self.err)
+            print(f"{self.tool}: {exc.error_str}{self._detail()}", file=self.err)
             return 1
         finally:
             snmp.finish()
+
+    def _detail(self) -> str:
+        """net-snmp's stale note after such an error, from the OID words it read: the
+        walks' and the table's root, set's OIDs and ``o`` values, get's every OID."""
+        args = self.args
+        words = values(args.oids)
+        if args.command in ("walk", "bulkwalk", "table"):
+            words = words[:1]
+        elif args.command == "set":
+            words = oid_words(words)
+        return stale_detail(words)
 
     async def _notify(self) -> int:
         """snmptrap / snmpinform (:mod:`~snmp_component.cli_traps`)."""

@@ -23,7 +23,7 @@ from . import errors, names
 from ._core import ber
 from ._core.oid import format_oid, parse_oid
 from ._core.pdu import Oid, RawVarbind
-from .cli_usage import UsageError, request_oid
+from .cli_usage import UsageError, request_oid, stale_detail
 from .cli_values import atoi
 from .toolformat import OutputOptions, ToolFormat
 from .varformat import tool_names
@@ -357,7 +357,7 @@ async def print_table(
     entry = found.entry
     every = bulk or bool(opts.max_width and not opts.column_width)  # rows read at once
     if bulk and opts.max_repetitions < 0:
-        print("snmptable: Bad value for max-repetitions", file=err)
+        print(f"snmptable: Bad value for max-repetitions{stale_detail(words[:1])}", file=err)
         return 1
     # snmptable quick-prints the values: -Oq (and -OQ) toggle that off, as snmpget's on
     quick = ToolFormat(replace(fmt.options, quick=not fmt.options.quick))

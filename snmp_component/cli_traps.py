@@ -42,6 +42,7 @@ from . import errors
 from ._core.oid import Oid
 from ._core.pdu import RawVarbind
 from ._core.sprint import uptime
+from .cli_usage import oid_words, stale_detail
 from .cli_values import AddVarError, add_var, atoi, log_once, read_oid, strtol
 from .kernel import Event, Kernel, Session
 from .toolformat import ToolFormat
@@ -107,7 +108,10 @@ async def send(
         print(f"{tool}: Timeout", file=err)
         return 1
     except errors.SNMPError as exc:
-        print(f"{tool}: {exc.error_str}", file=err)
+        # (what net-snmp read as OIDs: the enterprise or the trap OID, then the triples')
+        parsed = [words[0], *oid_words(words[5:])] if version == "1" else [
+            words[1], *oid_words(words[2:])]  # fmt: skip
+        print(f"{tool}: {exc.error_str}{stale_detail(parsed)}", file=err)
         return 1
     finally:
         sender.close()

@@ -4,10 +4,14 @@ and an OID word is read by :func:`request_oid` as net-snmp's tools read it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from . import errors, names
 from ._core.oid import format_oid
 
-__all__ = ["UsageError", "request_oid"]
+__all__ = ["UsageError", "oid_words", "request_oid", "stale_detail"]
+
+_TOP_LABELS = frozenset({"ccitt", "iso", "joint-iso-ccitt"})
 
 
 class UsageError(Exception):
@@ -27,3 +31,24 @@ def request_oid(text: str) -> str:
         detail = names.unknown_detail(exc)
         suffix = "" if detail is None else f" ({detail})"
         raise UsageError(f"{text}: Unknown Object Identifier{suffix}") from None
+
+
+def stale_detail(words: Iterable[str]) -> str:
+    """The note net-snmp's tools leave after an error message (``snmp_sess_perror``) once
+    an OID was given by a bare name: looking a name up, net-snmp first tries it from the
+    root and keeps that failure, `` (Sub-id not found: (top) -> sysName)`` for the last
+    such word; ``""`` when every word was numeric, ``MODULE::``-qualified or starts at a
+    top-level node (``iso.3.6...``)."""
+    label = None
+    for word in words:
+        first = word.split(".", 1)[0]
+        if first and first not in _TOP_LABELS and "::" not in word and not word[0].isdigit():
+            label = first
+    return "" if label is None else f" (Sub-id not found: (top) -> {label})"
+
+
+def oid_words(triples: list[str]) -> list[str]:
+    """The words of ``OID TYPE VALUE`` triples net-snmp reads as OIDs: each OID, and the
+    value of an ``o``."""
+    return [word for k in range(0, len(triples) - 2, 3)
+            for word in triples[k : k + 3 : 2 if triples[k + 1] == "o" else 3]]  # fmt: skip
