@@ -438,6 +438,10 @@ AS_NET_SNMP_READS_THEM = [
     ("bulkwalk", "-Cr0x5", "-v2c", "system"),
     ("bulkwalk", "-Cr010", "-Cn1", "-v2c", "system"),
     ("bulkwalk", "-v1", ".1.3.6.1.2.1.1.9"),
+    # a lone arc goes out as net-snmp sends it (the one octet: ccitt.2 to the agent)
+    ("getnext", "-v2c", ".1.3.6.1.2.1.2.2.1.22", ".1.4", ".2", "iso"),
+    ("get", "-v2c", ".2", "ccitt", ".0"),
+    ("bulkwalk", "-v2c", "-Cr3", ".2"),
     ("bulkwalk", "-v1", "sysORTable"),  # net-snmp's stale note after the error: (Sub-id ...)
 ]
 

@@ -336,11 +336,15 @@ def _check_bytes(name: str, value: object) -> bytes:
 
 
 def _encode_oid_content(oid: Oid) -> bytes:
-    """Validate *oid* and return its BER content octets (X.690 8.19)."""
+    """Validate *oid* and return its BER content octets (X.690 8.19). A lone first arc
+    (a walk from ``.1``) goes out as net-snmp's ``asn_realloc_rbuild_objid`` sends it:
+    the arc as the one octet (which reads back as ``0.1``)."""
     if not isinstance(oid, tuple):
         raise ValueError(f"OID must be a tuple of ints, not {type(oid).__name__} ({oid!r})")
     if len(oid) < 2:
-        raise ValueError(f"invalid OID {oid!r}: needs at least 2 sub-identifiers")
+        if len(oid) != 1 or oid[0] not in (0, 1, 2) or isinstance(oid[0], bool):
+            raise ValueError(f"invalid OID {oid!r}: needs at least 2 sub-identifiers")
+        return bytes(oid)
     if len(oid) > MAX_OID_LENGTH:
         raise ValueError(
             f"invalid OID {oid!r}: {len(oid)} sub-identifiers, SNMP allows at most {MAX_OID_LENGTH}"

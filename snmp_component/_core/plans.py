@@ -296,8 +296,7 @@ class SubtreeWalk:
         max_requests: int = MAX_REQUESTS,
     ) -> None:
         self.root = root
-        # a root arc alone (a walk from .1) cannot be encoded: ask from N.0, as net-snmp
-        self.cursor = root if len(root) > 1 else (*root, 0)
+        self.cursor = root  # (a root arc alone, .1, goes out as net-snmp sends it: 0.1)
         self.rows: list[RawVarbind] = []
         self.done = False
         self.requests = 0

@@ -460,7 +460,7 @@ def test_v1_trap_validation() -> None:
     with pytest.raises(ValueError, match=r"IPADDRESS value must be 4 bytes"):
         encode_v1_trap(COMMUNITY, ent, b"\x01\x02\x03", 0, 0, 0, [])
     with pytest.raises(ValueError, match=r"enterprise: invalid OID"):
-        encode_v1_trap(COMMUNITY, (1,), addr, 0, 0, 0, [])
+        encode_v1_trap(COMMUNITY, (), addr, 0, 0, 0, [])
     with pytest.raises(ValueError, match=r"COUNTER64 values do not exist in SNMPv1"):
         encode_v1_trap(COMMUNITY, ent, addr, 0, 0, 0, [((1, 3), COUNTER64, 1)])
 
@@ -488,7 +488,8 @@ ENCODE_VALUE_ERRORS = [
     (NO_SUCH_OBJECT, b"", "NO_SUCH_OBJECT value must be None"),
     (END_OF_MIB_VIEW, 1, "END_OF_MIB_VIEW value must be None"),
     (OBJECT_IDENTIFIER, "1.3.6", "OBJECT_IDENTIFIER value must be a tuple of ints"),
-    (OBJECT_IDENTIFIER, (1,), "OBJECT_IDENTIFIER value: invalid OID (1,): needs at least 2"),
+    (OBJECT_IDENTIFIER, (), "OBJECT_IDENTIFIER value: invalid OID (): needs at least 2"),
+    (OBJECT_IDENTIFIER, (3,), "OBJECT_IDENTIFIER value: invalid OID (3,): needs at least 2"),
     (OBJECT_IDENTIFIER, (1, 3, 2**32), "sub-identifier 4294967296 out of range 0..4294967295"),
     (OBJECT_IDENTIFIER, (1, 3, -1), "sub-identifier -1 out of range"),
     (OBJECT_IDENTIFIER, (3, 1), "first sub-identifier must be 0, 1 or 2"),
@@ -529,7 +530,7 @@ REQUEST_ERRORS: list[tuple[dict[str, Any], str]] = [
     ({"error_index": 2**31}, "error_index value 2147483648 out of range"),
     ({"community": "public"}, "community must be bytes"),
     ({"varbinds": [((1, 3), COUNTER32, -1)]}, "varbind #0: COUNTER32 value -1 out of range"),
-    ({"varbinds": [((1, 3), NULL, None), ((1,), NULL, None)]}, "varbind #1: invalid OID"),
+    ({"varbinds": [((1, 3), NULL, None), ((3,), NULL, None)]}, "varbind #1: invalid OID"),
     ({"varbinds": [((1, 3), NULL)]}, "varbind #0: not enough values to unpack"),
     (
         {"version": 0, "varbinds": [((1, 3), END_OF_MIB_VIEW, None)]},
@@ -1115,3 +1116,10 @@ def test_fuzz_mutated_messages(
         else:
             data[p:p] = data[p : p + 1 + byte % 8]
     _check_robust(bytes(data))
+
+
+@pytest.mark.parametrize("arc", [0, 1, 2])
+def test_a_lone_first_arc_goes_out_as_net_snmp_sends_it(arc: int) -> None:
+    """``snmpwalk .1`` and ``snmpgetnext .2`` send the arc as the one octet of the OID
+    (net-snmp's asn_realloc_rbuild_objid), which an agent reads as ``0.ARC``."""
+    assert ber.encode_oid((arc,)) == bytes([0x06, 0x01, arc]) == ber.encode_oid((0, arc))
