@@ -259,11 +259,19 @@ class Runner:
             print(f"Failed object: {name}", file=self.err)
             print("", file=self.err)
 
-    def _oids(self, default: str | None = None) -> list[str]:
-        words = self.args.oids or ([default] if default else [])
+    def _oids(self, default: str | None = None, first_only: bool = False) -> list[str]:
+        words = (self.args.oids or ([default] if default else []))[: 1 if first_only else None]
         if not words:
             raise UsageError("Missing object name")
-        return [request_oid(word) for word in words]
+        oids, bad = [], []
+        for word in words:  # (every bad one said, as snmpget says them)
+            try:
+                oids.append(request_oid(word))
+            except UsageError as exc:
+                bad.append(str(exc))
+        if bad:
+            raise UsageError("\n".join(bad))
+        return oids
 
     async def _get(self, snmp: RawSession) -> int:
         return await self._get_fixing(snmp.get)
@@ -312,7 +320,7 @@ class Runner:
         ``End of MIB``); the root itself when nothing was printed; ``-C`` options as
         snmpwalk's (``i I p t E c``) and snmpbulkwalk's (``c i n p r``)."""
         app = self.app
-        oids = self._oids(".1.3.6.1.2.1")[:1]  # (as snmpwalk, the first OID; others ignored)
+        oids = self._oids(".1.3.6.1.2.1", first_only=True)  # (as snmpwalk: others ignored)
         root = parse_oid(oids[0])
         end = parse_oid(request_oid(app.end)) if app.end else None
         started = time.perf_counter()

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from . import errors, names
 from ._core.oid import format_oid
+from .cli_mibs import missing_module_lines
 
 __all__ = ["UsageError", "oid_words", "request_oid", "stale_detail"]
 
@@ -23,14 +24,16 @@ def request_oid(text: str) -> str:
     its row's INDEX refuses is unknown, :func:`~snmp_component.names.resolve_strict`).
 
     Raises:
-        UsageError: ``TEXT: Unknown Object Identifier (DETAIL)``, net-snmp's line.
+        UsageError: ``TEXT: Unknown Object Identifier (DETAIL)``, net-snmp's line (after
+            its lines for a ``MODULE::`` it cannot find).
     """
     try:
         return format_oid(names.resolve_strict(text))
     except errors.UnknownObjectError as exc:
         detail = names.unknown_detail(exc)
         suffix = "" if detail is None else f" ({detail})"
-        raise UsageError(f"{text}: Unknown Object Identifier{suffix}") from None
+        lines = [*missing_module_lines(text), f"{text}: Unknown Object Identifier{suffix}"]
+        raise UsageError("\n".join(lines)) from None
 
 
 def stale_detail(words: Iterable[str]) -> str:

@@ -95,12 +95,14 @@ _U64 = 2**64 - 1
 
 class AddVarError(Exception):
     """A triple snmp_add_var refuses: ``str()`` is snmp_perror's line, ``LABEL: MESSAGE``
-    (``ifIndex.1: Value out of range (x)``)."""
+    (``ifIndex.1: Value out of range (x)``), after the ``before`` lines net-snmp printed
+    while reading it (a ``MODULE::`` it cannot find)."""
 
-    def __init__(self, label: str, message: str) -> None:
-        super().__init__(f"{label}: {message}")
+    def __init__(self, label: str, message: str, before: tuple[str, ...] = ()) -> None:
+        super().__init__("\n".join([*before, f"{label}: {message}"]))
         self.label = label
         self.message = message
+        self.before = before
 
 
 def read_oid(word: str, resolve: Callable[[str], str] = request_oid) -> Oid:
@@ -114,7 +116,8 @@ def read_oid(word: str, resolve: Callable[[str], str] = request_oid) -> Oid:
     try:
         return parse_oid(resolve(word))
     except UsageError as exc:
-        raise AddVarError(word, str(exc).removeprefix(f"{word}: ")) from None
+        *before, line = str(exc).split("\n")
+        raise AddVarError(word, line.removeprefix(f"{word}: "), tuple(before)) from None
 
 
 def log_once(sink: Callable[[str], None]) -> Callable[[str], None]:
@@ -189,7 +192,7 @@ def add_var(
         try:
             return oid, ber.OBJECT_IDENTIFIER, resolve(value)
         except AddVarError as exc:
-            raise AddVarError(label, exc.message) from None
+            raise AddVarError(label, exc.message, exc.before) from None
     if letter in ("s", "x", "d"):
         return oid, ber.OCTET_STRING, _octets(label, node, letter, value, raw)
     if letter == "n":

@@ -483,6 +483,23 @@ def test_a_mib_module_found_nowhere(snmpd: SnmpdAgent, where: str) -> None:
 
 
 @needs_net_snmp
+@pytest.mark.parametrize(
+    "words",
+    [["get", "FOO-MIB::x.0", ".1.3.6.1.2.1.1.5.0", "BAR-MIB::y.0"],
+     ["getnext", "FOO-MIB::sysName.0"], ["walk", "FOO-MIB::x", "BAR-MIB::y"],
+     ["table", "FOO-MIB::sysORTable"],
+     ["set", "FOO-MIB::sysContact.0", "s", "x", "BAR-MIB::y.0", "s", "z"],
+     ["set", ".1.3.6.1.2.1.1.2.0", "o", "FOO-MIB::x"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_an_oid_of_a_module_found_nowhere(snmpd: SnmpdAgent, words: list[str]) -> None:
+    """``FOO-MIB::x``: net-snmp looks for the module first, says where it looked (once)
+    and that it found none, then that the OID is unknown; snmpget says it of each."""
+    command, *oids = words
+    compare(command, "-M", "/nonexistent-mibs", *v2c(snmpd), *oids)
+
+
+@needs_net_snmp
 def test_v3_without_a_user_is_one_line(snmpd: SnmpdAgent) -> None:
     compare("get", "-v3", "-l", "noAuthNoPriv", agent_of(snmpd), ".1.3.6.1.2.1.1.5.0")
 
