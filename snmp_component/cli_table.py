@@ -373,8 +373,8 @@ async def print_table(
     extra = False
     for raw in (raw for varlist in walked for raw in varlist):
         oid = raw[0]
-        if len(oid) <= len(entry) or oid[len(entry)] < subids[0]:
-            continue  # (snmptable's GETBULKs start after the first column's OID)
+        if len(oid) <= len(entry) or (not bulk and oid[len(entry)] < subids[0]):
+            continue  # (its GETNEXTs start at the first column; its GETBULKs at ENTRY.0)
         column = column_of.get(oid[len(entry)])
         if column is None:
             extra = True  # (an agent's column the MIB does not have)

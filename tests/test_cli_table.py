@@ -23,12 +23,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from snmp_component._core import ber
 from snmp_component._core.pdu import RawVarbind
 from snmp_component.cli import RawSession
 from snmp_component.cli_table import print_table, table_options
 from snmp_component.component import SNMPComponent
 from snmp_component.kernel import Kernel
-from snmp_component.testing import SnmpdAgent
+from snmp_component.testing import DemoAgent, SnmpdAgent
+from snmp_component.testing.agent import snapshot
 from snmp_component.toolformat import ToolFormat, output_options
 from tests.test_cli import (
     MIB_DIR,
@@ -284,3 +286,22 @@ def test_application_options_missing(snmpd: SnmpdAgent) -> None:
     assert mine.stderr.splitlines() == ref.stderr.splitlines()[:1]
     assert mine.stderr.splitlines() == ["snmptable: option requires an argument -- 'C'"]
     assert mine.returncode == ref.returncode == 1
+
+
+# -- an agent that also serves not-accessible INDEX columns -------------------------------------
+
+_UDP = (1, 3, 6, 1, 2, 1, 7, 7, 1)  # udpEndpointEntry; 3 is udpEndpointLocalPort (an INDEX)
+WINDOWS_LIKE = [
+    *(((*_UDP, 3, 1, 4, 0, 0, 0, 0, port, 2, 0, 0, 0), ber.GAUGE32, port) for port in (161, 445)),
+    *(((*_UDP, 8, 1, 4, 0, 0, 0, 0, port, 2, 0, 0, 0), ber.GAUGE32, 4) for port in (161, 445)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("options", [[], ["-Ci"], ["-Cr", "1"], ["-v1"]])
+def test_columns_the_mib_does_not_list_as_snmptable(options: list[str]) -> None:
+    """A Windows agent's udpEndpointTable: its GETBULKs start at the entry, meet column 3
+    (not-accessible in the MIB) and warn of more columns than the MIB has; GETNEXT (v1)
+    starts at the first column the MIB lists."""
+    with DemoAgent(mib=snapshot(WINDOWS_LIKE)).in_thread() as agent:
+        words = ["-v2c", "-c", "public", *options, f"127.0.0.1:{agent.port}", "udpEndpointTable"]
+        compare("table", *words)
