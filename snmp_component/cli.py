@@ -188,21 +188,25 @@ class Runner:
             handler: Callable[[RawSession], Any] = getattr(self, "_" + args.command)
             code: int = await handler(RawSession(snmp))
             return code
-        except errors.SNMPTimeoutError:
-            dot = "." if args.command in ("get", "getnext") else ""
-            print(f"Timeout: No Response from {args.agent}{dot}", file=self.err)
-            return 1
-        except errors.ErrorStatusError as exc:
-            self._status_error(exc)
-            return 2
-        except errors.VersionMismatchError:  # (the library's message names the request)
-            print(f"{self.tool}: Cannot send V2 PDU on V1 session{self._detail()}", file=self.err)
-            return 1
         except errors.SNMPError as exc:
-            print(f"{self.tool}: {exc.error_str}{self._detail()}", file=self.err)
-            return 1
+            return self._failure(exc)
         finally:
             snmp.finish()
+
+    def _failure(self, exc: errors.SNMPError) -> int:
+        """net-snmp's lines for a request that failed; the exit code (2: the agent's
+        error-status, 1: a timeout or a local error)."""
+        if isinstance(exc, errors.SNMPTimeoutError):
+            dot = "." if self.args.command in ("get", "getnext") else ""
+            print(f"Timeout: No Response from {self.args.agent}{dot}", file=self.err)
+        elif isinstance(exc, errors.ErrorStatusError):
+            self._status_error(exc)
+            return 2
+        elif isinstance(exc, errors.VersionMismatchError):  # (the library names the request)
+            print(f"{self.tool}: Cannot send V2 PDU on V1 session{self._detail()}", file=self.err)
+        else:
+            print(f"{self.tool}: {exc.error_str}{self._detail()}", file=self.err)
+        return 1
 
     def _detail(self) -> str:
         """net-snmp's stale note after such an error, from the OID words it read: the
@@ -328,6 +332,7 @@ class Runner:
         if app.include_root:
             printed += await self._get_and_print(snmp, oids[0])
         cut = False
+        code, answered = 0, True  # (answered: the agent answered every request)
         plans: list[WalkPlan | BulkWalkPlan] = []
 
         def as_snmpwalk(plan: Plan) -> None:  # (it GETs a leaf itself, below)
@@ -348,15 +353,20 @@ class Runner:
                     if cut:
                         break
         except errors.OidNotIncreasing as exc:
-            # as snmpwalk: the row that went back is printed, then what it went back from
+            # as snmpwalk: the row that went back is printed (and counted), then what it
+            # went back from
             if exc.row is not None:
-                self._print_rows([exc.row])
+                printed += self._print_rows([exc.row])
             name = self.printer.format.name
             self.out.flush()
             print(f"Error: OID not increasing: {name(parse_oid(exc.previous))}\n"
                   f" >= {name(parse_oid(exc.received))}\n", file=self.err)  # fmt: skip
-            return 1
-        if not cut and plans:  # what ended the walk, as snmpwalk prints it
+            code = 1
+        except errors.SNMPError as exc:  # the count and the time are still printed
+            self.out.flush()
+            code = self._failure(exc)
+            answered = code == 2  # (an error-status is an answer: net-snmp's STAT_SUCCESS)
+        if code == 0 and not cut and plans:  # what ended the walk, as snmpwalk prints it
             (subtree,) = plans[0].walks
             ended_by = subtree.ended_by
             if subtree.past_end:
@@ -364,14 +374,14 @@ class Runner:
             elif ended_by is not None and _inside(ended_by, root):
                 if end is None or ended_by[0] < end:  # an exception still inside
                     printed += self._print_rows([ended_by])
-        if printed == 0 and not app.never_root:  # (after End of MIB too, as snmpwalk)
+        elapsed = time.perf_counter() - started
+        if printed == 0 and answered and not app.never_root:  # (after End of MIB too)
             printed += await self._get_and_print(snmp, oids[0])
         if app.count:
             print(f"Variables found: {printed}", file=self.out)
         if app.timing:
-            elapsed = time.perf_counter() - started
             print(f"Total traversal time = {elapsed:f} seconds", file=self.err)
-        return 0
+        return code
 
     async def _get_and_print(self, snmp: RawSession, oid: str) -> int:
         """snmpwalk's GET of the root (``-Ci``, or when the walk printed nothing): what it

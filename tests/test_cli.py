@@ -671,6 +671,7 @@ def test_option_values_net_snmp_also_takes(snmpd: SnmpdAgent, args: list[str]) -
     [["get", "sysName.0", "SNMPv2-MIB::sysDescr.0"], ["get", "system.sysName.0", ".1.3.6.1"],
      ["get", "iso.3.6.1.2.1.1.5.0", "SNMPv2-MIB::sysName.0"], ["getnext", "ifDescr"],
      ["walk", "system", "ifTable"], ["bulkwalk", ".1.3.6.1.2.1.1", "ifTable"],
+     ["walk", "-Cp", "system"], ["bulkwalk", "-Cp", "system"],
      ["table", "sysORTable"], ["set", "sysContact.0", "s", "x", "sysObjectID.0", "o", "sysName"],
      ["set", ".1.3.6.1.2.1.1.4.0", "s", "x"], ["inform", "1", "linkUp", "ifIndex.1", "i", "1"],
      ["inform", "1", "IF-MIB::linkUp", "sysObjectID.0", "o", "sysName"]],
@@ -720,12 +721,16 @@ def test_a_closed_pipe_ends_the_walk_quietly(snmpd: SnmpdAgent) -> None:
 
 
 @needs_net_snmp
+@pytest.mark.parametrize("count", [[], ["-Cp"]], ids=["", "-Cp"])
 @pytest.mark.parametrize("command", ["walk", "bulkwalk"])
-def test_rows_print_as_they_arrive_before_a_timeout(snmpd: SnmpdAgent, command: str) -> None:
+def test_rows_print_as_they_arrive_before_a_timeout(
+    snmpd: SnmpdAgent, command: str, count: list[str]
+) -> None:
     """An agent that stops answering after five requests: as snmpwalk, the rows those
-    five brought, then the timeout (the walk is not buffered to its end)."""
-    options = ["-v2c", "-c", "public", "-t", "0.3", "-r", "0", "-Cr3"][: 7 if command == "walk"
-                                                                          else 8]  # fmt: skip
+    five brought, then the timeout (the walk is not buffered to its end); -Cp's count
+    still ends the output."""
+    options = ["-v2c", "-c", "public", "-t", "0.3", "-r", "0", *count]
+    options += ["-Cr3"] if command == "bulkwalk" else []
     results = []
     for run in (ours, theirs):
         with Relay(snmpd.port, answered=5) as quiet:
@@ -735,7 +740,7 @@ def test_rows_print_as_they_arrive_before_a_timeout(snmpd: SnmpdAgent, command: 
         assert result.returncode == 1
         results.append(result)
     mine, ref = results
-    assert len(_mask(mine.stdout)) == (5 if command == "walk" else 15)
+    assert len(_mask(mine.stdout)) == (5 if command == "walk" else 15) + len(count)
     assert _mask(mine.stdout) == _mask(ref.stdout)
 
 
