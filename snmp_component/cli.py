@@ -268,11 +268,15 @@ class Runner:
         if not words:
             raise UsageError("Missing object name")
         oids, bad = [], []
+        pending = ""  # net-snmp's lookup note, until an error message carries it
         for word in words:  # (every bad one said, as snmpget says them)
+            pending = stale_detail([word]) or pending
             try:
                 oids.append(request_oid(word))
             except UsageError as exc:
-                bad.append(str(exc))
+                text = str(exc)  # (a MODULE:: name has no note of its own)
+                bad.append(text + pending if text.endswith("Identifier") else text)
+                pending = ""
         if bad:
             raise UsageError("\n".join(bad))
         return oids

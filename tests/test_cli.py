@@ -500,6 +500,20 @@ def test_an_oid_of_a_module_found_nowhere(snmpd: SnmpdAgent, words: list[str]) -
 
 
 @needs_net_snmp
+@pytest.mark.parametrize(
+    "oids",
+    [["sysDescr.0", "FOO-MIB::x.1", "BAR-MIB::y.0"], ["FOO-MIB::x.1", "sysDescr.0"],
+     ["sysDescr.0", "FOO-MIB::x.1", "sysName.0", "BAR-MIB::y"],
+     ["nosuch.0", "FOO-MIB::x.1"], ["sysName.0", "SNMPv2-MIB::nosuch.0"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_unknown_oids_after_bare_names(snmpd: SnmpdAgent, oids: list[str]) -> None:
+    """The note a bare name's lookup leaves goes to the next message without one of its
+    own (a ``MODULE::`` name's), once."""
+    compare("get", "-M", str(MIB_DIR), "-m", "SNMPv2-MIB", *v2c(snmpd), *oids)
+
+
+@needs_net_snmp
 def test_v3_without_a_user_is_one_line(snmpd: SnmpdAgent) -> None:
     compare("get", "-v3", "-l", "noAuthNoPriv", agent_of(snmpd), ".1.3.6.1.2.1.1.5.0")
 
