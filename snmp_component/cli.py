@@ -272,11 +272,10 @@ class Runner:
         for word in words:  # (every bad one said, as snmpget says them)
             pending = stale_detail([word]) or pending
             try:
-                oids.append(request_oid(word))
+                oids.append(request_oid(word, pending))
             except UsageError as exc:
-                text = str(exc)  # (a MODULE:: name has no note of its own)
-                bad.append(text + pending if text.endswith("Identifier") else text)
-                pending = ""
+                bad.append(str(exc))
+                pending = ""  # (said once)
         if bad:
             raise UsageError("\n".join(bad))
         return oids

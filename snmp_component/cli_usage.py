@@ -19,9 +19,11 @@ class UsageError(Exception):
     """Bad command line: its message is printed as one line, exit code 1."""
 
 
-def request_oid(text: str) -> str:
+def request_oid(text: str, stale: str = "") -> str:
     """``text`` as the numeric OID to request, read as net-snmp's tools read it (an index
     its row's INDEX refuses is unknown, :func:`~snmp_component.names.resolve_strict`).
+    ``stale``: the note an earlier lookup left (:func:`stale_detail`), which net-snmp
+    prints after an unknown name that has no note of its own (a ``MODULE::`` name's).
 
     Raises:
         UsageError: ``TEXT: Unknown Object Identifier (DETAIL)``, net-snmp's line (after
@@ -31,7 +33,7 @@ def request_oid(text: str) -> str:
         return format_oid(names.resolve_strict(text))
     except errors.UnknownObjectError as exc:
         detail = names.unknown_detail(exc)
-        suffix = "" if detail is None else f" ({detail})"
+        suffix = stale if detail is None else f" ({detail})"
         lines = [*missing_module_lines(text), f"{text}: Unknown Object Identifier{suffix}"]
         raise UsageError("\n".join(lines)) from None
 
