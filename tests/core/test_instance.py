@@ -96,14 +96,17 @@ def test_names_are_net_snmps(tools: ToolNames, oid: str, name: str) -> None:
 
 @pytest.mark.skipif(SNMPTRANSLATE is None or not MIB_DIR.is_dir(), reason="no snmptranslate")
 def test_names_are_snmptranslates() -> None:
+    assert _snmptranslate(*(oid for oid, _ in NAMES)) == [name for _, name in NAMES]
+
+
+def _snmptranslate(*words: str) -> list[str]:
+    """The names snmptranslate prints (``-m ALL`` over the shipped MIB texts)."""
     assert SNMPTRANSLATE is not None
-    oids = [oid for oid, _ in NAMES]
     done = subprocess.run(
-        [SNMPTRANSLATE, "-m", "ALL", "-M", str(MIB_DIR), *oids],
+        [SNMPTRANSLATE, "-m", "ALL", "-M", str(MIB_DIR), *words],
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
-    printed = [line for line in done.stdout.splitlines() if line]  # blank lines between
-    assert printed == [name for _, name in NAMES]
+    return [line for line in done.stdout.splitlines() if line]  # (blank lines between)
 
 
 # -OX (net-snmp's extended index): [..] per INDEX object; hinted strings by their hint, OIDs
@@ -170,13 +173,8 @@ def test_a_name_net_snmp_gives_up_on_has_no_value() -> None:
 @pytest.mark.skipif(SNMPTRANSLATE is None or not MIB_DIR.is_dir(), reason="no snmptranslate")
 @pytest.mark.parametrize("letters", sorted({letters for letters, _, _ in EXTENDED}))
 def test_extended_index_names_are_snmptranslates(letters: str) -> None:
-    assert SNMPTRANSLATE is not None
     cases = [(oid, name) for each, oid, name in EXTENDED if each == letters]
-    done = subprocess.run(
-        [SNMPTRANSLATE, "-m", "ALL", "-M", str(MIB_DIR), f"-O{letters}", *(o for o, _ in cases)],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
-    printed = [line for line in done.stdout.splitlines() if line]
+    printed = _snmptranslate(f"-O{letters}", *(oid for oid, _ in cases))
     assert printed == [name for _, name in cases]
 
 
