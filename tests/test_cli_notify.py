@@ -43,10 +43,10 @@ from snmp_component.toolformat import ToolFormat
 from snmp_component.traps import SNMPTrapListener, TrapInfo, TrapSender
 from snmp_component.varbind import VarList
 from tests.test_cli import MIB_DIR, REPO
+from tests.trapd import SNMPTRAPD
 
 pytestmark = pytest.mark.skipif(
-    shutil.which("snmptrap") is None or shutil.which("snmptrapd") is None
-    or not MIB_DIR.is_dir(),
+    shutil.which("snmptrap") is None or SNMPTRAPD is None or not MIB_DIR.is_dir(),
     reason="net-snmp's snmptrap/snmptrapd (or the MIB texts for -m ALL) are missing",
 )  # fmt: skip
 
@@ -157,8 +157,8 @@ def snmptrapd(workdir: Path, listen: str, *options: str) -> Receiver:
                                _create_user(PRIV), _create_user(AUTH)]) + "\n")  # fmt: skip
     env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "SNMP_PERSISTENT_DIR": str(workdir / "p"),
            "HOME": str(workdir)}  # fmt: skip
-    exe = shutil.which("snmptrapd") or "/usr/sbin/snmptrapd"
-    return Receiver([exe, "-f", "-Lo", "-C", "-c", str(conf), "--disableAuthorization=yes",
+    assert SNMPTRAPD is not None
+    return Receiver([SNMPTRAPD, "-f", "-Lo", "-C", "-c", str(conf), "--disableAuthorization=yes",
                      *options, *NET_SNMP, listen], env)  # fmt: skip
 
 

@@ -21,6 +21,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+SNMPTRAPD = shutil.which("snmptrapd") or shutil.which("snmptrapd", path="/usr/sbin:/sbin")
+"""net-snmp's snmptrapd (in /usr/sbin, which a user's PATH may leave out), or ``None``."""
+
 FORMAT = r"TRAP|%P|%N|%w|%q|%v\n"
 
 
@@ -77,9 +80,7 @@ class SnmpTrapd:
         self._ready = threading.Event()
 
     def start(self, timeout: float = 10.0) -> None:
-        exe = shutil.which("snmptrapd") or (
-            "/usr/sbin/snmptrapd" if Path("/usr/sbin/snmptrapd").exists() else None
-        )
+        exe = SNMPTRAPD
         if exe is None:
             raise RuntimeError("snmptrapd not installed (Debian package snmptrapd)")
         self._dir = Path(tempfile.mkdtemp(prefix="snmptrapd-"))
