@@ -864,7 +864,7 @@ def test_version(snmpd: SnmpdAgent) -> None:
     assert version.stderr.startswith("snmp_component version: ")
 
 
-_DUMP_HEAD = re.compile(r"(Sending \d+ bytes to|Received \d+ byte packet from) UDP: "
+_DUMP_HEAD = re.compile(r"(Sending (\d+) bytes to|Received (\d+) byte packet from) UDP: "
                         r"\[127\.0\.0\.1\]:\d+->\[0\.0\.0\.0\]:\d+")  # fmt: skip
 _DUMP_LINE = re.compile(r"(\d{4}): ([0-9A-F ]{54})(.*)")  # offset, 16 octets in hex, text
 
@@ -891,7 +891,8 @@ def _packets(dump: str) -> list[tuple[str, bytes]]:
             assert line[3] == "".join(chr(b) if 32 <= b < 127 else "." for b in octets)
             data += octets
             k += 1
-        packets.append((head[1], data))
+        assert int(head[2] or head[3]) == len(data), lines[k - 1]
+        packets.append((re.sub(r"\d+", "N", head[1]), data))
         k += 1  # the blank line that ends a dump
     return packets
 
@@ -910,15 +911,18 @@ def test_packet_dumps_as_net_snmp(
     snmpd: SnmpdAgent, command: str, options: list[str], oids: list[str]
 ) -> None:
     """``-d``: the packets in net-snmp's layout, on stderr: the same packets, of the same
-    sizes, in the same order (request-ids, ports and v3 salts differ from run to run)."""
+    sizes, in the same order. Request-ids (and SNMPv3 msgIDs), ports and salts differ from
+    run to run; a random id below 2**23 takes one octet less, so sizes may differ by the
+    octets of those ids (two in an SNMPv3 message), no more."""
     mine = ours(command, "-d", *options, agent_of(snmpd), *oids)
     ref = theirs(command, "-d", *options, agent_of(snmpd), *oids)
     assert mine.returncode == ref.returncode == 0
     assert _mask(mine.stdout) == _mask(ref.stdout)
     ours_packets, their_packets = _packets(mine.stderr), _packets(ref.stderr)
-    assert [(head, len(data)) for head, data in ours_packets] == [
-        (head, len(data)) for head, data in their_packets
-    ]
+    assert [head for head, _ in ours_packets] == [head for head, _ in their_packets]
+    slack = 6 if "-v3" in options else 3
+    for (_, data), (_, theirs_data) in zip(ours_packets, their_packets, strict=True):
+        assert abs(len(data) - len(theirs_data)) <= slack, (data.hex(), theirs_data.hex())
     assert len(ours_packets) >= 2
 
 
